@@ -1,0 +1,395 @@
+"""Image preparation stage: photos checked and prepared with Pillow before WeasyPrint sees them.
+
+Sits between the validated model and the HTML.  `inspect_image` checks that a figure's file is
+a photo we can print (readable, a supported format, not a decompression bomb) and reports its
+size after EXIF orientation.  `prepare_image` turns it into what the page needs: upright,
+RGB (or grayscale) JPEG, cropped to the frame, downsampled to the target resolution, cached by
+content so a second run does no image work at all.
+
+Bad photos are content errors: they raise `ImageProblem` with an editor-readable message that
+does not repeat the path (also kept as `.path`); the caller adds the place and the path as the
+editor wrote it (`issue.yaml:14: pages[0]...image: 'img/x.jpg': not a readable image: ...`).
+
+Cost of the corruption check in `inspect_image`: `Image.open` reads only the header; to catch
+truncated or damaged files we decode once.  JPEGs (nearly all photos) are decoded in libjpeg's
+draft mode at 1/8 scale, i.e. 1/64 of the pixels (a few ms for a 4000 px photo instead of
+~0.1 s); PNG, TIFF and WebP have no cheap reduced decode and are decoded in full.
+`Image.verify()` is not used: it checks only PNG chunk checksums and does nothing for JPEG.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import struct
+import tempfile
+import warnings
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps
+
+# Pillow's own decompression-bomb guard stays on (its default limit is ~89 megapixels); ours is
+# lower, checked on the header size before any pixel is decoded, and reports the dimensions.
+# A header over twice Pillow's limit is refused by Pillow itself: then only megapixels are known.
+MAX_PIXELS = 60_000_000
+# Bump when the output of prepare_image changes, so old cache entries are not reused.
+PREPARE_VERSION = 1
+JPEG_QUALITY = 85
+
+SUPPORTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "WEBP": "WebP"}
+_ORIENTATION_TAG = 0x0112
+_SWAPPING_ORIENTATIONS = {5, 6, 7, 8}
+_GRAY_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
+_SIXTEEN_BIT_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error,
+                  zlib.error)
+_POINTS_PER_INCH = 72.0
+
+
+class ImageProblem(Exception):
+    """A photo that cannot be used, with a message an editor can act on."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What the header says about a photo; width and height are after EXIF orientation."""
+
+    width: int
+    height: int
+    mode: str
+    format: str
+    orientation: int | None
+    has_icc_profile: bool
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A photo prepared for one frame: the cached JPEG and how it was made.
+
+    `source_ppi` is the source's effective resolution at the placed size (lower of x and y);
+    `output_ppi` that of the prepared file.  `notes` lists anything done in a degraded way
+    (e.g. an unreadable ICC profile), for the preflight report.
+    """
+
+    path: Path
+    width: int
+    height: int
+    source_width: int
+    source_height: int
+    source_ppi: float
+    output_ppi: float
+    orientation_fixed: bool
+    converted_from: str | None
+    notes: tuple[str, ...] = ()
+
+
+# --- opening, with the guards ------------------------------------------------------------
+
+def _limit() -> str:
+    return f"(limit {MAX_PIXELS / 1_000_000:g} megapixels)"
+
+
+def _too_large(width: int, height: int, path: Path) -> ImageProblem:
+    return ImageProblem(f"image is too large to open safely: {width}x{height} pixels {_limit()}",
+                        path)
+
+
+def _bomb_from_pillow(error: Exception, path: Path) -> ImageProblem:
+    """Pillow refused the header outright (over twice its own limit): no dimensions known."""
+    found = re.search(r"\((\d+) pixels\)", str(error))
+    pixels = f"{int(found.group(1)) / 1_000_000:g} megapixels" if found else "too many pixels"
+    return ImageProblem(f"image is too large to open safely: {pixels} {_limit()}", path)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise ImageProblem("file not found", path)
+    if not path.is_file():
+        raise ImageProblem("not a file", path)
+
+
+def _pass_on_other_warnings(caught: list[warnings.WarningMessage]) -> bool:
+    """Re-issue the warnings that are not about bombs; True if one was about a bomb."""
+    bomb = False
+    for caught_warning in caught:
+        if issubclass(caught_warning.category, Image.DecompressionBombWarning):
+            bomb = True
+        else:
+            warnings.warn_explicit(caught_warning.message, caught_warning.category,
+                                   caught_warning.filename, caught_warning.lineno)
+    return bomb
+
+
+def _open_checked(path: Path) -> Image.Image:
+    """Open the header only; refuse missing files, non-images, other formats and bombs."""
+    _check_file(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(path)
+        except Image.DecompressionBombError as error:
+            raise _bomb_from_pillow(error, path) from None
+        except _DECODE_ERRORS:
+            raise ImageProblem("not a readable image: unknown or damaged file",
+                               path) from None
+    bomb = _pass_on_other_warnings(caught)
+    if bomb or im.width * im.height > MAX_PIXELS:
+        im.close()
+        raise _too_large(im.width, im.height, path)
+    if im.format not in SUPPORTED_FORMATS:
+        im.close()
+        raise ImageProblem(f"unsupported image format {im.format}: use JPEG, PNG, TIFF or WebP",
+                           path)
+    return im
+
+
+def _decode(im: Image.Image, path: Path) -> None:
+    """Decode the pixels (whatever draft was set), turning damage into ImageProblem."""
+    try:
+        im.load()
+    except _DECODE_ERRORS:
+        raise ImageProblem("not a readable image: image data is truncated or damaged",
+                           path) from None
+
+
+def _orientation(im: Image.Image) -> int | None:
+    try:
+        value = im.getexif().get(_ORIENTATION_TAG)
+    except _DECODE_ERRORS:
+        return None
+    return value if isinstance(value, int) and 1 <= value <= 8 else None
+
+
+def inspect_image(path: Path) -> ImageInfo:
+    """Check that `path` is a printable photo and describe it, decoding as little as possible."""
+    path = Path(path)
+    with _open_checked(path) as im:
+        orientation = _orientation(im)
+        width, height = im.size
+        if orientation in _SWAPPING_ORIENTATIONS:
+            width, height = height, width
+        info = ImageInfo(width, height, im.mode, SUPPORTED_FORMATS[im.format], orientation,
+                         bool(im.info.get("icc_profile")))
+        if im.format in ("JPEG", "MPO"):
+            im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
+        _decode(im, path)
+    return info
+
+
+# --- colour ------------------------------------------------------------------------------
+
+def _flatten_alpha(im: Image.Image) -> Image.Image:
+    """Composite a transparent image on white paper."""
+    rgba = im.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgba).convert("RGB")
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return "A" in im.getbands() or "transparency" in im.info
+
+
+def _to_gray(im: Image.Image) -> Image.Image:
+    if im.mode in _SIXTEEN_BIT_MODES:
+        return im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if _has_alpha(im):
+        return _flatten_alpha(im).convert("L")
+    return im.convert("L")
+
+
+def _with_profile(im: Image.Image, icc: bytes) -> tuple[Image.Image, str | None]:
+    """Convert to sRGB through the embedded profile; fall back to a plain conversion."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        srgb = ImageCms.createProfile("sRGB")
+        converted = ImageCms.profileToProfile(im, source, srgb, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        note = "embedded colour profile could not be used; colours converted without it"
+        return im.convert("RGB"), note
+    return converted, None
+
+
+def _to_output_colour(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, bool, str | None]:
+    """RGB (or L for grayscale) pixels; returns (image, embed sRGB profile, note)."""
+    if im.mode == "L":
+        return im, False, None
+    if im.mode in _GRAY_MODES:
+        return _to_gray(im), False, None
+    if _has_alpha(im) or im.mode == "P":
+        im = _flatten_alpha(im) if _has_alpha(im) else im.convert("RGB")
+    if icc and im.mode in ("RGB", "CMYK"):
+        converted, note = _with_profile(im, icc)
+        return converted, note is None, note
+    return (im if im.mode == "RGB" else im.convert("RGB")), False, None
+
+
+# --- geometry ----------------------------------------------------------------------------
+
+def _cover_box(size: tuple[int, int], aspect: float) -> tuple[int, int, int, int]:
+    """The centred box of `size` with the frame's aspect ratio (object-fit: cover)."""
+    width, height = size
+    if width / height > aspect:
+        new_width = max(1, round(height * aspect))
+        left = (width - new_width) // 2
+        return left, 0, left + new_width, height
+    new_height = max(1, round(width / aspect))
+    top = (height - new_height) // 2
+    return 0, top, width, top + new_height
+
+
+def _shown_size(size: tuple[int, int], placed: tuple[float, float], crop: bool
+                ) -> tuple[float, float]:
+    """Size in pt at which the (cropped or whole) image is shown inside the frame."""
+    if crop:
+        return placed
+    scale = min(placed[0] / size[0], placed[1] / size[1])
+    return size[0] * scale, size[1] * scale
+
+
+def _ppi(size: tuple[int, int], shown: tuple[float, float]) -> float:
+    return min(size[0] / (shown[0] / _POINTS_PER_INCH), size[1] / (shown[1] / _POINTS_PER_INCH))
+
+
+def _target_size(size: tuple[int, int], shown: tuple[float, float], target_ppi: int
+                 ) -> tuple[int, int]:
+    """Pixel size giving `target_ppi` at the shown size; never larger than `size`."""
+    scale = target_ppi / _ppi(size, shown)
+    if scale >= 1:
+        return size
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+# --- the prepared file and its cache -------------------------------------------------------
+
+def _cache_key(path: Path, placed: tuple[float, float], target_ppi: int, crop: bool) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    params = f"{placed[0]:.2f}x{placed[1]:.2f}pt|{target_ppi}ppi|crop={crop}|v{PREPARE_VERSION}"
+    return hashlib.sha256(f"{digest.hexdigest()}|{params}".encode()).hexdigest()
+
+
+def _write_atomically(target: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename it into place."""
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            write(temp)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _cached(jpeg: Path, record: Path) -> PreparedImage | None:
+    """The cache entry if complete: the record is written last, after the JPEG."""
+    if not (jpeg.is_file() and record.is_file()):
+        return None
+    try:
+        fields = json.loads(record.read_text(encoding="utf-8"))
+        fields["notes"] = tuple(fields["notes"])
+        return PreparedImage(path=jpeg, **fields)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _store(image: Image.Image, prepared: PreparedImage, embed_srgb: bool, record: Path) -> None:
+    options = {"quality": JPEG_QUALITY, "subsampling": "4:2:0", "progressive": False,
+               "optimize": True, "dpi": (round(prepared.output_ppi),) * 2}
+    if embed_srgb:
+        options["icc_profile"] = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    _write_atomically(prepared.path, lambda out: image.save(out, "JPEG", **options))
+    fields = asdict(prepared)
+    del fields["path"]
+    data = json.dumps(fields, ensure_ascii=False, indent=1).encode("utf-8")
+    _write_atomically(record, lambda out: out.write(data))
+
+
+def _draft_for(im: Image.Image, source_ppi: float, target_ppi: int) -> None:
+    """Let libjpeg decode a JPEG at 1/2, 1/4 or 1/8 scale when that still leaves at least
+    twice the pixels needed; LANCZOS then does the final, exact downsampling."""
+    factor = 2 * target_ppi / source_ppi
+    if im.format in ("JPEG", "MPO") and factor < 0.5:
+        im.draft(im.mode, (math.ceil(im.width * factor), math.ceil(im.height * factor)))
+
+
+def _render(im: Image.Image, path: Path, placed: tuple[float, float], target_ppi: int,
+            crop: bool) -> tuple[Image.Image, dict]:
+    """Upright, cropped, colour-converted and downsampled pixels, and how they were made."""
+    source_mode, icc = im.mode, im.info.get("icc_profile")
+    upright_size = _upright_size(im.size, _orientation(im))
+    box = _cover_box(upright_size, placed[0] / placed[1]) if crop else (0, 0, *upright_size)
+    box_size = (box[2] - box[0], box[3] - box[1])
+    shown = _shown_size(box_size, placed, crop)
+    source_ppi = _ppi(box_size, shown)
+    _draft_for(im, source_ppi, target_ppi)
+    _decode(im, path)
+    upright = ImageOps.exif_transpose(im)
+    if crop:
+        upright = upright.crop(_cover_box(upright.size, placed[0] / placed[1]))
+    try:
+        coloured, embed_srgb, note = _to_output_colour(upright, icc)
+    except ValueError:
+        raise ImageProblem(f"unsupported colour mode {source_mode}: use RGB, CMYK or grayscale",
+                           path) from None
+    size = _target_size(coloured.size, shown, target_ppi)
+    if size != coloured.size:
+        coloured = coloured.resize(size, Image.Resampling.LANCZOS)
+    facts = {
+        "source_ppi": round(source_ppi, 1), "output_ppi": round(_ppi(coloured.size, shown), 1),
+        "converted_from": None if source_mode in ("RGB", "L") else source_mode,
+        "notes": (note,) if note else (), "embed_srgb": embed_srgb,
+    }
+    return coloured, facts
+
+
+def prepare_image(path: Path, *, placed_width: float, placed_height: float,
+                  target_ppi: int = 300, cache_dir: Path, crop: bool = True) -> PreparedImage:
+    """Prepare a photo for a frame of `placed_width` x `placed_height` pt, through the cache.
+
+    With `crop` the photo fills the frame (object-fit: cover, centred); without it the whole
+    photo is kept and fits inside the frame.  The result is never upsampled.  The cache entry is
+    `cache_dir/<key>.jpg` plus `<key>.json` (the other fields), each written atomically, the
+    record last; a hit hashes the source bytes but opens no image.
+    """
+    if placed_width <= 0 or placed_height <= 0 or target_ppi <= 0:
+        raise ValueError(f"placed size and target_ppi must be positive, got "
+                         f"{placed_width}x{placed_height} pt at {target_ppi} ppi")
+    path, cache_dir = Path(path), Path(cache_dir)
+    placed = (round(placed_width, 2), round(placed_height, 2))
+    _check_file(path)
+    try:
+        key = _cache_key(path, placed, target_ppi, crop)
+    except OSError as error:
+        raise ImageProblem(f"not a readable image: {error.strerror}", path) from None
+    jpeg, record = cache_dir / f"{key}.jpg", cache_dir / f"{key}.json"
+    hit = _cached(jpeg, record)
+    if hit is not None:
+        return hit
+    with _open_checked(path) as im:
+        orientation = _orientation(im)
+        source_size = _upright_size(im.size, orientation)
+        pixels, facts = _render(im, path, placed, target_ppi, crop)
+    embed_srgb = facts.pop("embed_srgb")
+    prepared = PreparedImage(jpeg, pixels.width, pixels.height, *source_size,
+                             orientation_fixed=orientation not in (None, 1), **facts)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _store(pixels, prepared, embed_srgb, record)
+    return prepared
+
+
+def _upright_size(size: tuple[int, int], orientation: int | None) -> tuple[int, int]:
+    return (size[1], size[0]) if orientation in _SWAPPING_ORIENTATIONS else size

@@ -1,0 +1,345 @@
+"""Image preparation stage: inspect_image and prepare_image on small photos made with Pillow."""
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+
+from layout import images
+from layout.images import ImageInfo, ImageProblem, inspect_image, prepare_image
+
+RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+def save(image: Image.Image, path: Path, **options) -> Path:
+    image.save(path, **options)
+    return path
+
+
+def prepare(path: Path, tmp_path: Path, width: float, height: float, **options):
+    return prepare_image(path, placed_width=width, placed_height=height,
+                         cache_dir=tmp_path / "cache", **options)
+
+
+def near(pixel, colour, tolerance=40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour))
+
+
+def marked(size=(40, 20)) -> Image.Image:
+    """Blue image with a red block in its top-left corner (raw pixel orientation)."""
+    image = Image.new("RGB", size, BLUE)
+    image.paste(RED, (0, 0, 10, 10))
+    return image
+
+
+def with_orientation(path: Path, orientation: int) -> Path:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return save(marked(), path, exif=exif.tobytes(), quality=95)
+
+
+def png_header(path: Path, width: int, height: int) -> Path:
+    """A PNG that is only a header claiming `width` x `height` (no pixel data)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    data = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk
+            + struct.pack(">I", zlib.crc32(chunk)))
+    path.write_bytes(data + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND")))
+    return path
+
+
+# --- inspect_image -------------------------------------------------------------------------
+
+def test_inspect_describes_a_jpeg(tmp_path):
+    path = save(Image.new("RGB", (64, 48), GREEN), tmp_path / "a.jpg")
+    assert inspect_image(path) == ImageInfo(64, 48, "RGB", "JPEG", None, False)
+
+
+def test_inspect_gives_the_upright_size(tmp_path):
+    info = inspect_image(with_orientation(tmp_path / "o6.jpg", 6))
+    assert (info.width, info.height, info.orientation) == (20, 40, 6)
+
+
+@pytest.mark.parametrize("suffix, fmt", [(".png", "PNG"), (".tif", "TIFF"), (".webp", "WebP")])
+def test_inspect_accepts_the_print_formats(tmp_path, suffix, fmt):
+    path = save(Image.new("RGB", (8, 8), GREEN), tmp_path / f"a{suffix}")
+    assert inspect_image(path).format == fmt
+
+
+def test_inspect_sees_an_icc_profile(tmp_path):
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = save(Image.new("RGB", (8, 8), GREEN), tmp_path / "a.jpg", icc_profile=srgb)
+    assert inspect_image(path).has_icc_profile
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(tmp_path / "nope.jpg")
+    assert str(caught.value) == "file not found"
+
+
+def test_folder_is_not_a_file(tmp_path):
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(tmp_path)
+    assert str(caught.value) == "not a file"
+
+
+def test_text_file_named_jpg(tmp_path):
+    path = tmp_path / "story.jpg"
+    path.write_text("这不是图片\n", encoding="utf-8")
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path)
+    assert str(caught.value) == "not a readable image: unknown or damaged file"
+
+
+@pytest.mark.parametrize("name", ["cut.jpg", "cut.png"])
+def test_truncated_image(tmp_path, name):
+    whole = save(Image.effect_noise((300, 200), 60).convert("RGB"), tmp_path / f"whole-{name}")
+    path = tmp_path / name
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path)
+    message = "not a readable image: image data is truncated or damaged"
+    assert str(caught.value) == message
+    with pytest.raises(ImageProblem, match="truncated or damaged"):
+        prepare(path, tmp_path, 100, 100)
+
+
+def test_unsupported_format(tmp_path):
+    path = save(Image.new("P", (8, 8)), tmp_path / "a.gif")
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path)
+    assert str(caught.value) == "unsupported image format GIF: use JPEG, PNG, TIFF or WebP"
+
+
+def test_our_pixel_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(images, "MAX_PIXELS", 1000)
+    path = save(Image.new("RGB", (50, 30)), tmp_path / "a.png")
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path)
+    message = "image is too large to open safely: 50x30 pixels (limit 0.001 megapixels)"
+    assert str(caught.value) == message
+    with pytest.raises(ImageProblem, match="too large"):
+        prepare(path, tmp_path, 100, 100)
+
+
+def test_header_only_bomb_over_pillows_warning_limit(tmp_path):
+    path = png_header(tmp_path / "bomb.png", 12000, 9000)
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path)
+    message = "image is too large to open safely: 12000x9000 pixels (limit 60 megapixels)"
+    assert str(caught.value) == message
+
+
+def test_header_only_bomb_over_pillows_error_limit(tmp_path):
+    path = png_header(tmp_path / "bomb.png", 20000, 20000)
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path)
+    message = "image is too large to open safely: 400 megapixels (limit 60 megapixels)"
+    assert str(caught.value) == message
+
+
+def test_pillows_guard_stays_on():
+    assert Image.MAX_IMAGE_PIXELS is not None
+    assert images.MAX_PIXELS <= Image.MAX_IMAGE_PIXELS
+
+
+# --- prepare_image: resolution and crop ------------------------------------------------------
+
+def test_downsamples_to_the_target_resolution(tmp_path):
+    path = save(Image.new("RGB", (4000, 3000), GREEN), tmp_path / "big.jpg")
+    prepared = prepare(path, tmp_path, 170, 127.5)
+    assert (prepared.width, prepared.height) == (708, 531)
+    assert (prepared.source_width, prepared.source_height) == (4000, 3000)
+    assert prepared.source_ppi == pytest.approx(1694.1, abs=0.1)
+    assert abs(prepared.output_ppi - 300) <= 15
+    with Image.open(prepared.path) as out:
+        assert out.size == (708, 531)
+        assert out.format == "JPEG" and out.mode == "RGB"
+        assert out.info["dpi"] == (300, 300)
+        assert not out.info.get("progressive")
+
+
+def test_never_upsamples(tmp_path):
+    path = save(Image.new("RGB", (300, 200), GREEN), tmp_path / "small.jpg")
+    prepared = prepare(path, tmp_path, 216, 144)  # 3 x 2 in: 100 ppi
+    assert (prepared.width, prepared.height) == (300, 200)
+    assert prepared.source_ppi == prepared.output_ppi == 100
+
+
+def test_crop_keeps_the_centre(tmp_path):
+    image = Image.new("RGB", (400, 200), RED)
+    image.paste(GREEN, (100, 0, 300, 200))
+    path = save(image, tmp_path / "wide.png")
+    prepared = prepare(path, tmp_path, 72, 72)  # 1 in square: 200 ppi, no resize
+    assert (prepared.width, prepared.height) == (200, 200)
+    with Image.open(prepared.path) as out:
+        assert near(out.getpixel((3, 100)), GREEN) and near(out.getpixel((196, 100)), GREEN)
+
+
+def test_without_crop_the_whole_photo_fits_the_frame(tmp_path):
+    path = save(Image.new("RGB", (800, 400), GREEN), tmp_path / "wide.png")
+    prepared = prepare(path, tmp_path, 72, 72, crop=False)  # shown 1 x 0.5 in
+    assert (prepared.width, prepared.height) == (300, 150)
+    assert prepared.source_ppi == 800 and prepared.output_ppi == 300
+
+
+# --- prepare_image: orientation and colour ---------------------------------------------------
+
+@pytest.mark.parametrize("orientation, corner", [(6, (15, 5)), (8, (5, 35))])
+def test_exif_orientation_is_applied(tmp_path, orientation, corner):
+    path = with_orientation(tmp_path / f"o{orientation}.jpg", orientation)
+    prepared = prepare(path, tmp_path, 20, 40)  # 72 ppi: no resize
+    assert prepared.orientation_fixed
+    with Image.open(prepared.path) as out:
+        assert out.size == (20, 40)
+        assert near(out.getpixel(corner), RED)
+        assert near(out.getpixel((10, 20)), BLUE)
+        assert 0x0112 not in out.getexif()
+
+
+def test_upright_photo_is_not_fixed(tmp_path):
+    prepared = prepare(save(marked(), tmp_path / "a.jpg"), tmp_path, 40, 20)
+    assert not prepared.orientation_fixed and prepared.converted_from is None
+
+
+def test_cmyk_without_profile(tmp_path):
+    path = save(Image.new("CMYK", (60, 40), (0, 255, 255, 0)), tmp_path / "cmyk.jpg")
+    prepared = prepare(path, tmp_path, 60, 40)
+    assert prepared.converted_from == "CMYK" and prepared.notes == ()
+    with Image.open(prepared.path) as out:
+        assert out.mode == "RGB" and near(out.getpixel((30, 20)), RED)
+        assert "icc_profile" not in out.info
+
+
+@pytest.mark.skipif(not CMYK_PROFILE.is_file(), reason="no CMYK ICC profile on this machine")
+def test_cmyk_with_profile_becomes_srgb(tmp_path):
+    path = save(Image.new("CMYK", (60, 40), (0, 255, 255, 0)), tmp_path / "cmyk.jpg",
+                icc_profile=CMYK_PROFILE.read_bytes())
+    prepared = prepare(path, tmp_path, 60, 40)
+    with Image.open(prepared.path) as out:
+        assert out.mode == "RGB"
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(out.info["icc_profile"]))
+        assert "sRGB" in ImageCms.getProfileDescription(profile)
+        red, green, blue = out.getpixel((30, 20))
+        assert red > 180 and green < 90 and blue < 90
+
+
+def test_unusable_profile_is_a_note(tmp_path):
+    path = save(Image.new("CMYK", (60, 40), (0, 255, 255, 0)), tmp_path / "cmyk.jpg",
+                icc_profile=b"not a profile" * 20)
+    prepared = prepare(path, tmp_path, 60, 40)
+    assert prepared.notes == (
+        "embedded colour profile could not be used; colours converted without it",)
+
+
+def test_rgb_with_profile_embeds_srgb(tmp_path):
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = save(Image.new("RGB", (60, 40), GREEN), tmp_path / "p.jpg", icc_profile=srgb)
+    prepared = prepare(path, tmp_path, 60, 40)
+    assert prepared.converted_from is None
+    with Image.open(prepared.path) as out:
+        assert "icc_profile" in out.info and near(out.getpixel((30, 20)), GREEN)
+
+
+def test_palette_with_transparency_goes_on_white(tmp_path):
+    image = Image.new("P", (40, 40), 0)
+    image.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    image.paste(1, (20, 0, 40, 40))
+    path = save(image, tmp_path / "p.png", transparency=0)
+    prepared = prepare(path, tmp_path, 40, 40)
+    assert prepared.converted_from == "P"
+    with Image.open(prepared.path) as out:
+        assert out.mode == "RGB"
+        assert near(out.getpixel((5, 20)), WHITE) and near(out.getpixel((35, 20)), RED)
+
+
+def test_rgba_goes_on_white(tmp_path):
+    image = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    image.paste((0, 0, 255, 255), (20, 0, 40, 40))
+    prepared = prepare(save(image, tmp_path / "a.png"), tmp_path, 40, 40)
+    assert prepared.converted_from == "RGBA"
+    with Image.open(prepared.path) as out:
+        assert near(out.getpixel((5, 20)), WHITE) and near(out.getpixel((35, 20)), BLUE)
+
+
+def test_gray_with_alpha_goes_on_white_and_stays_gray(tmp_path):
+    image = Image.new("LA", (40, 40), (0, 0))
+    image.paste((0, 255), (20, 0, 40, 40))
+    prepared = prepare(save(image, tmp_path / "la.png"), tmp_path, 40, 40)
+    assert prepared.converted_from == "LA"
+    with Image.open(prepared.path) as out:
+        assert out.mode == "L"
+        assert out.getpixel((5, 20)) > 240 and out.getpixel((35, 20)) < 15
+
+
+def test_sixteen_bit_gray_is_scaled_not_clipped(tmp_path):
+    image = Image.new("I;16", (40, 40), 32768)
+    path = save(image, tmp_path / "deep.png")
+    prepared = prepare(path, tmp_path, 40, 40)
+    assert prepared.converted_from == "I;16"
+    with Image.open(prepared.path) as out:
+        assert out.mode == "L" and abs(out.getpixel((20, 20)) - 128) <= 3
+
+
+def test_gray_stays_gray(tmp_path):
+    prepared = prepare(save(Image.new("L", (40, 40), 100), tmp_path / "g.jpg"), tmp_path, 40, 40)
+    assert prepared.converted_from is None
+    with Image.open(prepared.path) as out:
+        assert out.mode == "L"
+
+
+# --- prepare_image: cache -------------------------------------------------------------------
+
+def test_second_call_is_a_cache_hit(tmp_path, monkeypatch):
+    path = save(Image.new("RGB", (400, 300), GREEN), tmp_path / "a.jpg")
+    first = prepare(path, tmp_path, 100, 75)
+    mtime = first.path.stat().st_mtime_ns
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("the cache hit opened an image")
+
+    monkeypatch.setattr(images.Image, "open", no_decoding)
+    assert prepare(path, tmp_path, 100.001, 75) == first
+    assert first.path.stat().st_mtime_ns == mtime
+    assert first.path.parent == tmp_path / "cache" and first.path.suffix == ".jpg"
+
+
+def test_cache_key_follows_content_and_parameters(tmp_path):
+    path = save(Image.new("RGB", (400, 300), GREEN), tmp_path / "a.jpg")
+    first = prepare(path, tmp_path, 100, 75)
+    assert prepare(path, tmp_path, 100, 70).path != first.path
+    assert prepare(path, tmp_path, 100, 75, target_ppi=150).path != first.path
+    assert prepare(path, tmp_path, 100, 75, crop=False).path != first.path
+    save(Image.new("RGB", (400, 300), RED), path)
+    assert prepare(path, tmp_path, 100, 75).path != first.path
+
+
+def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    path = save(Image.new("RGB", (400, 300), GREEN), tmp_path / "a.png")
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(images.Image.Image, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        prepare(path, tmp_path, 100, 75)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_damaged_cache_record_is_rebuilt(tmp_path):
+    path = save(Image.new("RGB", (400, 300), GREEN), tmp_path / "a.jpg")
+    first = prepare(path, tmp_path, 100, 75)
+    first.path.with_suffix(".json").write_text("{", encoding="utf-8")
+    assert prepare(path, tmp_path, 100, 75) == first
+
+
+def test_bad_frame_is_a_programming_error(tmp_path):
+    path = save(Image.new("RGB", (40, 30), GREEN), tmp_path / "a.jpg")
+    with pytest.raises(ValueError):
+        prepare(path, tmp_path, 0, 75)
