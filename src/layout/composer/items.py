@@ -1,0 +1,104 @@
+"""Layout decisions: line composition -- the paragraph as measured items.
+
+Turns styled runs into parallel lists (one entry per item) that the line breaker scans:
+advance in pt, what squeezing the item with `halt` would save, the Han–Latin quarter em
+before it, and whether a line may break before it. Adjacent punctuation is compressed here
+once and for all: the first mark of a pair (。” ）、 ”，) is set half-width.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import classes as cc
+from .metrics import FontFace, advance_em, missing_chars
+
+AUTOSPACE_EM = 0.25
+
+
+@dataclass
+class Items:
+    """A paragraph's items as parallel lists (index i = item i)."""
+
+    text: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    run: list[int] = field(default_factory=list)
+    adv: list[float] = field(default_factory=list)      # natural advance, pt
+    saving: list[float] = field(default_factory=list)   # pt gained by squeezing with halt
+    paired: list[bool] = field(default_factory=list)    # first mark of a pair, set with halt
+    gap: list[float] = field(default_factory=list)      # Han–Latin space before the item, pt
+    breakable: list[bool] = field(default_factory=list)  # a line may start with this item
+    missing: set[str] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+def build_items(runs, size: float, max_width: float) -> Items:
+    """Measure the runs' items at `size` pt; tokens wider than max_width are split."""
+    it = Items()
+    for r, run in enumerate(runs):
+        for text, kind in cc.split_items(run.text):
+            if kind == cc.WORD and len(text) > 1 and advance_em(text, run.faces) * size > max_width:
+                pieces = list(text)  # an overlong word: let it break anywhere
+            else:
+                pieces = [text]
+            for piece in pieces:
+                it.text.append(piece)
+                it.kind.append(kind)
+                it.run.append(r)
+        it.missing |= missing_chars(run.text, run.faces)
+    faces = [runs[r].faces for r in it.run]
+    _measure(it, faces, size)
+    _pair_punctuation(it, faces, size)
+    _gaps_and_breaks(it, size)
+    return it
+
+
+def _measure(it: Items, faces: list[tuple[FontFace, ...]], size: float) -> None:
+    prev_space = True  # leading whitespace is dropped by the renderer
+    for i, (text, kind) in enumerate(zip(it.text, it.kind)):
+        if kind == cc.SPACE:
+            it.adv.append(0.0 if prev_space else advance_em(" ", faces[i]) * size)
+            it.saving.append(0.0)
+            prev_space = True
+            continue
+        prev_space = False
+        adv = advance_em(text, faces[i]) * size
+        it.adv.append(adv)
+        if kind == cc.PUNCT:
+            it.saving.append(max(0.0, adv - advance_em(text, faces[i], True) * size))
+        else:
+            it.saving.append(0.0)
+
+
+def _pair_punctuation(it: Items, faces, size: float) -> None:
+    """Set one mark of each adjacent pair half-width: the first (。” ）、 ”， ”“), or the
+    second when both open (“《), so that no mark is pulled left over the one before it.
+    Only closing marks stay squeezable by the line breaker: a squeezed opening mark moves
+    its ink left, over the mark or column edge before it."""
+    n = len(it)
+    it.paired = [False] * n
+    for i in range(n - 1):
+        if it.kind[i] != cc.PUNCT or it.kind[i + 1] != cc.PUNCT:
+            continue
+        both_open = it.text[i] in cc.OPENING_MARKS and it.text[i + 1] in cc.OPENING_MARKS
+        k = i + 1 if both_open else i
+        if not it.paired[k] and not (k > 0 and it.paired[k - 1]) and it.saving[k] > 0:
+            it.adv[k] -= it.saving[k]
+            it.paired[k] = True
+    for i in range(n):
+        if it.paired[i] or it.text[i] not in cc.CLOSING_MARKS:
+            it.saving[i] = 0.0
+
+
+def _gaps_and_breaks(it: Items, size: float) -> None:
+    n = len(it)
+    it.gap = [0.0] * n
+    it.breakable = [False] * (n + 1)
+    it.breakable[n] = True
+    quarter = AUTOSPACE_EM * size
+    t, k = it.text, it.kind
+    for i in range(1, n):
+        if cc.needs_autospace(k[i - 1], t[i - 1], k[i], t[i]):
+            it.gap[i] = quarter
+        it.breakable[i] = cc.may_break(t[i - 1], k[i - 1], t[i], k[i])

@@ -1,0 +1,93 @@
+"""Layout decisions: line composition -- spacing within each line.
+
+Given the breaks, decides for every line which marks are set half-width (`halt`: pairs, and
+the marks squeezed to make the line fit), and how the remaining slack is spread: evenly over
+the gaps between items, as letter-spacing after Han characters and marks and as margin after
+Latin/number tokens (which themselves are never letter-spaced). The Han–Latin quarter em is a
+margin on the token. The last item of a line carries no spacing, so non-final lines end
+exactly at the column edge; the paragraph's last line keeps its natural spacing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .breaking import EPS, Fit
+from .classes import OPENING_MARKS, SPACE, WORD
+from .items import Items
+
+#: which marks to squeeze first inside a line: ink-left marks, then closing, then opening
+_SQUEEZE_ORDER = ("，。、；：", "？！", "”’）》」』〉】〕", "".join(sorted(OPENING_MARKS)))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One item as it is painted: its text, run, and the spacing it carries."""
+
+    text: str
+    kind: str
+    run: int
+    halt: bool = False          # set half-width with the OpenType halt feature
+    spaced: bool = False        # carries the line's letter-spacing after it
+    margin_left: float = 0.0    # pt (Han–Latin quarter em)
+    margin_right: float = 0.0   # pt (line spacing after a token, plus Latin–Han quarter em)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A composed line: source text, natural width (pt, after squeezing), and how it is set."""
+
+    text: str
+    width: float
+    flush: bool
+    measure: float              # the width it is set to (pt)
+    letter_spacing: float       # pt added after each item but the last
+    pieces: tuple[Piece, ...]
+    first: bool = False         # first line of the paragraph (carries the indent)
+
+
+def _squeezed(it: Items, a: int, j: int, fit: Fit) -> set[int]:
+    """Item indices the fit squeezes: the line-end mark, then marks by _SQUEEZE_ORDER."""
+    chosen = set()
+    if fit.squeeze_end:
+        chosen.add(j - 1)
+    todo = fit.squeeze_mid
+    for group in _SQUEEZE_ORDER:
+        for i in range(j - 1, a - 1, -1):
+            if todo == 0:
+                return chosen
+            if i not in chosen and it.saving[i] > 0 and it.text[i] in group:
+                chosen.add(i)
+                todo -= 1
+    return chosen
+
+
+def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) -> Line:
+    """Spacing decisions for the line holding items a..b-1."""
+    j = b
+    while j > a + 1 and it.kind[j - 1] == SPACE:
+        j -= 1
+    squeezed = _squeezed(it, a, j, fit)
+    solid = [i for i in range(a, j) if it.kind[i] != SPACE]
+    width = sum(it.adv[i] - (it.saving[i] if i in squeezed else 0.0) for i in range(a, j))
+    width += sum(it.gap[i] for i in range(a + 1, j))
+    gaps = len(solid) - 1
+    slack = measure - width
+    spacing = slack / gaps if (not last and gaps > 0 and slack > 0) else 0.0
+    last_solid = solid[-1] if solid else -1
+    pieces = []
+    for i in range(a, b):
+        kind = it.kind[i]
+        halt = it.paired[i] or i in squeezed
+        if kind == SPACE:
+            pieces.append(Piece(it.text[i], kind, it.run[i]))
+            continue
+        after = spacing if i != last_solid else 0.0
+        if kind == WORD:
+            ml = it.gap[i] if i > a else 0.0
+            mr = after + (it.gap[i + 1] if i + 1 < j else 0.0)
+            pieces.append(Piece(it.text[i], kind, it.run[i], halt, False, ml, mr))
+        else:
+            pieces.append(Piece(it.text[i], kind, it.run[i], halt, after > 0, 0.0, 0.0))
+    flush = not last and abs(width + spacing * max(gaps, 0) - measure) <= EPS
+    return Line("".join(it.text[a:b]), width, flush, measure, spacing, tuple(pieces), a == 0)
+

@@ -1,0 +1,229 @@
+"""Stage 2: the validated content model of a special issue.
+
+`load_issue(folder)` reads `issue.yaml` (stage 1, `source`), validates it against the issue
+format and returns an `Issue`.  Every problem is collected and reported together, located by
+file, line and key path; nothing is silently dropped or coerced.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import Collector, LayoutError
+from .source import Source, load_source
+
+ISSUE_FILE = "issue.yaml"
+Text = Annotated[str, Field(strict=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(Strict):
+    """A photo with its caption and credit, placed with a story or in a page's photo group."""
+
+    image: Text
+    caption: Text
+    credit: Text = ""
+
+
+class Banner(Strict):
+    """The 通栏 banner across the top of a special issue's page."""
+
+    title: Text
+    kicker: Text = ""
+    slogan: Text = ""
+    label: Text = ""
+
+
+class Paragraph(BaseModel):
+    """One body paragraph: an optional bold lead-in phrase, then the text."""
+
+    model_config = ConfigDict(frozen=True)
+    lead: str = ""
+    text: str = ""
+
+    @property
+    def plain(self) -> str:
+        return self.lead + self.text
+
+
+class Story(Strict):
+    """A story: its headline set (引题/主题/副题), byline, body and figures."""
+
+    headline: Text
+    kicker: Text = ""
+    subhead: Text = ""
+    byline: Text = ""
+    body: Text
+    figures: list[Figure] = []
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return split_paragraphs(self.body)
+
+
+class Page(Strict):
+    """One printed page (版): its running-header data, banner, stories and photo group."""
+
+    section: Text = ""
+    editor: Text = ""
+    banner: Banner | None = None
+    stories: list[Story] = []
+    photos: list[Figure] = []
+
+
+class Issue(Strict):
+    """A special issue (特刊): paper, title, date and its pages."""
+
+    paper: Text
+    title: Text
+    label: Text = ""
+    date: dt.date
+    theme: Text = ""
+    pages: list[Page] = Field(min_length=1)
+    folder: Path = Field(default=Path("."), exclude=True)
+    slug: str = Field(default="", exclude=True)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _real_date(cls, value: object) -> dt.date:
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(f"expected a date written YYYY-MM-DD, got {_show(value)}")
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"not a real date: '{value.strip()}'") from None
+
+
+LEAD_IN = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+
+def split_paragraphs(body: str) -> list[Paragraph]:
+    """Paragraphs are separated by blank lines; `**…**` at a paragraph's start is its lead-in."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", body.strip()):
+        text = "".join(line.strip() for line in block.splitlines())
+        if not text:
+            continue
+        lead = ""
+        match = LEAD_IN.match(text)
+        if match:
+            lead, text = match.group(1), text[match.end():]
+        paragraphs.append(Paragraph(lead=lead, text=text))
+    return paragraphs
+
+
+def load_issue(folder: Path, *, check_images: bool = True) -> Issue:
+    """Read and validate `folder/issue.yaml`; raise LayoutError listing every problem."""
+    folder = Path(folder)
+    source = load_source(folder / ISSUE_FILE, label=_label(folder / ISSUE_FILE))
+    issue = validate(source)
+    issue = issue.model_copy(update={"folder": folder.resolve(), "slug": folder.resolve().name})
+    from .checks import check_content
+    collector = Collector()
+    check_content(issue, source, collector, check_images=check_images)
+    collector.raise_if_errors()
+    return issue
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def validate(source: Source) -> Issue:
+    """Turn the plain values into an Issue, or raise every schema problem, located."""
+    if not isinstance(source.data, dict):
+        raise LayoutError(_collect_one(source, "", "the issue file must be a mapping of keys "
+                                       "(paper:, title:, date:, pages:)"))
+    try:
+        return Issue.model_validate(source.data)
+    except ValidationError as exc:
+        collector = Collector()
+        for error in exc.errors(include_url=False):
+            key = _key_path(error["loc"])
+            collector.add(_message(error), file=source.label, line=source.line_of(key), key=key)
+        raise LayoutError(collector.findings) from None
+
+
+def _collect_one(source: Source, key: str, message: str):
+    collector = Collector()
+    collector.add(message, file=source.label, line=source.line_of(key), key=key)
+    return collector.findings
+
+
+def _key_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part not in ("function-after", "function-before") and not str(part).startswith("function"):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _message(error: dict) -> str:
+    kind, value = error["type"], error.get("input")
+    name = str(error["loc"][-1]) if error["loc"] else ""
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return _unknown_key(error)
+    if kind in ("string_type", "str_type"):
+        return f"expected text, got {_show(value)}"
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), got {_show(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of keys, got {_show(value)}"
+    if kind == "too_short":
+        return f"needs at least one entry under '{name}'"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    return error["msg"]
+
+
+def _unknown_key(error: dict) -> str:
+    name = str(error["loc"][-1])
+    known = _known_keys(error["loc"][:-1])
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+    return f"unknown key '{name}'{hint}"
+
+
+def _known_keys(parent_loc: tuple) -> list[str]:
+    model: type[BaseModel] = Issue
+    for part in parent_loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[str(part)].annotation
+        model = _model_in(annotation) or model
+    return [k for k, f in model.model_fields.items() if not f.exclude]
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        inner = _model_in(candidate) if getattr(candidate, "__args__", None) else None
+        if inner:
+            return inner
+    return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None or value == "":
+        return "nothing"
+    return f"'{value}'"

@@ -1,0 +1,152 @@
+"""Stage 1: read an issue file (YAML) into plain values plus the line of every key.
+
+Editors' files are untrusted: the reader accepts UTF-8 only, refuses anchors and aliases (no
+"billion laughs"), refuses duplicate keys (YAML would silently keep the last one) and keeps every
+scalar as text, so that `on`, `2026-02-30` or `1e3` reach validation exactly as written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Finding, LayoutError
+
+MAX_SOURCE_BYTES = 2_000_000
+
+
+@dataclass
+class Source:
+    """The values of an issue file and where each key path was written."""
+
+    path: Path
+    data: object
+    lines: dict[str, int] = field(default_factory=dict)
+    label: str = ""
+    block_scalars: set[str] = field(default_factory=set)
+
+    def line_of_text(self, key: str, offset: int) -> int | None:
+        """Line of character `offset` inside the text value at `key` (for lint findings)."""
+        line = self.line_of(key)
+        if line is None or key not in self.block_scalars:
+            return line
+        text = _get(self.data, key)
+        return line + 1 + text[:offset].count("\n") if isinstance(text, str) else line
+
+    def line_of(self, key: str) -> int | None:
+        """Line of `key`, or of its nearest written ancestor (a missing key's parent)."""
+        while True:
+            if key in self.lines:
+                return self.lines[key]
+            if not key:
+                return None
+            key = _parent_key(key)
+
+
+def _get(data, key: str):
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        if part.startswith("["):
+            data = data[int(part[1:-1])]
+        else:
+            data = data[part]
+    return data
+
+
+def _parent_key(key: str) -> str:
+    cut = max(key.rfind("."), key.rfind("["))
+    return key[:cut] if cut > 0 else ""
+
+
+def load_source(path: Path, label: str | None = None) -> Source:
+    """Read and parse an issue file; raise LayoutError with located findings."""
+    label = label or str(path)
+    raw = _read_bytes(path, label)
+    text = _decode(raw, label)
+    _refuse_aliases(text, label)
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        raise LayoutError(_yaml_finding(exc, label)) from None
+    source = Source(path=path, data={}, label=label)
+    findings: list[Finding] = []
+    if node is not None:
+        source.data = _construct(node, "", source, findings)
+    if findings:
+        raise LayoutError(findings)
+    return source
+
+
+def _read_bytes(path: Path, label: str) -> bytes:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LayoutError(Finding("issue file not found", file=label)) from None
+    except OSError as exc:
+        raise LayoutError(Finding(f"cannot read the issue file: {exc.strerror}", file=label)) from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise LayoutError(Finding(
+            f"issue file is {len(raw):,} bytes; at most {MAX_SOURCE_BYTES:,} are accepted", file=label))
+    return raw
+
+
+def _decode(raw: bytes, label: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LayoutError(Finding(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            file=label, line=line)) from None
+
+
+def _refuse_aliases(text: str, label: str) -> None:
+    try:
+        for event in yaml.parse(text, Loader=yaml.BaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise LayoutError(Finding(
+                    "YAML anchors and aliases (&name, *name) are not allowed in issue files",
+                    file=label, line=event.start_mark.line + 1))
+    except yaml.YAMLError as exc:
+        raise LayoutError(_yaml_finding(exc, label)) from None
+
+
+def _yaml_finding(exc: yaml.YAMLError, label: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
+    return Finding(message, file=label, line=mark.line + 1 if mark else None)
+
+
+def _construct(node, key: str, source: Source, findings: list[Finding]):
+    source.lines.setdefault(key, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(node, key, source, findings)
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, f"{key}[{i}]", source, findings)
+                for i, item in enumerate(node.value)]
+    if node.style in ("|", ">"):
+        source.block_scalars.add(key)
+    return node.value
+
+
+def _construct_mapping(node, key, source: Source, findings) -> dict:
+    lines, label = source.lines, source.label
+    result: dict[str, object] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            findings.append(Finding("a key must be plain text", file=label,
+                                    line=key_node.start_mark.line + 1, key=key))
+            continue
+        name = key_node.value
+        child = f"{key}.{name}" if key else name
+        if name in result:
+            findings.append(Finding(
+                f"duplicate key '{name}' (first written on line {lines[child]})",
+                file=label, line=key_node.start_mark.line + 1, key=child))
+            continue
+        lines[child] = key_node.start_mark.line + 1
+        result[name] = _construct(value_node, child, source, findings)
+    return result
