@@ -83,7 +83,8 @@ def _pair_punctuation(it: Items, faces, size: float) -> None:
             continue
         both_open = it.text[i] in cc.OPENING_MARKS and it.text[i + 1] in cc.OPENING_MARKS
         k = i + 1 if both_open else i
-        if not it.paired[k] and not (k > 0 and it.paired[k - 1]) and it.saving[k] > 0:
+        after_half = k > 0 and it.paired[k - 1] and it.text[k] in cc.OPENING_MARKS
+        if not it.paired[k] and not after_half and it.saving[k] > 0:
             it.adv[k] -= it.saving[k]
             it.paired[k] = True
     for i in range(n):
