@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ SIZE = 9.0
 BOLD_CSS = '.lead { font-family: "Noto Sans CJK SC"; font-weight: bold; }'
 
 
+@lru_cache(maxsize=None)
 def fc_face(pattern: str) -> FontFace:
     """The face fontconfig picks for pattern, as WeasyPrint would."""
     out = subprocess.check_output(["fc-match", "-f", "%{file}:%{index}", pattern], text=True)
@@ -26,10 +28,12 @@ def fc_face(pattern: str) -> FontFace:
     return FontFace(path, int(index))
 
 
+@lru_cache(maxsize=None)
 def body_faces() -> tuple[FontFace, ...]:
     return (fc_face("Noto Serif CJK SC"), fc_face("Noto Serif"))
 
 
+@lru_cache(maxsize=None)
 def lead_faces() -> tuple[FontFace, ...]:
     return (fc_face("Noto Sans CJK SC:bold"), fc_face("Noto Serif:bold"))
 

@@ -68,10 +68,12 @@ def split_items(text: str) -> list[tuple[str, str]]:
         j = i + 1
         if ch in SPACES:
             kind = SPACE
-        elif ch in GROUPED:
+        elif ch == "—":
             while j < n and text[j] == ch:
-                j += 1
-            kind = WORD
+                j += 1  # —— is one ligature glyph, two em wide, never split
+            kind = HAN
+        elif ch == "…":
+            kind = HAN  # …… stays together: no line starts with …
         elif ch in HALT_MARKS:
             kind = PUNCT
         elif is_word_char(ch):
@@ -124,7 +126,7 @@ def may_break(before: str, before_kind: str, after: str, after_kind: str) -> boo
 def needs_autospace(left_kind: str, left: str, right_kind: str, right: str) -> bool:
     """A quarter em goes between a Han character and a Latin/number token."""
     if left_kind == HAN and right_kind == WORD:
-        return has_autospace(right[0])
+        return left[-1] not in GROUPED and has_autospace(right[0])
     if left_kind == WORD and right_kind == HAN:
-        return has_autospace(left[-1]) or left[-1] in TOKEN_SUFFIX
+        return right[0] not in GROUPED and (has_autospace(left[-1]) or left[-1] in TOKEN_SUFFIX)
     return False

@@ -44,15 +44,23 @@ def _piece_html(piece: Piece) -> str:
 
 
 def _group_html(pieces: list[Piece], spacing: float) -> str:
-    """One run's pieces on one line: consecutive spaced pieces share a letter-spaced span."""
+    """One run's pieces on one line: consecutive spaced pieces share a letter-spaced span.
+
+    The line's last character joins the span before it (so that it is shaped with its Han
+    neighbours); a negative right margin takes back the letter-spacing after it.
+    """
     out, spaced = [], []
     for piece in pieces + [None]:
-        if piece is not None and piece.spaced and piece.kind not in (WORD, SPACE):
+        if piece is not None and piece.kind not in (WORD, SPACE) and (piece.spaced or piece.last and spaced):
             spaced.append(_piece_html(piece))
-            continue
+            if not piece.last:
+                continue
         if spaced:
-            out.append(f'<span class="cz-j" style="letter-spacing:{_pt(spacing)}">{"".join(spaced)}</span>')
+            trim = f";margin-right:{_pt(-spacing)}" if piece is not None and piece.last else ""
+            out.append(f'<span class="cz-j" style="letter-spacing:{_pt(spacing)}{trim}">{"".join(spaced)}</span>')
             spaced = []
+            if piece is not None and piece.last:
+                continue
         if piece is not None:
             out.append(_piece_html(piece))
     return "".join(out)

@@ -30,6 +30,7 @@ class Piece:
     spaced: bool = False        # carries the line's letter-spacing after it
     margin_left: float = 0.0    # pt (Han–Latin quarter em)
     margin_right: float = 0.0   # pt (line spacing after a token, plus Latin–Han quarter em)
+    last: bool = False          # the line's last painted item
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
             mr = after + (it.gap[i + 1] if i + 1 < j else 0.0)
             pieces.append(Piece(it.text[i], kind, it.run[i], halt, False, ml, mr))
         else:
-            pieces.append(Piece(it.text[i], kind, it.run[i], halt, after > 0, 0.0, 0.0))
+            pieces.append(Piece(it.text[i], kind, it.run[i], halt, after > 0, 0.0, 0.0, i == last_solid))
     flush = not last and abs(width + spacing * max(gaps, 0) - measure) <= EPS
     return Line("".join(it.text[a:b]), width, flush, measure, spacing, tuple(pieces), a == 0)
 
