@@ -54,8 +54,8 @@ def synthetic_paragraph(rng: random.Random, n_clauses: int) -> str:
         elif pick < 0.72:
             clause += rng.choice(RARE)
         end = rng.choice(ENDS)
-        if pick < 0.25 and rng.random() < 0.6:
-            clause = clause[:-1] + end + clause[-1] if rng.random() < 0.5 else clause
+        if pick < 0.25 and end in "。？！" and rng.random() < 0.5:
+            clause, end = clause[:-1] + end + clause[-1], rng.choice("，、；")  # 。” then ，
         out.append(clause + end)
     text = "".join(out)
     return text[:-1] + "。"

@@ -19,6 +19,8 @@ HALT_MARKS = frozenset("，。、；：？！”’）》」』〉】〕“‘�
 #: marks whose ink sits at the left of the em box (safe to squeeze at a line end)
 CLOSING_MARKS = frozenset("，。、；：？！”’）》」』〉】〕")
 OPENING_MARKS = frozenset("“‘（《「『〈【〔")
+#: marks the line breaker may squeeze to half an em (？！ look Latin when squeezed)
+SQUEEZABLE = frozenset("，。、；：”’）》」』〉】〕")
 #: characters that repeat into one unbreakable group (—— and ……)
 GROUPED = frozenset("—…")
 #: characters that may sit inside a Latin/number token between word characters

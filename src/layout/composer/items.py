@@ -88,7 +88,7 @@ def _pair_punctuation(it: Items, faces, size: float) -> None:
             it.adv[k] -= it.saving[k]
             it.paired[k] = True
     for i in range(n):
-        if it.paired[i] or it.text[i] not in cc.CLOSING_MARKS:
+        if it.paired[i] or it.text[i] not in cc.SQUEEZABLE:
             it.saving[i] = 0.0
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .breaking import EPS, Fit
-from .classes import OPENING_MARKS, SPACE, WORD
+from .classes import SPACE, WORD
 from .items import Items
 
-#: which marks to squeeze first inside a line: ink-left marks, then closing, then opening
-_SQUEEZE_ORDER = ("，。、；：", "？！", "”’）》」』〉】〕", "".join(sorted(OPENING_MARKS)))
+#: which marks to squeeze first inside a line: ink-left stops, then closing brackets/quotes
+_SQUEEZE_ORDER = ("，。、；：", "”’）》」』〉】〕")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,148 @@
+"""Unit tests of the pure composer (layout decisions: line composition): line texts, kinsoku,
+widths, flush lines, token integrity, squeezing, pairs, autospace, markup."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from layout.composer import COMPOSER_CSS, Run, compose_paragraph, paragraph_html
+from layout.composer.classes import NO_END, NO_START, split_items
+sys.path.insert(0, str(Path(__file__).parent))
+from test_composer_render import body_faces, fc_face  # noqa: E402
+
+SIZE = 9.0
+W13 = 13 * SIZE
+
+
+def compose(text: str, width: float = W13, **kw):
+    return compose_paragraph([Run(text, body_faces())], width=width, size=SIZE, **kw)
+
+
+def texts(para) -> list[str]:
+    return [line.text for line in para.lines]
+
+
+def test_pure_han_fills_whole_em_lines():
+    para = compose("汉" * 50)
+    assert texts(para) == ["汉" * 11, "汉" * 13, "汉" * 13, "汉" * 13]
+    assert [line.flush for line in para.lines] == [True, True, True, False]
+    assert all(line.letter_spacing == 0 for line in para.lines)
+
+
+def test_line_never_starts_with_closing_mark_squeezes_first():
+    # 12 em of text for an 11 em first line: squeeze the end 。 and the ， (先挤进)
+    text = "汉" * 5 + "，" + "汉" * 5 + "。" + "字" * 20
+    para = compose(text)
+    assert texts(para)[0] == text[:12]
+    assert [p.text for p in para.lines[0].pieces if p.halt] == ["，", "。"]
+    assert para.lines[0].flush and para.lines[0].letter_spacing == 0
+
+
+def test_push_when_nothing_to_squeeze():
+    para = compose("汉" * 11 + "？" + "字" * 20)  # ？ is never squeezed: push one 汉 (后推出)
+    assert texts(para)[0] == "汉" * 10 and texts(para)[1].startswith("汉？")
+    assert para.lines[0].flush and para.lines[0].letter_spacing == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("text", ["汉" * 10 + "“引号内的文字”" + "字" * 30,
+                                  "汉" * 12 + "（括号）" + "字" * 30,
+                                  "汉" * 10 + "《书名号》，" + "字" * 30])
+def test_kinsoku(text):
+    para = compose(text)
+    for line in para.lines[:-1]:
+        assert line.text[0] not in NO_START, line.text
+        assert line.text[-1] not in NO_END, line.text
+    assert "".join(texts(para)) == text
+
+
+def test_breaks_before_opening_quote_and_after_closing():
+    para = compose("汉" * 11 + "“字字”" + "汉" * 30)
+    assert texts(para)[0] == "汉" * 11
+    para = compose("汉" * 7 + "“字字”" + "汉" * 30)
+    assert texts(para)[0] == "汉" * 7 + "“字字”"
+
+
+@pytest.mark.parametrize("token", ["15.8", "94.9%", "GMP", "PM2.5", "COVID-19", "2025", "1,280", "3.2‰"])
+def test_tokens_stay_whole(token):
+    for pad in range(8, 14):
+        text = "汉" * pad + token + "亿元" + "字" * 20
+        para = compose(text)
+        assert any(token in line.text for line in para.lines), (pad, texts(para))
+
+
+def test_dashes_and_ellipses_unsplit_and_not_at_line_start():
+    for pad in range(8, 14):
+        text = "汉" * pad + "——" + "字" * 6 + "……" + "字" * 20
+        para = compose(text)
+        for line in para.lines:
+            assert line.text[0] not in "—…"
+        joined = "|".join(texts(para))
+        assert "——" in joined and "……" in joined
+
+
+def test_adjacent_punctuation_first_mark_half():
+    para = compose("汉汉。”汉汉）、汉汉”，汉" + "字" * 30)
+    halted = [p.text for line in para.lines for p in line.pieces if p.halt]
+    assert halted[:3] == ["。", "）", "”"]
+
+
+def test_autospace_quarter_em_on_tokens():
+    para = compose("汉字GMP汉字")
+    word = next(p for p in para.lines[0].pieces if p.text == "GMP")
+    assert word.margin_left == pytest.approx(0.25 * SIZE)
+    assert word.margin_right == pytest.approx(0.25 * SIZE)
+
+
+def test_no_line_wider_than_width_and_flush():
+    text = "发展是第一要务，产业是根本支撑，项目是核心载体。2025年，平顺县签约项目56个、总投资79亿元，GMP易地技改项目试产成功。" * 3
+    for width in (W13, 20 * SIZE, 117.5, 150.3):
+        para = compose(text, width=width)
+        for i, line in enumerate(para.lines):
+            measure = width - (2 * SIZE if i == 0 else 0)
+            assert line.width <= measure + 0.01
+            if i < len(para.lines) - 1:
+                assert line.flush, line.text
+
+
+def test_no_lone_last_character():
+    for n in range(20, 60):
+        para = compose("汉" * n + "。")
+        assert len(para.lines[-1].text) >= 2 or len(para.lines) == 1, n
+
+
+def test_lead_in_measured_in_its_face_and_wrapped():
+    bold = (fc_face("Noto Sans CJK SC:bold"),)
+    para = compose_paragraph([Run("本报讯", bold, "lead"), Run("记者从县委获悉" * 4, body_faces())],
+                             width=W13, size=SIZE)
+    html = str(paragraph_html(para))
+    assert html.count('<strong class="lead">') == 1
+    assert re.sub("<[^>]+>", "", html) == "本报讯" + "记者从县委获悉" * 4
+
+
+def test_missing_characters_reported():
+    para = compose("汉字𪚥汉字")
+    assert para.missing == {"𪚥"}
+    assert compose("汉䶮𠮷字").missing == set()
+
+
+def test_markup_is_escaped_and_adds_no_text():
+    text = "<b>汉</b>&amp;“字”" + "汉" * 30
+    para = compose(text)
+    html = paragraph_html(para)
+    assert isinstance(html, Markup)
+    assert "<b>" not in html
+    plain = re.sub("<[^>]+>", "", html.replace("<br>", ""))
+    assert plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&#34;", '"') == text
+
+
+def test_css_names_prefixed():
+    assert set(re.findall(r"\.([\w-]+)", COMPOSER_CSS)) <= {"cz-p", "cz-j", "cz-h", "cz-w", "cz-i"}
+
+
+def test_split_items_groups():
+    assert split_items("15.8亿元——……GMP") == [
+        ("15.8", "word"), ("亿", "han"), ("元", "han"), ("——", "han"), ("…", "han"), ("…", "han"), ("GMP", "word")]

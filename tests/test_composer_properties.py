@@ -1,0 +1,57 @@
+"""Property tests of the composer (layout decisions: line composition) over random
+paragraphs of Han, punctuation (pairs, ——, ……, quotes, brackets), numbers, units and Latin
+words: no line wider than its measure, no forbidden line start or end, no character lost or
+added, every non-final line flush, tokens never split."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layout.composer import Run, compose_paragraph
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_composer_render import body_faces  # noqa: E402
+
+SIZE = 9.0
+NO_START = set("，。、；：？！”’）》」』〉】〕…—%‰")
+NO_END = set("“‘（《「『〈【〔")
+TOKENS = ["15.8", "2025", "94.9%", "3.2‰", "GMP", "AI", "PM2.5", "COVID-19", "iPhone", "1,280", "0.75"]
+
+han = st.sampled_from("发展产业项目建设推动农村经济服务群众城乡基础设施改革创新生态䶮𠮷")
+mark = st.sampled_from(list("，。、；：？！") + ["。”", "）、", "”，", "——", "……", "·"])
+quoted = st.tuples(st.sampled_from(["“”", "（）", "《》", "「」", "【】", "‘’"]),
+                   st.text(alphabet="文字内容标题", min_size=1, max_size=6)).map(lambda t: t[0][0] + t[1] + t[0][1])
+token = st.sampled_from(TOKENS)
+unit = st.sampled_from(["亿元", "年", "个", "公里", "%"])
+piece = st.one_of(han, han, han, han, mark, quoted, st.tuples(token, han).map("".join),
+                  st.tuples(token, unit).map("".join))
+paragraphs = st.lists(piece, min_size=1, max_size=120).map("".join)
+widths = st.one_of(st.sampled_from([13 * SIZE, 20 * SIZE, 117.5, 10 * SIZE]), st.floats(80, 250))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=paragraphs, width=widths)
+def test_composed_paragraph_properties(text, width):
+    para = compose_paragraph([Run(text, body_faces())], width=width, size=SIZE)
+    assert "".join(line.text for line in para.lines) == text
+    last = len(para.lines) - 1
+    for i, line in enumerate(para.lines):
+        measure = width - 2 * SIZE if i == 0 else width
+        assert line.width <= measure + 0.01, (line.text, line.width, measure)
+        if i < last:
+            assert line.flush or len(line.pieces) == 1, line.text
+            assert line.text[-1] not in NO_END, line.text
+            assert line.width + line.letter_spacing * _gaps(line) <= measure + 0.01
+        if i > 0:
+            assert line.text[0] not in NO_START, line.text
+    joined = "\n".join(line.text for line in para.lines)
+    for tok in TOKENS:
+        assert joined.count(tok) == text.count(tok)  # never split across lines
+    assert "—\n—" not in joined and "…\n…" not in joined
+
+
+def _gaps(line) -> int:
+    return sum(1 for p in line.pieces if p.kind != "space") - 1
