@@ -67,3 +67,73 @@ def render(html: str, path: Path) -> Path:
     import weasyprint
     weasyprint.HTML(string=html).write_pdf(path)
     return path
+
+
+MARGIN = 40.0
+GAP = SIZE
+CLOSING = set("，。、；：？！”’）》」』〉】〕")
+
+
+def visual_lines(pdf_path: Path, width: float) -> list[dict]:
+    """The PDF's text lines in reading order (column by column), with their column."""
+    import pdfplumber
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            rows: dict[tuple[int, float], list] = {}
+            for c in page.chars:
+                if c["text"].isspace():
+                    continue
+                col = int((c["x0"] + SIZE - MARGIN) // (width + GAP))
+                rows.setdefault((col, round(c["bottom"], 1)), []).append(c)
+            for (col, _), chars in sorted(rows.items()):
+                chars.sort(key=lambda c: c["x0"])
+                out.append({"col": col, "chars": chars, "text": "".join(c["text"] for c in chars)})
+    return out
+
+
+def check_render(paragraphs: list[str], width: float, tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    pdf = render(page_html(paragraphs, width), tmp_path / "page.pdf")
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")]
+    lines = visual_lines(pdf, width)
+    source = "".join(source_text(t) for t in paragraphs)
+    assert "".join(re.sub(r"\s", "", line["text"]) for line in lines) == re.sub(r"\s", "", source)
+    composed = [(line, i == len(p.lines) - 1) for t in paragraphs
+                for p in [compose_paragraph(runs_for(t), width=width, size=SIZE)]
+                for i, line in enumerate(p.lines)]
+    assert len(composed) == len(lines)
+    for (line, last), seen in zip(composed, lines):
+        assert re.sub(r"\s", "", line.text) == seen["text"]
+        if last:
+            continue
+        right = MARGIN + seen["col"] * (width + GAP) + width
+        end = seen["chars"][-1]
+        ends = [end["x1"]] + ([end["x0"] + SIZE / 2] if end["text"] in CLOSING else [])
+        assert min(abs(right - e) for e in ends) <= 0.5, (seen["text"], right, ends)
+
+
+def seed_body() -> list[str]:
+    path = Path("/work/shared/seeds/000_07aebcb63628b662.txt")
+    if not path.exists():
+        pytest.skip("seed text not available")
+    return [p.strip() for p in path.read_text(encoding="utf-8").splitlines() if len(p.strip()) > 60]
+
+
+@pytest.mark.parametrize("width", [13 * SIZE, 20 * SIZE, 125.3])
+def test_seed_renders_flush_and_text_layer_is_source(width, tmp_path, caplog):
+    check_render(seed_body()[:12], width, tmp_path, caplog)
+
+
+SYNTHETIC = [
+    "[[本报讯]]（记者 王某）2025年，平顺县签约项目56个、总投资79.3亿元，同比增长15.8%。"
+    "“叙乡情、话发展”招商恳谈会上，《平顺县志》——这部“大书”——再次被提起……",
+    "正来制药GMP易地技改项目试产成功；北京吉电100MW光伏项目开工建设！PM2.5平均浓度"
+    "下降3.2‰，AI讲古建、iPhone直播、5G基站“一个都不少”。他说：“好！”（完）",
+    "䶮字与𠮷字是生僻字，“‘引号’里的引号”。【链接】「直角引号」『双直角』〈单书名号〉〔六角〕"
+    "数字1,280与0.75，COVID-19之后，Wi-Fi覆盖率达94.9%。",
+]
+
+
+def test_synthetic_renders_flush_and_text_layer_is_source(tmp_path, caplog):
+    check_render(SYNTHETIC * 3, 13 * SIZE, tmp_path, caplog)

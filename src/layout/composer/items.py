@@ -63,10 +63,10 @@ def _measure(it: Items, faces: list[tuple[FontFace, ...]], size: float) -> None:
             prev_space = True
             continue
         prev_space = False
-        adv = advance_em(text, faces[i]) * size
+        adv = advance_em(text, faces[i], "fwid" if text[0] == "—" else None) * size
         it.adv.append(adv)
         if kind == cc.PUNCT:
-            it.saving.append(max(0.0, adv - advance_em(text, faces[i], True) * size))
+            it.saving.append(max(0.0, adv - advance_em(text, faces[i], "halt") * size))
         else:
             it.saving.append(0.0)
 

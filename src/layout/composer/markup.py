@@ -20,6 +20,7 @@ COMPOSER_CSS = """\
 .cz-j { }
 .cz-h { font-feature-settings: "halt"; }
 .cz-w { letter-spacing: 0; }
+.cz-d { font-feature-settings: "fwid"; }
 .cz-i { }
 """
 
@@ -40,6 +41,8 @@ def _piece_html(piece: Piece) -> str:
         return f'<span class="cz-w"{attr}>{text}</span>'
     if piece.halt:
         return f'<span class="cz-h">{text}</span>'
+    if text[0] == "—":  # —— is full width (2 em) whatever script Pango gives its box
+        return f'<span class="cz-d">{text}</span>'
     return text
 
 

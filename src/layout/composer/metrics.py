@@ -42,7 +42,7 @@ def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
     return None
 
 
-def _shape(face: FontFace, text: str, latin: bool, halt: bool) -> float:
+def _shape(face: FontFace, text: str, latin: bool, feature: str | None) -> float:
     """Advance of text in em, shaped as Pango would."""
     font, upem = _hb_font(face)
     buf = hb.Buffer()
@@ -52,13 +52,14 @@ def _shape(face: FontFace, text: str, latin: bool, halt: bool) -> float:
         buf.script, buf.language = "Latn", "en"
     else:
         buf.script, buf.language = "Hani", "zh-CN"
-    hb.shape(font, buf, {"halt": True} if halt else {})
+    hb.shape(font, buf, {feature: True} if feature else {})
     return sum(p.x_advance for p in buf.glyph_positions) / upem
 
 
 @lru_cache(maxsize=200_000)
-def advance_em(text: str, faces: tuple[FontFace, ...], halt: bool = False) -> float:
-    """Advance of an item in em; each character measured in the first face that has it.
+def advance_em(text: str, faces: tuple[FontFace, ...], feature: str | None = None) -> float:
+    """Advance of an item in em; each character measured in the first face that has it,
+    with one OpenType feature switched on ("halt" for squeezed marks, "fwid" for ——).
 
     Characters no face maps are measured with the primary face's .notdef glyph.
     """
@@ -67,11 +68,11 @@ def advance_em(text: str, faces: tuple[FontFace, ...], halt: bool = False) -> fl
     for i, ch in enumerate(text):
         face = face_for(ch, faces) or faces[0]
         if cur is not None and face != cur:
-            total += _shape(cur, text[start:i], latin, halt)
+            total += _shape(cur, text[start:i], latin, feature)
             start = i
         cur = face
     if cur is not None:
-        total += _shape(cur, text[start:], latin, halt)
+        total += _shape(cur, text[start:], latin, feature)
     return total
 
 
