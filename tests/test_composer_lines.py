@@ -140,7 +140,7 @@ def test_markup_is_escaped_and_adds_no_text():
 
 
 def test_css_names_prefixed():
-    assert set(re.findall(r"\.([\w-]+)", COMPOSER_CSS)) <= {"cz-p", "cz-j", "cz-h", "cz-w", "cz-d", "cz-i"}
+    assert set(re.findall(r"\.([\w-]+)", COMPOSER_CSS)) <= {"cz-p", "cz-pre", "cz-j", "cz-h", "cz-w", "cz-d", "cz-i"}
 
 
 def test_split_items_groups():

@@ -50,9 +50,12 @@ def source_text(text: str) -> str:
     return text.replace("[[", "").replace("]]", "")
 
 
-def page_html(paragraphs: list[str], width: float, columns: int = 4, page=(842, 1191)) -> str:
+def page_html(paragraphs: list[str], width: float, columns: int = 4, page=(842, 1191),
+              newlines: bool = False) -> str:
     """An A3-ish page of `columns` column blocks, each `width` pt wide, of composed paragraphs."""
-    html = "".join(f'<p class="cz-p">{paragraph_html(compose_paragraph(runs_for(t), width=width, size=SIZE))}</p>'
+    cls = "cz-p cz-pre" if newlines else "cz-p"
+    html = "".join(f'<p class="{cls}">'
+                   f'{paragraph_html(compose_paragraph(runs_for(t), width=width, size=SIZE), newlines=newlines)}</p>'
                    for t in paragraphs)
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @page {{ size: {page[0]}pt {page[1]}pt; margin: 40pt; }}
@@ -92,9 +95,9 @@ def visual_lines(pdf_path: Path, width: float) -> list[dict]:
     return out
 
 
-def check_render(paragraphs: list[str], width: float, tmp_path: Path, caplog) -> None:
+def check_render(paragraphs: list[str], width: float, tmp_path: Path, caplog, newlines=False) -> None:
     caplog.set_level(logging.WARNING, logger="weasyprint")
-    pdf = render(page_html(paragraphs, width), tmp_path / "page.pdf")
+    pdf = render(page_html(paragraphs, width, newlines=newlines), tmp_path / "page.pdf")
     assert not [r for r in caplog.records if r.name.startswith("weasyprint")]
     lines = visual_lines(pdf, width)
     source = "".join(source_text(t) for t in paragraphs)
@@ -135,5 +138,10 @@ SYNTHETIC = [
 ]
 
 
-def test_synthetic_renders_flush_and_text_layer_is_source(tmp_path, caplog):
-    check_render(SYNTHETIC * 3, 13 * SIZE, tmp_path, caplog)
+@pytest.mark.parametrize("newlines", [False, True])
+def test_synthetic_renders_flush_and_text_layer_is_source(newlines, tmp_path, caplog):
+    check_render(SYNTHETIC * 3, 13 * SIZE, tmp_path, caplog, newlines)
+
+
+def test_seed_renders_with_newlines(tmp_path, caplog):
+    check_render(seed_body()[:12], 13 * SIZE, tmp_path, caplog, newlines=True)
