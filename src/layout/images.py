@@ -154,12 +154,20 @@ def _open_checked(path: Path) -> Image.Image:
 
 
 def _decode(im: Image.Image, path: Path) -> None:
-    """Decode the pixels (whatever draft was set), turning damage into ImageProblem."""
+    """Decode the pixels (whatever draft was set), turning damage into ImageProblem.
+
+    WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, which would let a cut-off
+    photo through with a grey bottom: the check turns it off while it decodes."""
+    from PIL import ImageFile
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         im.load()
     except _DECODE_ERRORS:
         raise ImageProblem("not a readable image: image data is truncated or damaged",
                            path) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _orientation(im: Image.Image) -> int | None:

@@ -152,7 +152,7 @@ def validate(source: Source) -> Issue:
         for error in exc.errors(include_url=False):
             key = _key_path(error["loc"])
             collector.add(_message(error), file=source.label, line=source.line_of(key), key=key)
-        raise LayoutError(collector.findings) from None
+        raise LayoutError(sorted(collector.findings, key=lambda f: f.line or 0)) from None
 
 
 def _collect_one(source: Source, key: str, message: str):
@@ -210,12 +210,13 @@ def _known_keys(parent_loc: tuple) -> list[str]:
 
 
 def _model_in(annotation) -> type[BaseModel] | None:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        inner = _model_in(candidate) if getattr(candidate, "__args__", None) else None
-        if inner:
-            return inner
+    """The model class inside an annotation such as `list[Figure]` or `Banner | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found:
+            return found
     return None
 
 

@@ -1,28 +1,34 @@
 """The whole pipeline, stage after stage: issue folder -> PDF (and HTML, PNG proofs).
 
-YAML -> model -> context -> HTML -> WeasyPrint document -> PDF. Each stage lives in its own
-module; this one only strings them together for the commands.
+YAML -> model -> page plans -> prepared photos -> context -> HTML -> WeasyPrint document -> PDF.
+Each stage lives in its own module; this one only strings them together for the commands.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import compose_context
-from .errors import Finding, LayoutError
+from .errors import Finding, LayoutError, Severity
 from .fonts import FONTS_DIR, resolve_fonts
 from .html import render_html
+from .images import ImageProblem, prepare_image
 from .model import Issue, load_issue
+from .page import PagePlan, plan_issue
 from .render import render_document, write_atomically, write_pdf
 from .theme import load_theme
+
+CACHE_DIR = Path(os.environ.get("LAYOUT_CACHE", Path.home() / ".cache" / "layout"))
 
 
 @dataclass
 class Rendered:
-    """What a render produced: the document, its HTML, and the findings on the way."""
+    """What a render produced: the plans, the HTML, the document, and the findings on the way."""
 
     issue: Issue
+    plans: list[PagePlan]
     html: str
     document: object
     findings: list[Finding] = field(default_factory=list)
@@ -32,24 +38,63 @@ class Rendered:
     def page_count(self) -> int:
         return len(self.document.pages)
 
-
-def build_html(issue: Issue) -> tuple[str, list]:
-    theme = load_theme(issue.theme)
-    fonts = resolve_fonts(theme)
-    context = compose_context(issue, theme, fonts)
-    return render_html(context, theme), [issue.folder, theme.folder, FONTS_DIR,
-                                         *{f.path.parent for f in fonts.values()}]
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def render_issue(folder: Path) -> Rendered:
-    """Load, validate, compose and lay out one issue folder (nothing is written)."""
+def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[dict[str, str], list[Finding]]:
+    """Crop and downsample every placed photo to its frame; map figure keys to file URLs."""
+    urls, findings = {}, []
+    for plan in plans:
+        for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
+            try:
+                prepared = prepare_image(figure.source, placed_width=figure.image.w,
+                                         placed_height=figure.image.h, target_ppi=ppi, cache_dir=cache)
+            except ImageProblem as exc:
+                findings.append(Finding(str(exc), key=f"{figure.key}.image", kind="image"))
+                continue
+            urls[figure.key] = prepared.path.resolve().as_uri()
+    return urls, findings
+
+
+def render_issue(folder: Path, cache: Path = CACHE_DIR) -> Rendered:
+    """Load, validate, plan and lay out one issue folder (nothing is written but the cache)."""
     started = time.perf_counter()
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
-    html, roots = build_html(issue)
-    document, findings = render_document(html, base_url=theme.folder, roots=roots,
-                                         label=f"{issue.slug}.html")
-    return Rendered(issue, html, document, findings, time.perf_counter() - started)
+    fonts = resolve_fonts(theme)
+    plans = plan_issue(issue, theme, fonts)
+    findings = [f for plan in plans for f in plan.findings]
+    images, image_findings = prepare_photos(plans, cache / "images")
+    findings += image_findings
+    html = render_html(compose_context(issue, theme, fonts, plans, images), theme)
+    roots = [issue.folder, theme.folder, FONTS_DIR, cache, *{f.path.parent for f in fonts.values()}]
+    document, render_findings = render_document(html, base_url=theme.folder, roots=roots,
+                                                label=f"{issue.slug}.html")
+    findings += render_findings
+    return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started)
+
+
+def _located(findings: list[Finding], issue: Issue) -> list[Finding]:
+    """Give layout and image findings the issue file and the line of their key."""
+    from .source import load_source
+    source = None
+    out = []
+    for f in findings:
+        if f.key and not f.file:
+            source = source or load_source(issue.folder / "issue.yaml")
+            f = Finding(f.message, str(_relative(issue.folder / "issue.yaml")), source.line_of(f.key),
+                        f.key, f.severity, f.kind)
+        out.append(f)
+    return out
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def write_outputs(rendered: Rendered, out_dir: Path, *, html: bool = False) -> list[Path]:
@@ -68,7 +113,6 @@ def write_outputs(rendered: Rendered, out_dir: Path, *, html: bool = False) -> l
 
 def render_to_files(folder: Path, out_dir: Path, *, html: bool = False) -> tuple[Rendered, list[Path]]:
     rendered = render_issue(folder)
-    errors = [f for f in rendered.findings if f.severity.value == "error"]
-    if errors:
-        raise LayoutError(errors)
+    if rendered.errors:
+        raise LayoutError(rendered.errors)
     return rendered, write_outputs(rendered, out_dir, html=html)

@@ -68,7 +68,7 @@ def load_source(path: Path, label: str | None = None) -> Source:
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
-        raise LayoutError(_yaml_finding(exc, label)) from None
+        raise LayoutError(_yaml_finding(exc, label, text)) from None
     source = Source(path=path, data={}, label=label)
     findings: list[Finding] = []
     if node is not None:
@@ -109,10 +109,14 @@ def _refuse_aliases(text: str, label: str) -> None:
                     "YAML anchors and aliases (&name, *name) are not allowed in issue files",
                     file=label, line=event.start_mark.line + 1))
     except yaml.YAMLError as exc:
-        raise LayoutError(_yaml_finding(exc, label)) from None
+        raise LayoutError(_yaml_finding(exc, label, text)) from None
 
 
-def _yaml_finding(exc: yaml.YAMLError, label: str) -> Finding:
+def _yaml_finding(exc: yaml.YAMLError, label: str, text: str = "") -> Finding:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        return Finding(f"contains the invisible character U+{exc.character:04X}; delete it",
+                       file=label, line=line)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)

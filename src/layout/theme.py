@@ -44,6 +44,7 @@ class Grid:
     gutter_chars: int
     lines: int
     indent_em: float
+    banner_lines: int = 0
 
     @property
     def column_width(self) -> float:
@@ -119,4 +120,5 @@ def _grid(page: dict, grid: dict) -> Grid:
         line_pitch=float(grid["line_pitch_pt"]), columns=int(grid["columns"]),
         column_chars=int(grid["column_chars"]), gutter_chars=int(grid["gutter_chars"]),
         lines=int(grid["lines"]), indent_em=float(grid["indent_em"]),
+        banner_lines=int(grid.get("banner_lines", 0)),
     )

@@ -1,0 +1,53 @@
+"""Layout decisions: flowing a story's composed lines into its body columns.
+
+Columns are filled top to bottom, left to right; a paragraph that does not end in a column
+continues at the top of the next one. Each column holds exactly the lines it was given.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..composer import Paragraph
+from ..composer.markup import _line_html
+from .plan import ColumnBox, Fragment
+
+
+def lines_html(paragraph: Paragraph, start: int, stop: int) -> Markup:
+    """The HTML of lines start..stop of a composed paragraph (a column's share of it)."""
+    classes = [run.css_class for run in paragraph.runs]
+    return Markup("<br>".join(_line_html(line, classes, paragraph.indent)
+                              for line in paragraph.lines[start:stop]))
+
+
+def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list[int]) -> int:
+    """Fill `columns` (each up to its capacity) with the paragraphs' lines; return lines left over."""
+    queue = [(p, 0) for p in paragraphs]
+    for column, capacity in zip(columns, capacities):
+        room = capacity
+        while queue and room > 0:
+            paragraph, start = queue[0]
+            take = min(room, len(paragraph.lines) - start)
+            column.fragments.append(Fragment(lines_html(paragraph, start, start + take), take, start > 0))
+            room -= take
+            if start + take == len(paragraph.lines):
+                queue.pop(0)
+            else:
+                queue[0] = (paragraph, start + take)
+    return sum(len(p.lines) - start for p, start in queue)
+
+
+def balanced_capacities(total: int, full: list[int]) -> list[int]:
+    """Take the slack evenly from the bottoms of the text columns, one line at a time from the
+    right, so that no column ends more than a line or so short of the others."""
+    slack = sum(full) - total
+    capacities = list(full)
+    while slack > 0:
+        candidates = [i for i, c in enumerate(capacities) if c > 0]
+        if not candidates:
+            break
+        tallest = max(capacities[i] for i in candidates)
+        for index in reversed(candidates):
+            if slack and capacities[index] == tallest:
+                capacities[index] -= 1
+                slack -= 1
+    return capacities

@@ -1,0 +1,172 @@
+"""Layout decisions: one story as a grid module (headline set, body columns, figures).
+
+The module spans whole basic columns and whole body lines. Its height is the smallest number of
+lines whose columns hold every body line beside the figures; the figures then grow by whole lines
+to take up what the last columns would leave empty.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from ..composer import Paragraph
+from ..model import Story
+from ..theme import Grid
+from .columns import balanced_capacities, flow
+from .figures import FigureSlot, figure_slot
+from .plan import Box, ColumnBox, StoryModule, TextBlock
+from .typeset import Typesetter
+
+HEADLINE_LEADING = 1.25
+
+
+@dataclass
+class StoryDraft:
+    """A story measured for a module `span` columns wide, ready to be placed at a row."""
+
+    key: str
+    story: Story
+    span: int
+    lead: bool
+    headline_set: list[tuple[str, Paragraph, int]]
+    paragraphs: list[Paragraph]
+    figures: list[FigureSlot]
+    figure_columns: int
+    figure_rows: list[int] = field(default_factory=list)
+    body_rows: int = 0
+    slot_sets: dict[int, list[FigureSlot]] = field(default_factory=dict)
+
+    @property
+    def headline_rows(self) -> int:
+        return sum(rows for _, _, rows in self.headline_set) + 1
+
+    @property
+    def body_lines(self) -> int:
+        return sum(len(p.lines) for p in self.paragraphs)
+
+    @property
+    def rows(self) -> int:
+        return self.headline_rows + self.body_rows
+
+    @property
+    def slack(self) -> int:
+        """Body lines the columns could hold beyond the text: holes unless balanced away."""
+        return sum(self.capacities()) - self.body_lines
+
+    def capacities(self) -> list[int]:
+        """Lines each body column holds beside the figures (figures sit top right)."""
+        caps = [self.body_rows] * self.span
+        for index, rows in enumerate(self.figure_rows):
+            total = rows + self.figures[index].caption_rows + 1
+            for c in self._figure_columns(index):
+                caps[c] = max(0, self.body_rows - total)
+        return caps
+
+    def _figure_columns(self, index: int) -> range:
+        right = self.span - index * self.figure_columns
+        return range(max(0, right - self.figure_columns), right)
+
+
+def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool) -> StoryDraft:
+    """Compose the story's texts once and fit them in the smallest module."""
+    grid = setter.theme.grid
+    width = grid.span_width(span)
+    heads = []
+    for role, text, size_key in _headline_parts(story, lead):
+        paragraph = setter.display(text, role, size_key, width)
+        heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
+    paragraphs = [setter.body(p, grid.column_width) for p in story.paragraphs]
+    if story.byline:
+        paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
+    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
+    draft.slot_sets = {k: [figure_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter)
+                           for i, f in enumerate(story.figures)]
+                       for k in _figure_spans(span, len(story.figures), lead)}
+    return refit(draft, 0)
+
+
+def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
+    """The best fit of the draft with a body at least `min_rows` lines tall: the figure width
+    that leaves the fewest empty lines, preferring the theme's wanted figure width."""
+    best = None
+    for fig_cols, slots in draft.slot_sets.items():
+        candidate = replace(draft, figures=slots, figure_columns=fig_cols)
+        fit_body(candidate, min_rows)
+        score = candidate.slack + 3 * (_wanted_span(draft.lead) - fig_cols) if slots else 0
+        if best is None or score < best[0]:
+            best = (score, candidate)
+    return best[1]
+
+
+def _headline_parts(story: Story, lead: bool):
+    if story.kicker:
+        yield "kicker", story.kicker, "kicker"
+    yield "headline", story.headline, "lead_headline" if lead else "headline"
+    if story.subhead:
+        yield "kicker", story.subhead, "subhead"
+
+
+def _wanted_span(lead: bool) -> int:
+    return 3 if lead else 2
+
+
+def _figure_spans(span: int, count: int, lead: bool) -> list[int]:
+    """Figure widths (in basic columns) worth trying, widest first; at least one text column."""
+    if not count:
+        return [0]
+    widest = max(1, min(_wanted_span(lead), (span - 1) // count))
+    return list(range(widest, 0, -1))
+
+
+def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
+    """Smallest body height that holds every line beside figures no smaller than allowed,
+    with the figures as large as that height lets them be."""
+    lines = draft.body_lines
+    draft.figure_rows = [s.min_rows for s in draft.figures]
+    fig_total = max((r + s.caption_rows + 1 for r, s in zip(draft.figure_rows, draft.figures)), default=0)
+    draft.body_rows = max(fig_total, math.ceil(lines / draft.span), min_rows)
+    while sum(draft.capacities()) < lines:
+        draft.body_rows += 1
+    _grow_figures(draft, lines)
+
+
+def _grow_figures(draft: StoryDraft, lines: int) -> None:
+    """Grow figures by whole lines while the body still fits beside them."""
+    grew = True
+    while grew:
+        grew = False
+        for index, slot in enumerate(draft.figures):
+            total = draft.figure_rows[index] + 1 + slot.caption_rows + 1
+            if draft.figure_rows[index] >= slot.max_rows or total > draft.body_rows:
+                continue
+            draft.figure_rows[index] += 1
+            if sum(draft.capacities()) < lines:
+                draft.figure_rows[index] -= 1
+            else:
+                grew = True
+
+
+def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, column: int = 0) -> StoryModule:
+    """Turn a draft into a module whose top edge is at `y` pt (a grid line)."""
+    pitch = grid.line_pitch
+    x0 = grid.column_x(column)
+    width = grid.span_width(draft.span)
+    blocks, top = [], y
+    for role, paragraph, rows in draft.headline_set:
+        blocks.append(TextBlock(Box(x0, top, width, rows * pitch), setter.html(paragraph), role,
+                                len(paragraph.lines), paragraph.size))
+        top += rows * pitch
+    body_top = y + draft.headline_rows * pitch
+    columns = [ColumnBox(Box(x0 + grid.column_x(c), body_top, grid.column_width, draft.body_rows * pitch))
+               for c in range(draft.span)]
+    capacities = draft.capacities()
+    for index in range(len(draft.figures)):
+        for c in draft._figure_columns(index):
+            columns[c].box = Box(columns[c].box.x, body_top + (draft.body_rows - capacities[c]) * pitch,
+                                 grid.column_width, capacities[c] * pitch)
+    left = flow(draft.paragraphs, columns, balanced_capacities(draft.body_lines, capacities))
+    figures = [slot.place(x0 + grid.column_x(draft._figure_columns(i).start), body_top,
+                          draft.figure_rows[i], slot.caption_rows, pitch, caption_gap=3.0)
+               for i, slot in enumerate(draft.figures)]
+    box = Box(x0, y, width, draft.rows * pitch)
+    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, overset_lines=left)

@@ -1,0 +1,64 @@
+"""Layout decisions: setting each kind of text (body, headline, caption) with the composer.
+
+Every text on the page is composed by the same CJK composer with the font files of its role, so
+that its line count, and therefore its height on the line grid, is known before painting.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..composer import FontFace, Paragraph, Run, compose_paragraph, paragraph_html
+from ..fonts import FontFile
+from ..model import Paragraph as BodyParagraph
+from ..theme import Theme
+
+
+@dataclass(frozen=True)
+class Typesetter:
+    """Composes texts in the theme's font roles; measures them on the line grid."""
+
+    theme: Theme
+    faces: dict[str, tuple[FontFace, ...]]
+
+    @classmethod
+    def for_theme(cls, theme: Theme, fonts: dict[str, FontFile]) -> Typesetter:
+        face = {role: FontFace(str(f.path), f.index) for role, f in fonts.items()}
+        fallback = (face["fallback"],) if "fallback" in face else ()
+        chains = {role: (f, *fallback) for role, f in face.items()}
+        chains["lead"] = (face["lead"], face["body"], *fallback)
+        return cls(theme, chains)
+
+    @property
+    def pitch(self) -> float:
+        return self.theme.grid.line_pitch
+
+    def body(self, paragraph: BodyParagraph, width: float) -> Paragraph:
+        runs = []
+        if paragraph.lead:
+            runs.append(Run(paragraph.lead, self.faces["lead"], "lead"))
+        runs.append(Run(paragraph.text, self.faces["body"]))
+        return compose_paragraph(runs, width=width, size=self.theme.grid.body_size,
+                                 indent=self.theme.grid.indent_em)
+
+    def caption(self, caption: str, credit: str, width: float) -> Paragraph:
+        runs = [Run(caption, self.faces["caption"])]
+        if credit:
+            runs.append(Run(f"（{credit}）", self.faces["caption"], "credit"))
+        return compose_paragraph(runs, width=width, size=self.theme.sizes["caption"], indent=0)
+
+    def display(self, text: str, role: str, size_key: str, width: float) -> Paragraph:
+        """A headline-like text (kicker, headline, subhead) at its role's size."""
+        return compose_paragraph([Run(text, self.faces[role])], width=width,
+                                 size=self.theme.sizes[size_key], indent=0)
+
+    def rows_for(self, paragraph: Paragraph, leading: float = 1.0) -> int:
+        """Body lines a composed text occupies when each of its lines is `leading` x size tall."""
+        height = len(paragraph.lines) * paragraph.size * leading
+        return max(1, math.ceil(height / self.pitch - 1e-6))
+
+    @staticmethod
+    def html(paragraph: Paragraph) -> Markup:
+        return paragraph_html(paragraph)
