@@ -29,9 +29,9 @@ def check_content(issue: Issue, source: Source, out: Collector, *, check_images:
             if not story.body.strip():
                 out.add("story body is empty", file=source.label, line=source.line_of(key), key=key)
             _check_lead_ins(story.body, key, source, out)
-        if check_images:
-            for key, figure in _figures(issue):
-                _check_image(issue.folder, figure, f"{key}.image", source, out)
+    if check_images:
+        for key, figure in _figures(issue):
+            _check_image(issue.folder, figure, f"{key}.image", source, out)
 
 
 def _texts(issue: Issue):

@@ -18,6 +18,8 @@ draft mode at 1/8 scale, i.e. 1/64 of the pixels (a few ms for a 4000 px photo i
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -31,7 +33,7 @@ import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 # Pillow's own decompression-bomb guard stays on (its default limit is ~89 megapixels); ours is
 # lower, checked on the header size before any pixel is decoded, and reports the dimensions.
@@ -153,21 +155,25 @@ def _open_checked(path: Path) -> Image.Image:
     return im
 
 
-def _decode(im: Image.Image, path: Path) -> None:
-    """Decode the pixels (whatever draft was set), turning damage into ImageProblem.
-
-    WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, which would let a cut-off
-    photo through with a grey bottom: the check turns it off while it decodes."""
-    from PIL import ImageFile
+@contextlib.contextmanager
+def _strict_decoding():
+    """WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES on import, which lets a cut-off
+    photo through with a grey bottom: turn it off while we read images ourselves."""
     saved = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def _decode(im: Image.Image, path: Path) -> None:
+    """Decode the pixels (whatever draft was set), turning damage into ImageProblem."""
     try:
         im.load()
     except _DECODE_ERRORS:
         raise ImageProblem("not a readable image: image data is truncated or damaged",
                            path) from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _orientation(im: Image.Image) -> int | None:
@@ -178,10 +184,40 @@ def _orientation(im: Image.Image) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 8 else None
 
 
+def upright_size(path: Path) -> tuple[int, int]:
+    """Width and height as the photo will stand (EXIF orientation applied), from the header only.
+
+    Cached by path, size and modification time: page layout asks for it many times."""
+    stat = Path(path).stat()
+    return _header_size(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_size(path: str, size: int, mtime: int) -> tuple[int, int]:
+    with _open_checked(Path(path)) as im:
+        width, height = im.size
+        return (height, width) if _orientation(im) in _SWAPPING_ORIENTATIONS else (width, height)
+
+
 def inspect_image(path: Path) -> ImageInfo:
-    """Check that `path` is a printable photo and describe it, decoding as little as possible."""
+    """Check that `path` is a printable photo and describe it, decoding as little as possible.
+
+    Cached by path, size and modification time, so a warm re-render does not decode again."""
     path = Path(path)
-    with _open_checked(path) as im:
+    try:
+        stat = path.stat()
+    except OSError:
+        return _inspect(path)
+    return _inspect_cached(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _inspect_cached(path: str, size: int, mtime: int) -> ImageInfo:
+    return _inspect(Path(path))
+
+
+def _inspect(path: Path) -> ImageInfo:
+    with _strict_decoding(), _open_checked(path) as im:
         orientation = _orientation(im)
         width, height = im.size
         if orientation in _SWAPPING_ORIENTATIONS:
@@ -387,7 +423,7 @@ def prepare_image(path: Path, *, placed_width: float, placed_height: float,
     hit = _cached(jpeg, record)
     if hit is not None:
         return hit
-    with _open_checked(path) as im:
+    with _strict_decoding(), _open_checked(path) as im:
         orientation = _orientation(im)
         source_size = _upright_size(im.size, orientation)
         pixels, facts = _render(im, path, placed, target_ppi, crop)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from .breaking import break_lines
 from .items import build_items
-from .markup import COMPOSER_CSS, paragraph_html
+from .markup import COMPOSER_CSS, lines_html, paragraph_html
 from .metrics import FontFace
 from .spacing import Line, set_line
 
 __all__ = ["COMPOSER_CSS", "FontFace", "Line", "Paragraph", "Run", "compose_paragraph",
-           "paragraph_html"]
+           "lines_html", "paragraph_html"]
 
 
 @dataclass(frozen=True)

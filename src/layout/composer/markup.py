@@ -97,6 +97,13 @@ def paragraph_html(paragraph, *, newlines: bool = False) -> Markup:
     `white-space: pre` (<p class="cz-p cz-pre">): WeasyPrint 70 lays that out markedly faster
     (fewer boxes). Source text should then hold no runs of spaces (pre does not collapse them).
     """
+    return lines_html(paragraph, 0, len(paragraph.lines), newlines=newlines)
+
+
+def lines_html(paragraph, start: int, stop: int, *, newlines: bool = False) -> Markup:
+    """The HTML of lines start..stop of a composed paragraph: a column's share of it when a
+    paragraph continues from one column into the next."""
     classes = [run.css_class for run in paragraph.runs]
     joiner = "\n" if newlines else "<br>"
-    return Markup(joiner.join(_line_html(line, classes, paragraph.indent) for line in paragraph.lines))
+    return Markup(joiner.join(_line_html(line, classes, paragraph.indent)
+                              for line in paragraph.lines[start:stop]))

@@ -5,18 +5,8 @@ continues at the top of the next one. Each column holds exactly the lines it was
 """
 from __future__ import annotations
 
-from markupsafe import Markup
-
-from ..composer import Paragraph
-from ..composer.markup import _line_html
+from ..composer import Paragraph, lines_html
 from .plan import ColumnBox, Fragment
-
-
-def lines_html(paragraph: Paragraph, start: int, stop: int) -> Markup:
-    """The HTML of lines start..stop of a composed paragraph (a column's share of it)."""
-    classes = [run.css_class for run in paragraph.runs]
-    return Markup("<br>".join(_line_html(line, classes, paragraph.indent)
-                              for line in paragraph.lines[start:stop]))
 
 
 def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list[int]) -> int:
@@ -27,7 +17,8 @@ def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list
         while queue and room > 0:
             paragraph, start = queue[0]
             take = min(room, len(paragraph.lines) - start)
-            column.fragments.append(Fragment(lines_html(paragraph, start, start + take), take, start > 0))
+            column.fragments.append(Fragment(lines_html(paragraph, start, start + take, newlines=True),
+                                             take, start > 0))
             room -= take
             if start + take == len(paragraph.lines):
                 queue.pop(0)

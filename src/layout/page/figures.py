@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..images import ImageProblem, inspect_image
+from ..images import ImageProblem, upright_size
 from ..model import Figure
 from .plan import Box, PlacedFigure, TextBlock
 from .typeset import Typesetter
@@ -45,10 +45,10 @@ def figure_slot(key: str, figure: Figure, folder: Path, width: float, setter: Ty
     pitch = setter.pitch
     source = folder / figure.image
     try:
-        info = inspect_image(source)
-        aspect = info.width / info.height
-    except ImageProblem:
-        aspect = 1.5
+        image_width, image_height = upright_size(source)
+        aspect = image_width / image_height
+    except (ImageProblem, OSError):
+        aspect = 1.5      # checked and reported when the issue was loaded
     caption = setter.caption(figure.caption, figure.credit, width)
     min_rows = max(2, math.ceil(width / WIDEST / pitch))
     max_rows = max(min_rows, math.floor(width / TALLEST / pitch))

@@ -61,4 +61,5 @@ class Typesetter:
 
     @staticmethod
     def html(paragraph: Paragraph) -> Markup:
-        return paragraph_html(paragraph)
+        """Lines joined by newlines, for a `white-space: pre` block (class "cz-p cz-pre")."""
+        return paragraph_html(paragraph, newlines=True)
