@@ -18,7 +18,7 @@ from .images import ImageProblem, prepare_image
 from .model import Issue, load_issue
 from .page import PagePlan, plan_issue
 from .render import render_document, write_atomically, write_pdf
-from .theme import load_theme
+from .theme import Theme, load_theme
 
 CACHE_DIR = Path(os.environ.get("LAYOUT_CACHE", Path.home() / ".cache" / "layout"))
 
@@ -33,6 +33,7 @@ class Rendered:
     document: object
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    press_theme: Theme | None = None     # set for the print version (render --print)
 
     @property
     def page_count(self) -> int:
@@ -58,22 +59,27 @@ def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[
     return urls, findings
 
 
-def render_issue(folder: Path, cache: Path = CACHE_DIR) -> Rendered:
-    """Load, validate, plan and lay out one issue folder (nothing is written but the cache)."""
+def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) -> Rendered:
+    """Load, validate, plan and lay out one issue folder (nothing is written but the cache).
+
+    `press` lays out the print version: CMYK colours, output intent, bleed (see `press`)."""
     started = time.perf_counter()
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
     findings = [f for plan in plans for f in plan.findings]
-    images, image_findings = prepare_photos(plans, cache / "images")
+    images, image_findings = prepare_photos(plans, cache / "images", theme.print.image_ppi)
     findings += image_findings
-    html = render_html(compose_context(issue, theme, fonts, plans, images), theme)
+    html = render_html(compose_context(issue, theme, fonts, plans, images, press=press), theme)
     roots = [issue.folder, theme.folder, FONTS_DIR, cache, *{f.path.parent for f in fonts.values()}]
+    if press:
+        roots.append(theme.print.icc_profile.resolve().parent)
     document, render_findings = render_document(html, base_url=theme.folder, roots=roots,
                                                 label=f"{issue.slug}.html")
     findings += render_findings
-    return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started)
+    return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started,
+                    theme if press else None)
 
 
 def _located(findings: list[Finding], issue: Issue) -> list[Finding]:
@@ -106,13 +112,23 @@ def write_outputs(rendered: Rendered, out_dir: Path, *, html: bool = False) -> l
         write_atomically(path, lambda tmp: tmp.write_text(rendered.html, encoding="utf-8"))
         written.append(path)
     pdf = out_dir / f"{slug}.pdf"
-    rendered.findings += write_pdf(rendered.document, pdf)
+    rendered.findings += write_pdf(rendered.document, pdf, **_press_options(rendered.press_theme))
     written.append(pdf)
     return written
 
 
-def render_to_files(folder: Path, out_dir: Path, *, html: bool = False) -> tuple[Rendered, list[Path]]:
-    rendered = render_issue(folder)
+def _press_options(theme: Theme | None) -> dict:
+    """write_pdf options for the print version: PDF/X-4, then layout.press's finishing."""
+    if theme is None:
+        return {}
+    from .press import finish_for_press
+    return {"pdf_variant": "pdf/x-4",
+            "finish": lambda tmp: finish_for_press(tmp, theme.grid, theme.print.icc_profile)}
+
+
+def render_to_files(folder: Path, out_dir: Path, *, html: bool = False,
+                    press: bool = False) -> tuple[Rendered, list[Path]]:
+    rendered = render_issue(folder, press=press)
     if rendered.errors:
         raise LayoutError(rendered.errors)
     return rendered, write_outputs(rendered, out_dir, html=html)

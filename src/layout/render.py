@@ -97,11 +97,18 @@ def write_atomically(path: Path, write) -> None:
         raise
 
 
-def write_pdf(document, path: Path, **options) -> list[Finding]:
-    """Write the PDF atomically; return WeasyPrint's warnings while writing (font subsetting)."""
+def write_pdf(document, path: Path, *, finish=None, **options) -> list[Finding]:
+    """Write the PDF atomically; return WeasyPrint's warnings while writing (font subsetting).
+
+    `finish(tmp_path)` post-processes the written file before it is renamed into place."""
+    def write(tmp: Path) -> None:
+        document.write_pdf(tmp, **options)
+        if finish is not None:
+            finish(tmp)
+
     try:
         with captured_weasyprint_log() as log:
-            write_atomically(path, lambda tmp: document.write_pdf(tmp, **options))
+            write_atomically(path, write)
     except (OSError, ValueError, TypeError) as exc:
         raise LayoutError(Finding(f"cannot write the PDF: {exc}", file=str(path), kind="render")) from None
     return log.findings(str(path))

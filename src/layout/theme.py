@@ -45,6 +45,7 @@ class Grid:
     lines: int
     indent_em: float
     banner_lines: int = 0
+    min_line_pitch: float = 0.0       # copyfit may tighten the line pitch down to this
 
     @property
     def column_width(self) -> float:
@@ -79,9 +80,24 @@ class Grid:
         return column * (self.column_width + self.gutter)
 
 
+DEFAULT_IMAGE_PPI = 300
+# Ghostscript's CMYK profile (Debian package libgs-common, installed with ghostscript): a SWOP
+# coated press profile, the only CMYK ICC profile the free Debian packages ship.  Replace it with
+# the printer's own profile (e.g. ISOnewspaper26v4) through `print.icc_profile`.
+DEFAULT_ICC_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """Print production: photo resolution at the placed size and the press's CMYK profile."""
+
+    image_ppi: int = DEFAULT_IMAGE_PPI
+    icc_profile: Path = DEFAULT_ICC_PROFILE
+
+
 @dataclass(frozen=True)
 class Theme:
-    """A template set: its folder, grid, font roles, type sizes and colours."""
+    """A template set: its folder, grid, font roles, type sizes, colours and print settings."""
 
     name: str
     folder: Path
@@ -89,6 +105,7 @@ class Theme:
     fonts: dict[str, FontRole]
     sizes: dict[str, float]
     colours: dict[str, dict]
+    print: PrintSettings = PrintSettings()
 
 
 def load_theme(name: str = "") -> Theme:
@@ -107,9 +124,19 @@ def load_theme(name: str = "") -> Theme:
         sizes = {k: float(v) for k, v in data["sizes_pt"].items()}
         colours = {k: {"cmyk": [float(c) for c in v["cmyk"]], "rgb": str(v["rgb"])}
                    for k, v in data["colours"].items()}
+        printing = _print_settings(data.get("print") or {}, folder)
     except (KeyError, TypeError, ValueError) as exc:
         raise LayoutError(Finding(f"theme setting missing or invalid: {exc}", file=source.label)) from None
-    return Theme(name, folder, grid, fonts, sizes, colours)
+    return Theme(name, folder, grid, fonts, sizes, colours, printing)
+
+
+def _print_settings(data: dict, folder: Path) -> PrintSettings:
+    """`print:` settings; a relative profile path is relative to the theme folder."""
+    ppi = int(data.get("image_ppi", DEFAULT_IMAGE_PPI))
+    if ppi <= 0:
+        raise ValueError(f"print.image_ppi must be positive, got {ppi}")
+    profile = Path(str(data.get("icc_profile") or DEFAULT_ICC_PROFILE))
+    return PrintSettings(ppi, profile if profile.is_absolute() else folder / profile)
 
 
 def _grid(page: dict, grid: dict) -> Grid:
@@ -121,4 +148,5 @@ def _grid(page: dict, grid: dict) -> Grid:
         column_chars=int(grid["column_chars"]), gutter_chars=int(grid["gutter_chars"]),
         lines=int(grid["lines"]), indent_em=float(grid["indent_em"]),
         banner_lines=int(grid.get("banner_lines", 0)),
+        min_line_pitch=float(grid.get("copyfit_min_line_pitch_pt", grid["line_pitch_pt"])),
     )

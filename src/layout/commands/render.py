@@ -1,4 +1,4 @@
-"""`layout render ISSUE_DIR... [-o OUT] [--html]`: write OUT/<slug>.pdf for each issue."""
+"""`layout render ISSUE_DIR... [-o OUT] [--html] [--print]`: write OUT/<slug>.pdf for each issue."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,14 +13,17 @@ from . import ISSUE_DIR, OUT_DEFAULT, OUT_DIR, echo_findings, report
 @click.option("-o", "--out", "out_dir", type=OUT_DIR, default=OUT_DEFAULT, show_default=True,
               help="Folder for <slug>.pdf.")
 @click.option("--html", "write_html", is_flag=True, help="Also write <slug>.html, the HTML given to WeasyPrint.")
+@click.option("--print", "press", is_flag=True,
+              help="Write the printer's PDF/X-4: CMYK output intent, bleed, crop marks.")
 @click.pass_context
-def command(ctx: click.Context, issue_dirs: tuple[Path, ...], out_dir: Path, write_html: bool) -> None:
+def command(ctx: click.Context, issue_dirs: tuple[Path, ...], out_dir: Path, write_html: bool,
+            press: bool) -> None:
     """Render each ISSUE_DIR to OUT/<slug>.pdf."""
     from ..pipeline import render_to_files
     failed = False
     for folder in issue_dirs:
         try:
-            rendered, written = render_to_files(folder, out_dir, html=write_html)
+            rendered, written = render_to_files(folder, out_dir, html=write_html, press=press)
         except Exception as exc:  # noqa: BLE001 - reported, then the next issue; exit 1 at the end
             failed = True
             report(ctx, exc)
