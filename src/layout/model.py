@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -19,6 +19,8 @@ from .source import Source, load_source
 
 ISSUE_FILE = "issue.yaml"
 Text = Annotated[str, Field(strict=True)]
+#: What may happen to a story that does not fit its page: nothing (an error), copyfit, or a jump.
+Fit = Literal["", "copyfit", "jump"]
 
 
 class Strict(BaseModel):
@@ -77,6 +79,7 @@ class Page(Strict):
     banner: Banner | None = None
     stories: list[Story] = []
     photos: list[Figure] = []
+    fit: Fit = ""
 
 
 class Issue(Strict):
@@ -87,6 +90,7 @@ class Issue(Strict):
     label: Text = ""
     date: dt.date
     theme: Text = ""
+    fit: Fit = ""
     pages: list[Page] = Field(min_length=1)
     folder: Path = Field(default=Path("."), exclude=True)
     slug: str = Field(default="", exclude=True)
@@ -186,6 +190,9 @@ def _message(error: dict) -> str:
         return f"expected a mapping of keys, got {_show(value)}"
     if kind == "too_short":
         return f"needs at least one entry under '{name}'"
+    if kind == "literal_error":
+        choices = " or ".join(f"'{c}'" for c in get_args(Fit) if c)
+        return f"expected {choices} (or no '{name}' at all), got {_show(value)}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return error["msg"]

@@ -9,9 +9,16 @@ from ..composer import Paragraph, lines_html
 from .plan import ColumnBox, Fragment
 
 
-def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list[int]) -> int:
-    """Fill `columns` (each up to its capacity) with the paragraphs' lines; return lines left over."""
-    queue = [(p, 0) for p in paragraphs]
+def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list[int],
+         skip: int = 0) -> int:
+    """Fill `columns` (each up to its capacity) with the paragraphs' lines, starting `skip` lines
+    in (a continuation); return the number of lines left over."""
+    queue = []
+    for paragraph in paragraphs:
+        start = min(skip, len(paragraph.lines))
+        skip -= start
+        if start < len(paragraph.lines):
+            queue.append((paragraph, start))
     for column, capacity in zip(columns, capacities):
         room = capacity
         while queue and room > 0:

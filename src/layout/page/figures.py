@@ -32,12 +32,13 @@ class FigureSlot:
     max_rows: int
     caption_html: object
     caption_rows: int
+    caption_shift: float = 0.0
 
     def place(self, x: float, y: float, image_rows: int, caption_rows: int, pitch: float,
               caption_gap: float) -> PlacedFigure:
         image = Box(x, y, self.width, image_rows * pitch - caption_gap)
         caption = TextBlock(Box(x, y + image_rows * pitch, self.width, caption_rows * pitch),
-                            self.caption_html, "caption", self.caption_rows)
+                            self.caption_html, "caption", self.caption_rows, shift=self.caption_shift)
         return PlacedFigure(self.key, self.source, image, caption, self.figure.credit)
 
 
@@ -54,7 +55,8 @@ def figure_slot(key: str, figure: Figure, folder: Path, width: float, setter: Ty
     max_rows = max(min_rows, math.floor(width / TALLEST / pitch))
     natural = min(max(round(width / aspect / pitch), min_rows), max_rows)
     return FigureSlot(key, figure, source, width, natural, min_rows, max_rows,
-                      setter.html(caption), len(caption.lines))
+                      setter.html(caption), len(caption.lines),
+                      setter.baseline_shift("caption", caption.size))
 
 
 def group_rows(count: int, per_row: int = 4) -> list[int]:

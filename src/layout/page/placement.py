@@ -2,16 +2,20 @@
 
 The page is stacked in full-width bands on the line grid: banner, photo group, then the stories
 in their order (the first, the lead, with the largest headline and figures). The photo group's
-frames stretch or shrink by whole lines so that the bands fill the type area; what still does not
-fit is overset and reported, never dropped.
+frames, then the stories' figures, stretch or shrink by whole lines so that the bands fill the
+type area. A story that still does not fit is overset: an error naming the story and the exact
+number of lines over, unless the page (or issue) says `fit: copyfit` or `fit: jump`.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from ..errors import Finding, Severity
 from ..fonts import FontFile
 from ..model import Issue, Page
 from ..theme import Theme
 from .figures import FigureSlot, figure_slot, group_arrangements
+from .fitting import copyfit_setters, overset_at, split_for_jump
 from .plan import Box, PagePlan
 from .story import StoryDraft, draft_story, place_story, refit
 from .typeset import Typesetter
@@ -19,17 +23,59 @@ from .typeset import Typesetter
 GAP_ROWS = 1          # one body line between bands (a module rule runs through it)
 
 
+@dataclass
+class Stack:
+    """The vertical composition of one page: bands measured, photo rows chosen, spare lines."""
+
+    drafts: list[StoryDraft]
+    group: list[list[FigureSlot]] = field(default_factory=list)
+    photo_rows: list[int] = field(default_factory=list)
+    banner_rows: int = 0
+    gap: int = GAP_ROWS
+    spare: int = 0
+
+
 def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[PagePlan]:
-    """Plan every page of the issue; pages are independent."""
+    """Plan every page; stories that jump continue on pages added after the last one."""
     setter = Typesetter.for_theme(theme, fonts)
-    return [plan_page(issue, page, number, setter) for number, page in enumerate(issue.pages, 1)]
+    plans, jumps = [], []
+    for number, page in enumerate(issue.pages, 1):
+        continuation = len(issue.pages) + len(jumps) + 1
+        plan, remainder = plan_page(issue, page, number, setter, page.fit or issue.fit, continuation)
+        plans.append(plan)
+        if remainder is not None:
+            jumps.append((plan, remainder))
+    for origin, remainder in jumps:
+        plans.append(plan_continuation(origin, remainder, len(plans) + 1, setter))
+    return plans
 
 
-def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> PagePlan:
-    grid = setter.theme.grid
+def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter, fit: str,
+              continuation: int) -> tuple[PagePlan, StoryDraft | None]:
+    """Plan one page; return it and, for a jump, the rest of the story that did not fit."""
     key = f"pages[{number - 1}]"
-    plan = PagePlan(number, page.section or issue.label, page.editor,
-                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+    stack = stack_page(issue, page, key, setter)
+    notes: list[Finding] = []
+    if stack.spare < 0 and fit == "copyfit":
+        for tighter in copyfit_setters(setter):
+            candidate = stack_page(issue, page, key, tighter)
+            if candidate.spare >= 0:
+                notes.append(Finding(
+                    f"copyfit: line pitch {setter.pitch:g} pt -> {tighter.pitch:g} pt so that "
+                    f"every story fits ({-stack.spare} lines were over)", key=key,
+                    severity=Severity.INFO, kind="layout"))
+                stack, setter = candidate, tighter
+                break
+    remainder = None
+    if stack.spare < 0 and fit == "jump":
+        remainder = split_for_jump(stack, setter, number, continuation)
+    plan = place_page(issue, page, number, stack, setter)
+    plan.findings += notes + _fit_findings(stack, setter, number, key)
+    return plan, remainder
+
+
+def stack_page(issue: Issue, page: Page, key: str, setter: Typesetter) -> Stack:
+    grid = setter.theme.grid
     drafts = [draft_story(f"{key}.stories[{i}]", s, issue.folder, setter, grid.columns, lead=(i == 0))
               for i, s in enumerate(page.stories)]
     banner_rows = grid.banner_lines if page.banner else 0
@@ -39,34 +85,52 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> Page
         fixed = banner_rows + sum(d.rows for d in drafts) + GAP_ROWS * _gaps(page, drafts, group)
         photo_rows = _fit_group(group, grid.lines - fixed)
         spare = grid.lines - fixed - sum(photo_rows)
-        options.append(((spare < 0, abs(spare)), group, photo_rows, fixed))
-    _, group, photo_rows, fixed = min(options, key=lambda o: o[0])
-    used = fixed + sum(photo_rows)
-    used += _grow_stories(drafts, grid.lines - used)
-    gap = GAP_ROWS + min(2, max(0, (grid.lines - used) // max(1, _gaps(page, drafts, group))))
-    used += (gap - GAP_ROWS) * _gaps(page, drafts, group)
+        options.append(((spare < 0, abs(spare)), Stack(drafts, group, photo_rows, banner_rows, spare=spare)))
+    stack = min(options, key=lambda o: o[0])[1]
+    stack.spare -= _grow_stories(stack.drafts, stack.spare)
+    gaps = _gaps(page, drafts, stack.group)
+    if stack.spare > 0 and gaps:
+        stack.gap = GAP_ROWS + min(2, stack.spare // gaps)
+        stack.spare -= (stack.gap - GAP_ROWS) * gaps
+    return stack
+
+
+def place_page(issue: Issue, page: Page, number: int, stack: Stack, setter: Typesetter) -> PagePlan:
+    """Give every band of the stack its rectangle, top to bottom."""
+    grid = setter.theme.grid
+    plan = PagePlan(number, page.section or issue.label, page.editor,
+                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
     row = 0
     if page.banner:
-        plan.banner_box = Box(0, 0, grid.type_width, banner_rows * grid.line_pitch)
-        row = banner_rows + gap
-    if group:
-        row = _place_group(plan, group, photo_rows, row, setter) + gap
-    for draft in drafts:
-        module = place_story(draft, row * grid.line_pitch, grid, setter)
-        plan.modules.append(module)
-        row += draft.rows + gap
-        plan.rules.append(Box(0, (row - gap / 2) * grid.line_pitch, grid.type_width, 0))
+        plan.banner_box = Box(0, 0, grid.type_width, stack.banner_rows * grid.line_pitch)
+        row = stack.banner_rows + stack.gap
+    if stack.group:
+        row = _place_group(plan, stack.group, stack.photo_rows, row, setter) + stack.gap
+    for draft in stack.drafts:
+        plan.modules.append(place_story(draft, row * grid.line_pitch, grid, setter))
+        row += draft.rows + stack.gap
+        plan.rules.append(Box(0, (row - stack.gap / 2) * grid.line_pitch, grid.type_width, 0))
     if plan.rules:
         plan.rules.pop()
-    _report_fit(plan, drafts, grid.lines - used, key)
+    return plan
+
+
+def plan_continuation(origin: PagePlan, remainder: StoryDraft, number: int, setter: Typesetter) -> PagePlan:
+    """A page holding the rest of a jumped story, under a 上接第N版 line."""
+    plan = PagePlan(number, origin.section, origin.editor, line_pitch=setter.pitch)
+    plan.modules.append(place_story(remainder, 0.0, setter.theme.grid, setter))
+    spare = setter.theme.grid.lines - remainder.rows
+    if spare < 0:
+        plan.findings.append(Finding(
+            f"overset by {plan.modules[0].overset_lines} lines even on its continuation page "
+            f"{number}: '{remainder.story.headline}'", key=remainder.key, kind="layout"))
     return plan
 
 
 def _grow_stories(drafts: list[StoryDraft], spare: int) -> int:
     """Give spare lines to stories whose figures can take them (a taller body, larger photos),
     as long as that leaves no more empty lines in their columns; return the lines used."""
-    used = 0
-    growing = True
+    used, growing = 0, True
     while spare - used > 0 and growing:
         growing = False
         for index, draft in enumerate(drafts):
@@ -98,10 +162,6 @@ def _photo_group(key: str, page: Page, issue: Issue, setter: Typesetter,
     return rows
 
 
-def _row_extra(row: list[FigureSlot]) -> int:
-    return max(s.caption_rows for s in row) + GAP_ROWS
-
-
 def _fit_group(group: list[list[FigureSlot]], available: int) -> list[int]:
     """Total rows of each photo row (image + caption + gap) that best fill `available` rows."""
     if not group:
@@ -110,7 +170,7 @@ def _fit_group(group: list[list[FigureSlot]], available: int) -> list[int]:
     highs = [max(lo, min(s.max_rows for s in r)) for lo, r in zip(lows, group)]
     image = [round(sum(s.natural_rows for s in r) / len(r)) for r in group]
     image = [min(max(i, lo), hi) for i, lo, hi in zip(image, lows, highs)]
-    extras = [_row_extra(r) for r in group]
+    extras = [max(s.caption_rows for s in r) + GAP_ROWS for r in group]
     target = available - sum(extras) - GAP_ROWS * (len(group) - 1)
     while sum(image) < target and any(i < hi for i, hi in zip(image, highs)):
         smallest = min((i, n) for n, (i, hi) in enumerate(zip(image, highs)) if i < hi)[1]
@@ -135,13 +195,11 @@ def _place_group(plan: PagePlan, group, photo_rows: list[int], row: int, setter:
     return row - GAP_ROWS
 
 
-def _report_fit(plan: PagePlan, drafts: list[StoryDraft], spare: int, key: str) -> None:
-    if spare < 0 and drafts:
-        last = drafts[-1]
-        plan.findings.append(Finding(
-            f"overset by {-spare} lines: '{last.story.headline}' does not fit on page {plan.number}",
-            key=last.key, kind="layout"))
-    elif spare > 2:
-        plan.findings.append(Finding(
-            f"page {plan.number} has {spare} empty lines at the bottom; add content or photos",
-            key=key, severity=Severity.WARNING, kind="layout"))
+def _fit_findings(stack: Stack, setter: Typesetter, number: int, key: str) -> list[Finding]:
+    if stack.spare < 0:
+        return [Finding(f"overset by {lines} lines: '{draft.story.headline}' does not fit on page {number}",
+                        key=draft.key, kind="layout") for draft, lines in overset_at(stack, setter)]
+    if stack.spare > 2:
+        return [Finding(f"page {number} has {stack.spare} empty lines at the bottom; add content or photos",
+                        key=key, severity=Severity.WARNING, kind="layout")]
+    return []

@@ -40,6 +40,7 @@ class TextBlock:
     role: str
     lines: int = 1
     size: float = 0.0
+    shift: float = 0.0       # lowers the lines onto the body's baseline grid
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from markupsafe import Markup, escape
+
 from ..composer import Paragraph
 from ..model import Story
 from ..theme import Grid
@@ -35,14 +37,22 @@ class StoryDraft:
     figure_rows: list[int] = field(default_factory=list)
     body_rows: int = 0
     slot_sets: dict[int, list[FigureSlot]] = field(default_factory=dict)
+    skip: int = 0            # body lines already placed on an earlier page (a continuation)
+    reserve: int = 0         # lines kept free at the end for a jump line (下转第N版)
+    jump_text: str = ""
 
     @property
     def headline_rows(self) -> int:
         return sum(rows for _, _, rows in self.headline_set) + 1
 
     @property
-    def body_lines(self) -> int:
+    def total_lines(self) -> int:
         return sum(len(p.lines) for p in self.paragraphs)
+
+    @property
+    def body_lines(self) -> int:
+        """Lines this module must hold: its share of the text and any jump line."""
+        return self.total_lines - self.skip + self.reserve
 
     @property
     def rows(self) -> int:
@@ -164,9 +174,23 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
         for c in draft._figure_columns(index):
             columns[c].box = Box(columns[c].box.x, body_top + (draft.body_rows - capacities[c]) * pitch,
                                  grid.column_width, capacities[c] * pitch)
-    left = flow(draft.paragraphs, columns, balanced_capacities(draft.body_lines, capacities))
+    capacities = balanced_capacities(draft.body_lines, capacities)
+    last = _last_filled(capacities)
+    capacities[last] -= draft.reserve
+    left = flow(draft.paragraphs, columns, capacities, skip=draft.skip)
+    jump = _jump_line(draft.jump_text, columns[last], setter.pitch) if draft.reserve else None
     figures = [slot.place(x0 + grid.column_x(draft._figure_columns(i).start), body_top,
                           draft.figure_rows[i], slot.caption_rows, pitch, caption_gap=3.0)
                for i, slot in enumerate(draft.figures)]
     box = Box(x0, y, width, draft.rows * pitch)
-    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, overset_lines=left)
+    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=left)
+
+
+def _last_filled(capacities: list[int]) -> int:
+    return max((i for i, c in enumerate(capacities) if c > 0), default=len(capacities) - 1)
+
+
+def _jump_line(text: str, column: ColumnBox, pitch: float) -> TextBlock:
+    """The 下转第N版 line right under the text of the module's last column."""
+    y = column.box.y + column.lines * pitch
+    return TextBlock(Box(column.box.x, y, column.box.w, pitch), Markup(escape(text)), "jump")

@@ -54,6 +54,19 @@ class Typesetter:
         return compose_paragraph([Run(text, self.faces[role])], width=width,
                                  size=self.theme.sizes[size_key], indent=0)
 
+    def baseline(self, role: str, size: float) -> float:
+        """Where a line's baseline falls in a line box one body line tall, for a role's face:
+        half the leading above the face's ascender (the metrics Pango uses, from HarfBuzz)."""
+        from ..composer.metrics import _hb_font
+        font, upem = _hb_font(self.faces[role][0])
+        extents = font.get_font_extents("ltr")
+        ascent, descent = extents.ascender / upem * size, -extents.descender / upem * size
+        return (self.pitch - ascent - descent) / 2 + ascent
+
+    def baseline_shift(self, role: str, size: float) -> float:
+        """How far to lower a text of `role` so that its baselines sit on the body's grid."""
+        return self.baseline("body", self.theme.grid.body_size) - self.baseline(role, size)
+
     def rows_for(self, paragraph: Paragraph, leading: float = 1.0) -> int:
         """Body lines a composed text occupies when each of its lines is `leading` x size tall."""
         height = len(paragraph.lines) * paragraph.size * leading
