@@ -1,0 +1,86 @@
+"""Preflight stage: glyph coverage: is every character of every text in its role's font?
+
+A role's text is set in the role's face, then the theme's `fallback` face (a lead-in in the
+lead face, then the body face).  A character only the fallback face has is a note (it prints in
+another design, e.g. the subscripts of PM₁₀); a character no face has is an error (it prints as a blank box or in a font
+fontconfig happens to pick).  One finding per character and text field, at its first line.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from ..errors import Finding, Severity
+from ..fonts import FontFile
+from ..model import LEAD_IN
+from ..source import Source
+from .texts import text_fields
+
+_PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\u3000]*\n)[ \t\u3000]*")
+
+
+@functools.lru_cache(maxsize=32)
+def _cmap(path: Path, index: int) -> frozenset[int]:
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def covers(font: FontFile, char: str) -> bool:
+    return ord(char) in _cmap(font.path, font.index)
+
+
+def chain(role: str, fonts: dict[str, FontFile]) -> list[FontFile]:
+    """The faces a role's text is set in, primary first (as the page typesetter does)."""
+    faces = [fonts[role]] + ([fonts["body"]] if role == "lead" else [])
+    return faces + ([fonts["fallback"]] if "fallback" in fonts else [])
+
+
+def role_spans(text: str, role: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) pieces of a text: a body's `**lead-ins**` are in the lead role."""
+    if role != "body":
+        return [(0, len(text), role)]
+    spans, at = [], 0
+    for start in _PARAGRAPH_START.finditer(text):
+        match = LEAD_IN.match(text, start.end())
+        if match:
+            spans += [(at, match.start(), "body"), (match.start(1), match.end(1), "lead")]
+            at = match.end()
+    return spans + [(at, len(text), "body")]
+
+
+def check_fonts(source: Source, fonts: dict[str, FontFile]) -> list[Finding]:
+    """Characters set in a fallback face, and characters no face of their role has."""
+    findings = []
+    for field in text_fields(source):
+        if field.role is None:
+            continue
+        seen: set[str] = set()
+        for start, end, role in role_spans(field.text, field.role):
+            for offset in range(start, end):
+                char = field.text[offset]
+                if char in seen or char.isspace() or ord(char) < 0x20:
+                    continue
+                message, severity = _coverage(char, role, fonts)
+                if message:
+                    seen.add(char)
+                    findings.append(Finding(message, source.label,
+                                            source.line_of_text(field.key, offset), field.key,
+                                            severity, "font"))
+    return findings
+
+
+def _coverage(char: str, role: str, fonts: dict[str, FontFile]) -> tuple[str, Severity]:
+    faces = chain(role, fonts)
+    if covers(faces[0], char):
+        return "", Severity.INFO
+    shown = f"'{char}' (U+{ord(char):04X})"
+    for face in faces[1:]:
+        if covers(face, char):
+            return (f"{shown} is not in the {role} font {faces[0].family}; it prints in the "
+                    f"fallback font {face.family}", Severity.INFO)
+    families = ", ".join(f.family for f in faces)
+    return (f"{shown} is in no font of role '{role}' ({families}); it would print as a blank "
+            "box: replace the character or add a font that has it", Severity.ERROR)
