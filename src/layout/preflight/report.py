@@ -44,7 +44,7 @@ class Report:
 
     def summary_line(self) -> str:
         s = self.summary()
-        pages = f"{s['pages']} pages; " if s["pages"] is not None else ""
+        pages = f"{_plural(s['pages'], 'page')}; " if s["pages"] is not None else ""
         return (f"{self.issue}: {pages}{_plural(s['errors'], 'error')}, "
                 f"{_plural(s['warnings'], 'warning')}, {_plural(s['notes'], 'note')}")
 
