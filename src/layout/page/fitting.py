@@ -65,34 +65,53 @@ def overset_at(stack: Stack, setter: Typesetter) -> list[tuple[StoryDraft, int]]
     return out
 
 
-def split_for_jump(stack: Stack, setter: Typesetter, number: int, continuation: int) -> StoryDraft | None:
-    """Cut the first overset story at the bottom of the page; return the rest as a draft for
-    its continuation page. The stack's spare lines are updated."""
+def cut_at_page_end(stack: Stack, setter: Typesetter, jump: bool, number: int) -> list[StoryDraft]:
+    """Cut the first overset story at the bottom of the page and take every story after it off
+    the page; return what was taken off (the rest of the cut story first), to be continued on
+    another page or reported as overset. With `jump`, a line is kept for 下转第N版."""
     overset = overset_at(stack, setter)
     if not overset:
-        return None
+        return []
     draft = overset[0][0]
     index = stack.drafts.index(draft)
-    top = _story_tops(stack)[index]
-    room = setter.theme.grid.lines - top - draft.headline_rows
-    if room < 2:
-        return None
-    first = replace(draft, body_rows=room, figure_rows=[s.min_rows for s in draft.figures],
-                    reserve=1, jump_text=f"（下转第{continuation}版）")
-    placed = sum(first.capacities()) - first.reserve
-    stack.drafts[index] = first
-    stack.spare += draft.rows - first.rows
-    return _continuation(first, placed, number, setter)
+    room = setter.theme.grid.lines - _story_tops(stack)[index] - draft.headline_rows
+    carried = stack.drafts[index + 1:]
+    stack.drafts = stack.drafts[:index]
+    if room >= 2:
+        first = replace(draft, body_rows=room, figure_rows=[s.min_rows for s in draft.figures],
+                        reserve=1 if jump else 0, jump_text="（下转第?版）" if jump else "")
+        stack.drafts.append(first)
+        placed = sum(first.capacities()) - first.reserve
+        carried.insert(0, continuation_of(first, placed, number, setter))
+    else:
+        carried.insert(0, draft)
+    stack.spare = setter.theme.grid.lines - _used_rows(stack)
+    return carried
 
 
-def _continuation(first: StoryDraft, placed: int, number: int, setter: Typesetter) -> StoryDraft:
+def _used_rows(stack: Stack) -> int:
+    tops = _story_tops(stack)
+    if stack.drafts:
+        return tops[-1] + stack.drafts[-1].rows
+    return tops_after_group(stack)
+
+
+def tops_after_group(stack: Stack) -> int:
+    row = stack.banner_rows if stack.banner_rows else 0
+    if stack.group:
+        row += (stack.gap if stack.banner_rows else 0) + sum(stack.photo_rows) - 1
+    return row
+
+
+def continuation_of(first: StoryDraft, placed: int, number: int, setter: Typesetter) -> StoryDraft:
+    """The rest of a story cut on page `number`, under a 上接第N版 kicker."""
     width = setter.theme.grid.span_width(first.span)
     heads = []
     for role, text, size in (("kicker", f"（上接第{number}版）", "kicker"),
                              ("headline", first.story.headline, "headline")):
         paragraph = setter.display(text, role, size, width)
         heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
-    rest = replace(first, key=first.key, lead=False, headline_set=heads, figures=[], figure_rows=[],
+    rest = replace(first, lead=False, headline_set=heads, figures=[], figure_rows=[],
                    slot_sets={0: []}, figure_columns=0, skip=first.skip + placed, reserve=0,
                    jump_text="", body_rows=0)
     fit_body(rest)

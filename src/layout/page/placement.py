@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from ..errors import Finding, Severity
 from ..fonts import FontFile
 from ..model import Issue, Page
 from ..theme import Theme
 from .figures import FigureSlot, figure_slot, group_arrangements
-from .fitting import copyfit_setters, overset_at, split_for_jump
+from .fitting import copyfit_setters, cut_at_page_end, overset_at
 from .plan import Box, PagePlan
 from .story import StoryDraft, draft_story, place_story, refit
 from .typeset import Typesetter
@@ -40,19 +42,22 @@ def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[P
     setter = Typesetter.for_theme(theme, fonts)
     plans, jumps = [], []
     for number, page in enumerate(issue.pages, 1):
-        continuation = len(issue.pages) + len(jumps) + 1
-        plan, remainder = plan_page(issue, page, number, setter, page.fit or issue.fit, continuation)
+        plan, carried = plan_page(issue, page, number, setter, page.fit or issue.fit)
         plans.append(plan)
-        if remainder is not None:
-            jumps.append((plan, remainder))
-    for origin, remainder in jumps:
-        plans.append(plan_continuation(origin, remainder, len(plans) + 1, setter))
+        if carried:
+            jumps.append((plan, carried))
+    for origin, carried in jumps:
+        while carried:
+            number = len(plans) + 1
+            _point_jump(origin, number)
+            origin, carried = plan_carried(issue, origin, carried, number, setter)
+            plans.append(origin)
     return plans
 
 
-def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter, fit: str,
-              continuation: int) -> tuple[PagePlan, StoryDraft | None]:
-    """Plan one page; return it and, for a jump, the rest of the story that did not fit."""
+def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
+              fit: str) -> tuple[PagePlan, list[StoryDraft]]:
+    """Plan one page; return it and, for a jump, the stories (or their rest) carried over."""
     key = f"pages[{number - 1}]"
     stack = stack_page(issue, page, key, setter)
     notes: list[Finding] = []
@@ -66,22 +71,51 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter, fit: st
                     severity=Severity.INFO, kind="layout"))
                 stack, setter = candidate, tighter
                 break
-    remainder = None
-    if stack.spare < 0 and fit == "jump":
-        remainder = split_for_jump(stack, setter, number, continuation)
+    findings = notes + _fit_findings(stack, setter, number, key)
+    carried = cut_at_page_end(stack, setter, fit == "jump", number) if stack.spare < 0 else []
     plan = place_page(issue, page, number, stack, setter)
-    plan.findings += notes + _fit_findings(stack, setter, number, key)
-    return plan, remainder
+    plan.findings += findings if fit != "jump" else [f for f in findings if "overset" not in f.message]
+    return plan, carried if fit == "jump" else []
+
+
+def plan_carried(issue: Issue, origin: PagePlan, carried: list[StoryDraft], number: int,
+                 setter: Typesetter) -> tuple[PagePlan, list[StoryDraft]]:
+    """A continuation page: the stories carried over from `origin`, stacked from the top."""
+    page = Page(section=origin.section, editor=origin.editor)
+    stack = Stack(carried)
+    stack.spare = setter.theme.grid.lines - sum(d.rows for d in carried) - GAP_ROWS * (len(carried) - 1)
+    rest = cut_at_page_end(stack, setter, True, number) if stack.spare < 0 else []
+    if rest and rest[0] is carried[0]:
+        raise_overset = Finding(f"'{carried[0].story.headline}' does not fit even on its own "
+                                f"continuation page {number}", key=carried[0].key, kind="layout")
+        plan = place_page(issue, page, number, stack, setter)
+        plan.findings.append(raise_overset)
+        return plan, []
+    return place_page(issue, page, number, stack, setter), rest
+
+
+def _point_jump(origin: PagePlan, number: int) -> None:
+    """Fill in the page number of the origin's 下转 line now that the continuation exists."""
+    for module in origin.modules:
+        if module.jump is not None and "?" in str(module.jump.html):
+            module.jump.html = Markup(str(module.jump.html).replace("?", str(number)))
 
 
 def stack_page(issue: Issue, page: Page, key: str, setter: Typesetter) -> Stack:
     grid = setter.theme.grid
-    drafts = [draft_story(f"{key}.stories[{i}]", s, issue.folder, setter, grid.columns, lead=(i == 0))
-              for i, s in enumerate(page.stories)]
+    photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
+    drafts = []
+    for i, story in enumerate(page.stories):
+        draft = draft_story(f"{key}.stories[{i}]", story, issue.folder, setter, grid.columns, lead=(i == 0))
+        if _figures_leave_holes(draft):
+            photos += [(f"{draft.key}.figures[{j}]", f) for j, f in enumerate(story.figures)]
+            draft = draft_story(draft.key, story.model_copy(update={"figures": []}), issue.folder,
+                                setter, grid.columns, lead=(i == 0))
+        drafts.append(draft)
     banner_rows = grid.banner_lines if page.banner else 0
     options = []
-    for arrangement in group_arrangements(len(page.photos)) or [[]]:
-        group = _photo_group(key, page, issue, setter, arrangement)
+    for arrangement in group_arrangements(len(photos)) or [[]]:
+        group = _photo_group(photos, issue, setter, arrangement)
         fixed = banner_rows + sum(d.rows for d in drafts) + GAP_ROWS * _gaps(page, drafts, group)
         photo_rows = _fit_group(group, grid.lines - fixed)
         spare = grid.lines - fixed - sum(photo_rows)
@@ -115,18 +149,6 @@ def place_page(issue: Issue, page: Page, number: int, stack: Stack, setter: Type
     return plan
 
 
-def plan_continuation(origin: PagePlan, remainder: StoryDraft, number: int, setter: Typesetter) -> PagePlan:
-    """A page holding the rest of a jumped story, under a 上接第N版 line."""
-    plan = PagePlan(number, origin.section, origin.editor, line_pitch=setter.pitch)
-    plan.modules.append(place_story(remainder, 0.0, setter.theme.grid, setter))
-    spare = setter.theme.grid.lines - remainder.rows
-    if spare < 0:
-        plan.findings.append(Finding(
-            f"overset by {plan.modules[0].overset_lines} lines even on its continuation page "
-            f"{number}: '{remainder.story.headline}'", key=remainder.key, kind="layout"))
-    return plan
-
-
 def _grow_stories(drafts: list[StoryDraft], spare: int) -> int:
     """Give spare lines to stories whose figures can take them (a taller body, larger photos),
     as long as that leaves no more empty lines in their columns; return the lines used."""
@@ -150,14 +172,21 @@ def _gaps(page: Page, drafts: list[StoryDraft], group: list) -> int:
     return max(0, bands - 1)
 
 
-def _photo_group(key: str, page: Page, issue: Issue, setter: Typesetter,
+def _figures_leave_holes(draft: StoryDraft) -> bool:
+    """A short story beside figures it cannot match in height would leave its columns
+    more than two lines short: its figures are better off in the page's photo group."""
+    text_columns = draft.span - len(draft.figures) * draft.figure_columns
+    return bool(draft.figures) and draft.slack > 2 * max(1, text_columns)
+
+
+def _photo_group(photos: list, issue: Issue, setter: Typesetter,
                  arrangement: list[int]) -> list[list[FigureSlot]]:
+    """The page's photo group in rows of `arrangement`; `photos` holds (key, Figure) pairs."""
     grid = setter.theme.grid
     rows, index = [], 0
     for count in arrangement:
         width = (grid.type_width - (count - 1) * grid.gutter) / count
-        rows.append([figure_slot(f"{key}.photos[{index + i}]", page.photos[index + i], issue.folder,
-                                 width, setter) for i in range(count)])
+        rows.append([figure_slot(k, f, issue.folder, width, setter) for k, f in photos[index:index + count]])
         index += count
     return rows
 

@@ -183,7 +183,8 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                           draft.figure_rows[i], slot.caption_rows, pitch, caption_gap=3.0)
                for i, slot in enumerate(draft.figures)]
     box = Box(x0, y, width, draft.rows * pitch)
-    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=left)
+    overset = 0 if draft.reserve else left      # with a jump line, the rest continues elsewhere
+    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset)
 
 
 def _last_filled(capacities: list[int]) -> int:

@@ -5,6 +5,7 @@ that its line count, and therefore its height on the line grid, is known before 
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -14,6 +15,13 @@ from ..composer import FontFace, Paragraph, Run, compose_paragraph, paragraph_ht
 from ..fonts import FontFile
 from ..model import Paragraph as BodyParagraph
 from ..theme import Theme
+
+
+@functools.lru_cache(maxsize=8192)
+def _compose(runs: tuple[Run, ...], width: float, size: float, indent: float) -> Paragraph:
+    """Composed paragraphs are kept: re-planning a page (copyfit, a live proof) reuses them.
+    A composed Paragraph is never changed after composition."""
+    return compose_paragraph(runs, width=width, size=size, indent=indent)
 
 
 @dataclass(frozen=True)
@@ -40,19 +48,17 @@ class Typesetter:
         if paragraph.lead:
             runs.append(Run(paragraph.lead, self.faces["lead"], "lead"))
         runs.append(Run(paragraph.text, self.faces["body"]))
-        return compose_paragraph(runs, width=width, size=self.theme.grid.body_size,
-                                 indent=self.theme.grid.indent_em)
+        return _compose(tuple(runs), width, self.theme.grid.body_size, self.theme.grid.indent_em)
 
     def caption(self, caption: str, credit: str, width: float) -> Paragraph:
         runs = [Run(caption, self.faces["caption"])]
         if credit:
             runs.append(Run(f"（{credit}）", self.faces["caption"], "credit"))
-        return compose_paragraph(runs, width=width, size=self.theme.sizes["caption"], indent=0)
+        return _compose(tuple(runs), width, self.theme.sizes["caption"], 0)
 
     def display(self, text: str, role: str, size_key: str, width: float) -> Paragraph:
         """A headline-like text (kicker, headline, subhead) at its role's size."""
-        return compose_paragraph([Run(text, self.faces[role])], width=width,
-                                 size=self.theme.sizes[size_key], indent=0)
+        return _compose((Run(text, self.faces[role]),), width, self.theme.sizes[size_key], 0)
 
     def baseline(self, role: str, size: float) -> float:
         """Where a line's baseline falls in a line box one body line tall, for a role's face:
