@@ -227,3 +227,33 @@ def test_generated_issues_compose_without_overlap_holes_or_loss(write_issue, tmp
         for module in plan.modules:
             for column in module.columns:
                 assert column.box.h / plan.line_pitch - column.lines <= 2 + 1e-6, (seed, module.key)
+
+
+HINTED = """\
+paper: 示例日报
+title: 提示
+date: 2026-02-10
+pages:
+  - photos_at: bottom
+    photos:
+      - {image: images/a.jpg, caption: 图一}
+      - {image: images/a.jpg, caption: 图二}
+    stories:
+      - headline: 有图的稿件
+        figure_span: 4
+        figures: [{image: images/a.jpg, caption: 配图}]
+        body: |
+BODY
+"""
+
+
+def test_layout_hints_figure_span_and_photos_at_bottom(write_issue):
+    body = "\n\n".join("          " + LONG for _ in range(30))
+    folder = write_issue(HINTED.replace("BODY", body))
+    photo(folder / "images" / "a.jpg", (3000, 2000))
+    plans = plans_of(folder)
+    plan = plans[0]
+    module = plan.modules[0]
+    assert [round(f.image.w, 2) for f in module.figures] == [round(GRID.span_width(4), 2)]
+    assert min(f.image.y for f in plan.photos) > module.box.bottom
+    assert_composed_cleanly(plans)

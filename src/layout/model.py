@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -65,6 +65,7 @@ class Story(Strict):
     byline: Text = ""
     body: Text
     figures: list[Figure] = []
+    figure_span: int = Field(default=0, ge=0, le=12, strict=False)   # layout hint, basic columns
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -80,6 +81,7 @@ class Page(Strict):
     stories: list[Story] = []
     photos: list[Figure] = []
     fit: Fit = ""
+    photos_at: Literal["top", "bottom"] = "top"    # layout hint: where the photo group goes
 
 
 class Issue(Strict):
@@ -191,8 +193,12 @@ def _message(error: dict) -> str:
     if kind == "too_short":
         return f"needs at least one entry under '{name}'"
     if kind == "literal_error":
-        choices = " or ".join(f"'{c}'" for c in get_args(Fit) if c)
-        return f"expected {choices} (or no '{name}' at all), got {_show(value)}"
+        choices = error["ctx"]["expected"].replace("'', ", "")
+        return f"expected {choices}, got {_show(value)}"
+    if kind in ("int_parsing", "int_type"):
+        return f"expected a whole number, got {_show(value)}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"expected a number from 0 to 12, got {_show(value)}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return error["msg"]

@@ -34,7 +34,7 @@ def copyfit_setters(setter: Typesetter):
 def _story_tops(stack: Stack) -> list[int]:
     """The row at which each story of the stack starts (as place_page will place them)."""
     row = stack.banner_rows + stack.gap if stack.banner_rows else 0
-    if stack.group:
+    if stack.group and stack.photos_first:
         row += sum(stack.photo_rows) - 1 + stack.gap
     tops = []
     for draft in stack.drafts:
@@ -90,17 +90,13 @@ def cut_at_page_end(stack: Stack, setter: Typesetter, jump: bool, number: int) -
 
 
 def _used_rows(stack: Stack) -> int:
-    tops = _story_tops(stack)
-    if stack.drafts:
-        return tops[-1] + stack.drafts[-1].rows
-    return tops_after_group(stack)
-
-
-def tops_after_group(stack: Stack) -> int:
-    row = stack.banner_rows if stack.banner_rows else 0
+    """Rows from the top of the type area to the bottom of the last band."""
+    row = stack.banner_rows
+    bands = [stack.banner_rows] if stack.banner_rows else []
     if stack.group:
-        row += (stack.gap if stack.banner_rows else 0) + sum(stack.photo_rows) - 1
-    return row
+        bands.append(sum(stack.photo_rows) - 1)
+    bands += [d.rows for d in stack.drafts]
+    return sum(bands) + stack.gap * max(0, len(bands) - 1) if bands else row
 
 
 def continuation_of(first: StoryDraft, placed: int, number: int, setter: Typesetter) -> StoryDraft:

@@ -35,6 +35,7 @@ class Stack:
     banner_rows: int = 0
     gap: int = GAP_ROWS
     spare: int = 0
+    photos_first: bool = True       # the photo group above the stories (or below: photos_at)
 
 
 def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[PagePlan]:
@@ -119,7 +120,8 @@ def stack_page(issue: Issue, page: Page, key: str, setter: Typesetter) -> Stack:
         fixed = banner_rows + sum(d.rows for d in drafts) + GAP_ROWS * _gaps(page, drafts, group)
         photo_rows = _fit_group(group, grid.lines - fixed)
         spare = grid.lines - fixed - sum(photo_rows)
-        options.append(((spare < 0, abs(spare)), Stack(drafts, group, photo_rows, banner_rows, spare=spare)))
+        options.append(((spare < 0, abs(spare)), Stack(drafts, group, photo_rows, banner_rows, spare=spare,
+                                                       photos_first=page.photos_at == "top")))
     stack = min(options, key=lambda o: o[0])[1]
     stack.spare -= _grow_stories(stack.drafts, stack.spare)
     gaps = _gaps(page, drafts, stack.group)
@@ -138,13 +140,15 @@ def place_page(issue: Issue, page: Page, number: int, stack: Stack, setter: Type
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, stack.banner_rows * grid.line_pitch)
         row = stack.banner_rows + stack.gap
-    if stack.group:
+    if stack.group and stack.photos_first:
         row = _place_group(plan, stack.group, stack.photo_rows, row, setter) + stack.gap
     for draft in stack.drafts:
         plan.modules.append(place_story(draft, row * grid.line_pitch, grid, setter))
         row += draft.rows + stack.gap
         plan.rules.append(Box(0, (row - stack.gap / 2) * grid.line_pitch, grid.type_width, 0))
-    if plan.rules:
+    if stack.group and not stack.photos_first:
+        _place_group(plan, stack.group, stack.photo_rows, row, setter)
+    elif plan.rules:
         plan.rules.pop()
     return plan
 

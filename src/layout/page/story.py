@@ -91,7 +91,7 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
     draft.slot_sets = {k: [figure_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter)
                            for i, f in enumerate(story.figures)]
-                       for k in _figure_spans(span, len(story.figures), lead)}
+                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span)}
     return refit(draft, 0)
 
 
@@ -120,12 +120,15 @@ def _wanted_span(lead: bool) -> int:
     return 3 if lead else 2
 
 
-def _figure_spans(span: int, count: int, lead: bool) -> list[int]:
-    """Figure widths (in basic columns) worth trying, widest first; at least one text column."""
+def _figure_spans(span: int, count: int, lead: bool, hint: int = 0) -> list[int]:
+    """Figure widths (in basic columns) worth trying, widest first; at least one text column.
+    An editor's `figure_span` hint is the only width tried (bounded by the module)."""
     if not count:
         return [0]
-    widest = max(1, min(_wanted_span(lead), (span - 1) // count))
-    return list(range(widest, 0, -1))
+    widest = max(1, (span - 1) // count)
+    if hint:
+        return [min(hint, widest)]
+    return list(range(min(_wanted_span(lead), widest), 0, -1))
 
 
 def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
