@@ -29,6 +29,7 @@ def check_content(issue: Issue, source: Source, out: Collector, *, check_images:
             if not story.body.strip():
                 out.add("story body is empty", file=source.label, line=source.line_of(key), key=key)
             _check_lead_ins(story.body, key, source, out)
+    _check_spreads(issue, source, out)
     if check_images:
         for key, figure in _figures(issue):
             _check_image(issue.folder, figure, f"{key}.image", source, out)
@@ -75,6 +76,22 @@ def _check_text(key: str, value: str, source: Source, out: Collector) -> None:
             out.add(f"contains the invisible character U+{ord(char):04X}; delete it",
                     file=source.label, line=source.line_of_text(key, offset), key=key)
             break
+
+
+def _check_spreads(issue: Issue, source: Source, out: Collector) -> None:
+    for p, page in enumerate(issue.pages):
+        if not page.spread:
+            continue
+        key = f"pages[{p}].spread"
+        partner = issue.pages[p + 1] if p + 1 < len(issue.pages) else None
+        problem = ("a spread needs a banner on its left page" if not page.banner else
+                   "a spread needs a following page for its right half" if partner is None else
+                   "the right page of a spread shares the left page's banner; remove its own"
+                   if partner.banner else
+                   "a page cannot be the right half of one spread and start another"
+                   if p > 0 and issue.pages[p - 1].spread else None)
+        if problem:
+            out.add(problem, file=source.label, line=source.line_of(key), key=key)
 
 
 def _check_lead_ins(body: str, key: str, source: Source, out: Collector) -> None:

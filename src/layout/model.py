@@ -82,6 +82,7 @@ class Page(Strict):
     photos: list[Figure] = []
     fit: Fit = ""
     photos_at: Literal["top", "bottom"] = "top"    # layout hint: where the photo group goes
+    spread: bool = False     # layout hint: this page and the next form a 通版; the banner crosses
 
 
 class Issue(Strict):
@@ -195,6 +196,8 @@ def _message(error: dict) -> str:
     if kind == "literal_error":
         choices = error["ctx"]["expected"].replace("'', ", "")
         return f"expected {choices}, got {_show(value)}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"expected true or false, got {_show(value)}"
     if kind in ("int_parsing", "int_type"):
         return f"expected a whole number, got {_show(value)}"
     if kind in ("greater_than_equal", "less_than_equal"):

@@ -43,7 +43,12 @@ def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[P
     setter = Typesetter.for_theme(theme, fonts)
     plans, jumps = [], []
     for number, page in enumerate(issue.pages, 1):
+        left = issue.pages[number - 2] if number > 1 else None
+        if left is not None and left.spread:
+            page = page.model_copy(update={"banner": left.banner})
         plan, carried = plan_page(issue, page, number, setter, page.fit or issue.fit)
+        if left is not None and left.spread:
+            _span_the_gutter(plans[-1], plan, theme)
         plans.append(plan)
         if carried:
             jumps.append((plan, carried))
@@ -93,6 +98,17 @@ def plan_carried(issue: Issue, origin: PagePlan, carried: list[StoryDraft], numb
         plan.findings.append(raise_overset)
         return plan, []
     return place_page(issue, page, number, stack, setter), rest
+
+
+def _span_the_gutter(left: PagePlan, right: PagePlan, theme: Theme) -> None:
+    """Draw a 通版 banner once across both pages: from the left page's type area over the
+    gutter to the right page's; each page shows its half (facing pages meet at the trim)."""
+    grid = theme.grid
+    width = grid.page_width + grid.type_width
+    height = left.banner_box.h
+    left.banner_box = Box(0, 0, width, height)
+    right.banner_box = Box(-grid.page_width, 0, width, height)
+    left.spread, right.spread = "left", "right"
 
 
 def _point_jump(origin: PagePlan, number: int) -> None:

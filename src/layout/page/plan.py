@@ -106,6 +106,7 @@ class PagePlan:
     modules: list[StoryModule] = field(default_factory=list)
     rules: list[Box] = field(default_factory=list)
     line_pitch: float = 0.0
+    spread: str = ""          # "left" or "right" half of a 通版, whose banner crosses the gutter
     findings: list[Finding] = field(default_factory=list)
 
     def boxes(self) -> list[tuple[str, Box]]:
