@@ -1,0 +1,69 @@
+"""Page render stage: one complete HTML document per page (stages 4-5 for a single page).
+
+The same context and templates as the whole issue (`context.compose_context`, `html`), with the
+page's plan alone, so the running header's 第N版 and section come from that plan. The template
+environment is built once per theme; prepared photos are looked up once per source file state,
+so a warm process (the proof server) re-composes an edited issue in milliseconds.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..context import compose_context
+from ..errors import Finding
+from ..html import template_environment
+from ..images import ImageProblem, prepare_image
+from ..page import PagePlan
+
+_PREPARED: dict[tuple, str] = {}
+
+
+def page_html(env, context: dict) -> str:
+    """The page's HTML document, as `html.render_html` makes it, from an existing environment."""
+    css = env.get_template("page.css.j2").render(context)
+    return env.get_template("issue.html.j2").render(context, css=Markup(css))
+
+
+_ENVIRONMENTS: dict[Path, object] = {}
+
+
+def environment_for(theme):
+    """The theme's template environment (templates reload when their files change)."""
+    if theme.folder not in _ENVIRONMENTS:
+        _ENVIRONMENTS[theme.folder] = template_environment(theme)
+    return _ENVIRONMENTS[theme.folder]
+
+
+def page_htmls(issue, theme, fonts, plans: list[PagePlan], images: dict[str, str]) -> list[str]:
+    """One HTML document per page plan."""
+    env = environment_for(theme)
+    return [page_html(env, compose_context(issue, theme, fonts, [plan], images)) for plan in plans]
+
+
+def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[dict[str, str], list[Finding]]:
+    """`pipeline.prepare_photos`, remembering each result per source file state in this process."""
+    urls, findings = {}, []
+    for plan in plans:
+        for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
+            try:
+                urls[figure.key] = _prepared_url(figure.source, figure.image.w, figure.image.h, ppi, cache)
+            except ImageProblem as exc:
+                findings.append(Finding(str(exc), key=f"{figure.key}.image", kind="image"))
+    return urls, findings
+
+
+def _prepared_url(source: Path, width: float, height: float, ppi: int, cache: Path) -> str:
+    try:
+        stat = source.stat()
+        state = (str(source), stat.st_size, stat.st_mtime_ns, round(width, 2), round(height, 2), ppi, str(cache))
+    except OSError:
+        state = None
+    if state in _PREPARED and Path(_PREPARED[state][7:]).exists():
+        return _PREPARED[state]
+    prepared = prepare_image(source, placed_width=width, placed_height=height, target_ppi=ppi, cache_dir=cache)
+    url = prepared.path.resolve().as_uri()
+    if state is not None:
+        _PREPARED[state] = url
+    return url

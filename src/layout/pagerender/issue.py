@@ -1,0 +1,145 @@
+"""Page render stage: one issue, page by page, into one PDF.
+
+The issue is planned as a whole (stage 3), then every page gets its own complete HTML (its plan
+alone: the running header's 第N版 comes from the plan) and a key (`keys.page_key`). Pages whose
+key is in the page cache are reused; the others are rendered in chunks across the worker pool.
+The cached one-page PDFs are then combined into `<slug>.pdf`, written atomically.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..context import compose_context
+from ..errors import Finding, LayoutError, Severity
+from ..fonts import FONTS_DIR, resolve_fonts
+from ..html import render_html
+from ..model import Issue, load_issue
+from ..page import PagePlan, plan_issue
+from ..render import write_atomically
+from ..theme import load_theme
+from .cache import PageCache, PageEntry
+from .chunk import PageJob, render_chunk
+from .combine import combine_pages
+from .compose import page_htmls, prepare_photos
+from .keys import env_cache_dir, issue_key, page_key
+from .pool import RenderPool, chunks, peak_rss_mb
+
+ISSUE_KEY = "/LayoutIssueKey"
+
+
+@dataclass
+class ComposedIssue:
+    """An issue planned and turned into one HTML document per page, each with its key."""
+
+    issue: Issue
+    plans: list[PagePlan]
+    jobs: list[PageJob]
+    findings: list[Finding]
+    whole_html: object = None        # callable giving the whole issue's HTML (for --html)
+
+    @property
+    def key(self) -> str:
+        return issue_key([job.key for job in self.jobs])
+
+
+@dataclass
+class PagedRender:
+    """What rendering an issue page by page did."""
+
+    issue: Issue
+    plans: list[PagePlan]
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    page_count: int = 0
+    rendered_pages: int = 0           # laid out now; the others came from the page cache
+    skipped: bool = False             # the PDF in OUT was already this issue's
+    seconds: float = 0.0
+    worker_rss_mb: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def compose_issue(folder: Path, cache_dir: Path) -> ComposedIssue:
+    """Load, check, plan and prepare photos; one PageJob per page. Raises LayoutError."""
+    from ..pipeline import _located
+    issue = load_issue(folder)
+    theme = load_theme(issue.theme)
+    fonts = resolve_fonts(theme)
+    plans = plan_issue(issue, theme, fonts)
+    images, image_findings = prepare_photos(plans, cache_dir / "images", theme.print.image_ppi)
+    findings = _located([f for plan in plans for f in plan.findings] + image_findings, issue)
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise LayoutError([f for f in findings if f.severity is Severity.ERROR])
+    roots = [issue.folder, theme.folder, FONTS_DIR, cache_dir, *{f.path.parent for f in fonts.values()}]
+    font_files = [f.path for f in fonts.values()]
+    jobs = [PageJob(page_key(html, fonts=font_files), plan.number, html,
+                    f"{issue.slug}.html#page-{plan.number}", theme.folder, roots)
+            for plan, html in zip(plans, page_htmls(issue, theme, fonts, plans, images))]
+    whole = lambda: render_html(compose_context(issue, theme, fonts, plans, images), theme)  # noqa: E731
+    return ComposedIssue(issue, plans, jobs, findings, whole)
+
+
+def render_pages(jobs: list[PageJob], cache: PageCache, pool: RenderPool) -> tuple[list[PageEntry], int, dict]:
+    """Entries for every job, in order: cached ones reused, the rest rendered in chunks."""
+    entries = {job.key: cache.get(job.key) for job in jobs}
+    missing = list({job.key: job for job in jobs if entries[job.key] is None}.values())
+    peaks: dict[int, float] = {}
+    for rendered, pid, peak in pool.map(_render_chunk, [(part, cache.folder) for part in chunks(missing, pool.workers)]):
+        entries.update((entry.key, entry) for entry in rendered)
+        peaks[pid] = max(peak, peaks.get(pid, 0.0))
+    return [entries[job.key] for job in jobs], len(missing), peaks
+
+
+def _render_chunk(jobs: list[PageJob], cache_dir: Path) -> tuple[list[PageEntry], int, float]:
+    return render_chunk(jobs, cache_dir), os.getpid(), peak_rss_mb()
+
+
+def write_issue(folder: Path, out_dir: Path, *, pool: RenderPool | None = None, cache_dir: Path | None = None,
+                html: bool = False, skip_unchanged: bool = False) -> PagedRender:
+    """Render `folder` page by page to `out_dir/<slug>.pdf` (and `<slug>.html`). Raises LayoutError."""
+    started = time.perf_counter()
+    cache_dir = Path(cache_dir or env_cache_dir())
+    composed = compose_issue(folder, cache_dir)
+    result = PagedRender(composed.issue, composed.plans, list(composed.findings), page_count=len(composed.jobs))
+    pdf = Path(out_dir) / f"{composed.issue.slug}.pdf"
+    if html:
+        path = pdf.with_suffix(".html")
+        write_atomically(path, lambda tmp: tmp.write_text(composed.whole_html(), encoding="utf-8"))
+        result.written.append(path)
+    if skip_unchanged and written_key(pdf) == composed.key:
+        result.skipped = True
+    else:
+        _render_and_combine(composed, pdf, pool or RenderPool(1), PageCache(cache_dir / "pages"), result)
+    result.written.append(pdf)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _render_and_combine(composed: ComposedIssue, pdf: Path, pool: RenderPool, cache: PageCache,
+                        result: PagedRender) -> None:
+    entries, result.rendered_pages, result.worker_rss_mb = render_pages(composed.jobs, cache, pool)
+    result.findings += [f for entry in entries for f in entry.findings]
+    if result.errors:
+        raise LayoutError(result.errors)
+    info = {ISSUE_KEY[1:]: composed.key}
+    try:
+        write_atomically(pdf, lambda tmp: combine_pages(entries, tmp, info=info))
+    except OSError as exc:
+        raise LayoutError(Finding(f"cannot write the PDF: {exc}", file=str(pdf), kind="render")) from None
+    result.page_count = sum(1 for entry in entries for _ in [entry])
+
+
+def written_key(pdf: Path) -> str | None:
+    """The issue key recorded in a PDF this stage wrote, if any."""
+    import pikepdf
+    try:
+        with pikepdf.open(pdf) as document:
+            value = document.docinfo.get(ISSUE_KEY)
+            return str(value) if value is not None else None
+    except (OSError, pikepdf.PdfError):
+        return None

@@ -1,0 +1,99 @@
+"""Page render stage: the cache key of one page.
+
+A page's key is a SHA-256 over everything that can change its PDF: the page's own HTML (its
+content, its plan's positions, the theme's CSS, the folio), the bytes of every local file that
+HTML names (prepared photos, dropped-in fonts, colour profiles), the font files the theme's roles
+resolved to through fontconfig, the write options, and the versions of layout and WeasyPrint.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+CACHE_FORMAT = "layout-page-1"
+LARGE_FILE = 1 << 22
+FILE_URL = re.compile(r"""file://[^"'()\s<>]+""")
+
+
+def page_key(html: str, *, fonts: list[Path], options: dict | None = None) -> str:
+    """The cache key of the page whose complete HTML is `html`."""
+    digest = hashlib.sha256()
+    for part in (CACHE_FORMAT, _versions(), json.dumps(options or {}, sort_keys=True, default=str), html):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    for path in sorted({*fonts, *named_files(html)}):
+        digest.update(f"{path}\0{file_digest(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def named_files(html: str) -> list[Path]:
+    """Every local file a page's HTML refers to by `file:` URL."""
+    return [Path(unquote(urlparse(url).path)) for url in set(FILE_URL.findall(html))]
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, remembered per (path, size, mtime) for this process."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return _digest(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=512)
+def _digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
+    """Large files (fonts) are remembered across runs in `<cache>/digests.json`."""
+    stamp = f"{path}|{size}|{mtime_ns}|{inode}"
+    known = _known_digests()
+    if stamp in known:
+        return known[stamp]
+    value = _hash_file(path)
+    if size >= LARGE_FILE:
+        known[stamp] = value
+        _save_digests(known)
+    return value
+
+
+def _hash_file(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _known_digests() -> dict[str, str]:
+    try:
+        return json.loads((env_cache_dir() / "digests.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_digests(known: dict[str, str]) -> None:
+    from ..render import write_atomically
+    path = env_cache_dir() / "digests.json"
+    try:
+        write_atomically(path, lambda tmp: tmp.write_text(json.dumps(known), encoding="utf-8"))
+    except OSError:
+        pass   # only a speed-up: the next run hashes the file again
+
+
+@functools.cache
+def _versions() -> str:
+    from importlib.metadata import version
+    return f"layout {version('layout')}; weasyprint {version('weasyprint')}; pikepdf {version('pikepdf')}"
+
+
+def issue_key(page_keys: list[str]) -> str:
+    """The key of a whole issue PDF: its pages' keys in order."""
+    return hashlib.sha256("\n".join([CACHE_FORMAT, *page_keys]).encode()).hexdigest()
+
+
+def env_cache_dir() -> Path:
+    return Path(os.environ.get("LAYOUT_CACHE", Path.home() / ".cache" / "layout"))

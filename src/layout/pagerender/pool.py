@@ -1,0 +1,78 @@
+"""Page render stage: warm worker processes.
+
+Workers are forked after WeasyPrint, pikepdf and pypdfium2 are imported, so a worker starts in
+milliseconds, not the second an import takes. With one worker everything runs in this process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import resource
+from concurrent.futures import Future, ProcessPoolExecutor
+
+
+def warm() -> None:
+    """Import the heavy libraries once (before forking, and in each worker)."""
+    import pikepdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+    import weasyprint  # noqa: F401
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class RenderPool:
+    """`workers` warm processes; `map` runs one call per item, in order."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, int(workers))
+        self._executor: ProcessPoolExecutor | None = None
+
+    def executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            warm()
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=warm)
+        return self._executor
+
+    def submit(self, fn, *args) -> Future:
+        if self.workers == 1:
+            future: Future = Future()
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+                future.set_exception(exc)
+            return future
+        return self.executor().submit(fn, *args)
+
+    def map(self, fn, items: list[tuple]) -> list:
+        if self.workers == 1 or len(items) <= 1:
+            return [fn(*item) for item in items]
+        return [future.result() for future in [self.submit(fn, *item) for item in items]]
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> RenderPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def chunks(items: list, parts: int) -> list[list]:
+    """`items` cut into at most `parts` runs of nearly equal length, in order."""
+    if not items:
+        return []
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return out
