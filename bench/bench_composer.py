@@ -23,8 +23,9 @@ from test_composer_render import SIZE, page_html, runs_for, source_text  # noqa:
 
 from layout.composer import compose_paragraph  # noqa: E402
 
-SEED = Path("/work/shared/seeds/000_07aebcb63628b662.txt")
-AUDIT = Path("/work/shared/tools/cjk_audit.py")
+SHARED = Path(__file__).resolve().parents[2] / "shared"      # beside the repository
+SEED = SHARED / "seeds" / "000_07aebcb63628b662.txt"
+AUDIT = SHARED / "tools" / "cjk_audit.py"
 
 HAN = ("发展产业项目建设推动农村经济服务群众城乡基础设施改革创新生态保护文化旅游教育医疗"
        "就业社会保障科技人才乡村振兴治理能力现代化县域特色中药材企业投资增长质量效益")

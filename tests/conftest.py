@@ -9,6 +9,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "2026-changzhi-lianghui"
+#: the team's shared folder (seeds, docs, tools) lies beside the repository, in CI as well
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_07aebcb63628b662.txt"
 
 MINIMAL = """\
 paper: 示例日报

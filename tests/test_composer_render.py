@@ -117,7 +117,7 @@ def check_render(paragraphs: list[str], width: float, tmp_path: Path, caplog, ne
 
 
 def seed_body() -> list[str]:
-    path = Path("/work/shared/seeds/000_07aebcb63628b662.txt")
+    path = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_07aebcb63628b662.txt"
     if not path.exists():
         pytest.skip("seed text not available")
     return [p.strip() for p in path.read_text(encoding="utf-8").splitlines() if len(p.strip()) > 60]
