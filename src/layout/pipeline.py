@@ -127,7 +127,10 @@ def _press_options(theme: Theme | None) -> dict:
 
 
 def render_to_files(folder: Path, out_dir: Path, *, html: bool = False,
-                    press: bool = False) -> tuple[Rendered, list[Path]]:
+                    press: bool = False, jobs: int | None = None) -> tuple[Rendered, list[Path]]:
+    if not press:   # screen version: page by page, in parallel, through the page cache
+        from .pagerender import render_issue_files
+        return render_issue_files(folder, out_dir, html=html, jobs=jobs, cache_dir=CACHE_DIR)
     rendered = render_issue(folder, press=press)
     if rendered.errors:
         raise LayoutError(rendered.errors)

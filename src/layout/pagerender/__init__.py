@@ -6,8 +6,8 @@ inputs (`keys`), and the issue PDF is combined from one-page PDFs (`combine`).
 """
 from .cache import PageCache, PageEntry
 from .chunk import PageJob, render_chunk
-from .issue import ComposedIssue, PagedRender, compose_issue, render_pages, write_issue
+from .issue import ComposedIssue, PagedRender, compose_issue, render_issue_files, render_pages, write_issue
 from .pool import RenderPool
 
 __all__ = ["ComposedIssue", "PageCache", "PageEntry", "PageJob", "PagedRender", "RenderPool",
-           "compose_issue", "render_chunk", "render_pages", "write_issue"]
+           "compose_issue", "render_chunk", "render_issue_files", "render_pages", "write_issue"]

@@ -7,6 +7,7 @@ The cached one-page PDFs are then combined into `<slug>.pdf`, written atomically
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class PagedRender:
     skipped: bool = False             # the PDF in OUT was already this issue's
     seconds: float = 0.0
     worker_rss_mb: dict[int, float] = field(default_factory=dict)
+    whole_html: object = None         # callable: the whole issue's HTML, as one document
+
+    @property
+    def html(self) -> str:
+        return self.whole_html()
 
     @property
     def errors(self) -> list[Finding]:
@@ -105,11 +111,12 @@ def write_issue(folder: Path, out_dir: Path, *, pool: RenderPool | None = None, 
     started = time.perf_counter()
     cache_dir = Path(cache_dir or env_cache_dir())
     composed = compose_issue(folder, cache_dir)
-    result = PagedRender(composed.issue, composed.plans, list(composed.findings), page_count=len(composed.jobs))
+    result = PagedRender(composed.issue, composed.plans, list(composed.findings), page_count=len(composed.jobs),
+                         whole_html=functools.cache(composed.whole_html))
     pdf = Path(out_dir) / f"{composed.issue.slug}.pdf"
     if html:
         path = pdf.with_suffix(".html")
-        write_atomically(path, lambda tmp: tmp.write_text(composed.whole_html(), encoding="utf-8"))
+        write_atomically(path, lambda tmp: tmp.write_text(result.html, encoding="utf-8"))
         result.written.append(path)
     if skip_unchanged and written_key(pdf) == composed.key:
         result.skipped = True
@@ -143,3 +150,11 @@ def written_key(pdf: Path) -> str | None:
             return str(value) if value is not None else None
     except (OSError, pikepdf.PdfError):
         return None
+
+
+def render_issue_files(folder: Path, out_dir: Path, *, html: bool = False, jobs: int | None = None,
+                       cache_dir: Path | None = None) -> tuple[PagedRender, list[Path]]:
+    """`pipeline.render_to_files` for the screen version: page by page across `jobs` workers."""
+    with RenderPool(jobs or os.cpu_count() or 1) as pool:
+        result = write_issue(folder, out_dir, pool=pool, cache_dir=cache_dir, html=html)
+    return result, result.written

@@ -1,0 +1,147 @@
+"""Batch stage: many issues, each rendered page by page in its own worker, one report.
+
+Every issue is isolated: its content errors (located `Finding`s) or an unexpected failure are
+recorded for that issue and the others render on. An issue whose pages all have the keys of the
+PDF already in OUT is skipped. The report is written to `OUT/batch-report.json`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import Finding, LayoutError, Severity
+from .pagerender import RenderPool, write_issue
+from .pagerender.pool import peak_rss_mb
+from .render import write_atomically
+
+REPORT_NAME = "batch-report.json"
+
+
+@dataclass
+class IssueOutcome:
+    """What happened to one issue of a batch."""
+
+    folder: str
+    slug: str
+    status: str                      # "rendered", "unchanged" or "failed"
+    pdf: str = ""
+    pages: int = 0
+    rendered_pages: int = 0
+    seconds: float = 0.0
+    worker: int = 0                  # process id of the worker that rendered it
+    peak_rss_mb: float = 0.0         # that worker's peak resident memory so far
+    findings: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [_line(f) for f in self.findings if f["severity"] == Severity.ERROR.value]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [_line(f) for f in self.findings if f["severity"] != Severity.ERROR.value]
+
+
+@dataclass
+class BatchReport:
+    out_dir: str
+    jobs: int
+    issues: list[IssueOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.issues if outcome.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return self.count("failed") > 0
+
+    def summary(self) -> str:
+        pages = sum(o.rendered_pages for o in self.issues)
+        return (f"{len(self.issues)} issues: {self.count('rendered')} rendered, {self.count('unchanged')} unchanged, "
+                f"{self.count('failed')} failed; {pages} pages laid out in {self.seconds:.1f} s with {self.jobs} workers")
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["summary"] = {s: self.count(s) for s in ("rendered", "unchanged", "failed")}
+        data["worker_peak_rss_mb"] = _worker_peaks(self.issues)
+        return data
+
+
+def issue_folders(paths: list[Path]) -> list[Path]:
+    """Issue folders: each path itself if it holds issue.yaml, else its sub-folders that do."""
+    found = []
+    for path in paths:
+        if (path / "issue.yaml").is_file() or not path.is_dir():
+            found.append(path)
+        else:
+            found += sorted(p for p in path.iterdir() if (p / "issue.yaml").is_file()) or [path]
+    return found
+
+
+def render_one(folder: Path, out_dir: Path, cache_dir: Path | None) -> IssueOutcome:
+    """Render one issue (in a worker); never raises."""
+    started = time.perf_counter()
+    outcome = IssueOutcome(str(folder), folder.name, "failed")
+    try:
+        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=True)
+    except LayoutError as exc:
+        outcome.findings = [f.as_dict() for f in exc.findings]
+    except Exception as exc:  # noqa: BLE001 - isolated: reported for this issue only
+        outcome.findings = [Finding(f"{exc.__class__.__name__}: {exc}", file=str(folder), kind="internal").as_dict()]
+    else:
+        outcome.status = "unchanged" if result.skipped else "rendered"
+        outcome.pdf, outcome.pages = str(result.written[-1]), result.page_count
+        outcome.rendered_pages = result.rendered_pages
+        outcome.findings = [f.as_dict() for f in result.findings]
+    outcome.seconds = round(time.perf_counter() - started, 3)
+    outcome.worker, outcome.peak_rss_mb = os.getpid(), round(peak_rss_mb(), 1)
+    return outcome
+
+
+def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: Path | None = None,
+              on_done=None) -> BatchReport:
+    """Render every issue folder into out_dir across `jobs` workers; write the JSON report."""
+    started = time.perf_counter()
+    report = BatchReport(str(out_dir), jobs)
+    with RenderPool(jobs) as pool:
+        futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder for folder in folders}
+        for future in as_completed(futures):
+            outcome = _outcome(future, futures[future])
+            report.issues.append(outcome)
+            if on_done:
+                on_done(outcome)
+    order = {str(folder): index for index, folder in enumerate(folders)}
+    report.issues.sort(key=lambda o: order.get(o.folder, 0))
+    report.seconds = round(time.perf_counter() - started, 3)
+    write_report(report, out_dir / REPORT_NAME)
+    return report
+
+
+def _outcome(future, folder: Path) -> IssueOutcome:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker that died takes only its issue down
+        finding = Finding(f"the worker stopped: {exc.__class__.__name__}: {exc}", file=str(folder), kind="internal")
+        return IssueOutcome(str(folder), folder.name, "failed", findings=[finding.as_dict()])
+
+
+def write_report(report: BatchReport, path: Path) -> None:
+    text = json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    write_atomically(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def _worker_peaks(issues: list[IssueOutcome]) -> dict[str, float]:
+    peaks: dict[str, float] = {}
+    for outcome in issues:
+        if outcome.worker:
+            peaks[str(outcome.worker)] = max(outcome.peak_rss_mb, peaks.get(str(outcome.worker), 0.0))
+    return peaks
+
+
+def _line(finding: dict) -> str:
+    return str(Finding(finding["message"], finding["file"], finding["line"], finding["key"],
+                       Severity(finding["severity"]), finding["kind"]))
