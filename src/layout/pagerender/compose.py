@@ -20,10 +20,17 @@ from ..page import PagePlan
 _PREPARED: dict[tuple, str] = {}
 
 
-def page_html(env, context: dict) -> str:
-    """The page's HTML document, as `html.render_html` makes it, from an existing environment."""
-    css = env.get_template("page.css.j2").render(context)
+def page_html(env, context: dict, css: str | None = None) -> str:
+    """The page's HTML document, as `html.render_html` makes it, from an existing environment.
+
+    `css` is the theme's stylesheet when already rendered for this issue (it does not depend on
+    the page)."""
+    css = env.get_template("page.css.j2").render(context) if css is None else css
     return env.get_template("issue.html.j2").render(context, css=Markup(css))
+
+
+def issue_css(env, context: dict) -> str:
+    return env.get_template("page.css.j2").render(context)
 
 
 _ENVIRONMENTS: dict[Path, object] = {}

@@ -37,6 +37,11 @@ class RenderPool:
                                                  initializer=warm)
         return self._executor
 
+    def start(self) -> None:
+        """Fork the workers now (before this process starts any thread)."""
+        if self.workers > 1:
+            self.executor().submit(warm).result()
+
     def submit(self, fn, *args) -> Future:
         if self.workers == 1:
             future: Future = Future()

@@ -1,0 +1,49 @@
+"""`layout serve ISSUE_DIR [--port N] [--dpi N] [-j N]`: live page proofs in the browser."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import click
+
+from . import ISSUE_DIR
+
+
+@click.command("serve")
+@click.argument("issue_dir", type=ISSUE_DIR)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--dpi", type=click.IntRange(20, 300), default=72, show_default=True, help="Proof resolution.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores",
+              help="Warm worker processes.")
+def command(issue_dir: Path, port: int, dpi: int, jobs: int) -> None:
+    """Serve ISSUE_DIR's page proofs on http://127.0.0.1:PORT/, updated on every save.
+
+    Content errors are shown on the page; only the changed parts of a page are rendered again."""
+    from ..pagerender import RenderPool
+    from ..serve import ProofBook, ProofServer, watch
+    with RenderPool(jobs) as pool:
+        pool.start()                    # fork the workers before any thread starts
+        book = ProofBook(issue_dir, pool, dpi=dpi)
+        _echo(book, book.rebuild())
+        server = ProofServer(book, port)
+        click.echo(f"serving proofs of {issue_dir} on {server.url} (Ctrl-C to stop)", err=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        stop = threading.Event()
+        try:
+            watch(book, stop, on_build=_echo)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            server.shutdown()
+
+
+def _echo(book, build) -> None:
+    for line in book.errors:
+        click.echo(line, err=True)
+    if not book.errors:
+        pages = ", ".join(str(n) for n in build.pages_changed) or "none"
+        click.echo(f"proofs v{book.version}: {build.rendered_layers}/{build.layers} layers rendered, "
+                   f"pages changed: {pages} ({build.seconds:.2f} s)", err=True)
