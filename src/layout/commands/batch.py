@@ -45,10 +45,10 @@ def command(ctx: click.Context, dirs: tuple[Path, ...], jobs: int, out_dir: Path
 
 def _echo_outcome(console, outcome) -> None:
     if outcome.status == "failed":
-        console.print(f"failed {outcome.folder}", style="red", markup=False, highlight=False)
+        console.print(f"failed {outcome.folder}", style="red", markup=False, highlight=False, soft_wrap=True)
         for line in outcome.errors:
-            console.print(f"  {line}", markup=False, highlight=False)
+            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
         return
     pages = f"{outcome.pages} pages, {outcome.rendered_pages} laid out, {outcome.seconds:.1f} s"
     warnings = f", {len(outcome.warnings)} warnings" if outcome.warnings else ""
-    console.print(f"{outcome.status} {outcome.pdf} ({pages}{warnings})", markup=False, highlight=False)
+    console.print(f"{outcome.status} {outcome.pdf} ({pages}{warnings})", markup=False, highlight=False, soft_wrap=True)

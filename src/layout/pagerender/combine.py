@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import ExitStack
-from pathlib import Path
 
 from .cache import PageEntry
 
 
-def combine_pages(entries: list[PageEntry], path: Path, *, info: dict[str, str] | None = None) -> None:
-    """Write the pages of `entries`, in order, to the PDF `path`."""
+def combine_pages(entries: list[PageEntry], path, *, info: dict[str, str] | None = None) -> None:
+    """Write the pages of `entries`, in order, to the PDF `path` (a path or a binary stream)."""
     import pikepdf
     with ExitStack() as stack:
         pdf = stack.enter_context(pikepdf.open(entries[0].pdf))

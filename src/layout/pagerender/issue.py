@@ -24,6 +24,7 @@ from ..theme import load_theme
 from .cache import PageCache, PageEntry
 from .chunk import PageJob, render_chunk
 from .combine import combine_pages
+from .output import write_file
 from .compose import page_htmls, prepare_photos
 from .keys import env_cache_dir, issue_key, page_key
 from .pool import RenderPool, chunks, peak_rss_mb
@@ -135,7 +136,7 @@ def _render_and_combine(composed: ComposedIssue, pdf: Path, pool: RenderPool, ca
         raise LayoutError(result.errors)
     info = {ISSUE_KEY[1:]: composed.key}
     try:
-        write_atomically(pdf, lambda tmp: combine_pages(entries, tmp, info=info))
+        write_file(pdf, lambda stream: combine_pages(entries, stream, info=info))
     except OSError as exc:
         raise LayoutError(Finding(f"cannot write the PDF: {exc}", file=str(pdf), kind="render")) from None
     result.page_count = sum(1 for entry in entries for _ in [entry])
