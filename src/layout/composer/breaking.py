@@ -14,7 +14,7 @@ points, as Knuth–Plass does) by minimising the sum of line costs:
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 from math import ceil, inf
 
 from .classes import CLOSING_MARKS, PUNCT, SPACE
@@ -32,8 +32,7 @@ UNFILLABLE = 1e5    # a non-final line with slack but no gap to put it in
 SHORT_LINE = 0.8    # lines shorter than this share of the width are tried only as a fallback
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """How a line fits: squeezed marks (how many inside, whether the end one) and its slack."""
 
     cost: float
@@ -111,17 +110,31 @@ def break_lines(it: Items, width: float, first_width: float, size: float) -> lis
     if n == 0:
         return []
     p = _Prefix(it)
+    x, solid, kind, gap = p.x, p.solid, it.kind, it.gap
     ends = [i for i in range(1, n + 1) if it.breakable[i]]
-    ends_x = [p.x[b] for b in ends]
+    ends_x = [x[b] for b in ends]
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
     best[0] = 0.0
     for a in [0] + ends[:-1]:
-        if best[a] == inf:
+        before = best[a]
+        if before == inf:
             continue
         w = first_width if a == 0 else width
+        xa, ga = x[a], (gap[a] if a else 0.0)
         for b in _candidates(it, p, ends, ends_x, a, w):
-            total = best[a] + line_cost(it, p, a, b, w, size, b == n)
+            # line_cost(), inlined: the common line needs no squeezing
+            slack = w - (x[b] - xa - ga)
+            if b == n or kind[b - 1] == SPACE or slack < -EPS:
+                cost = line_fit(it, p, a, b, w, size, b == n).cost
+            else:
+                gaps = solid[b] - solid[a] - 1
+                if gaps <= 0:
+                    cost = LINE_COST + (UNFILLABLE if slack > EPS else 0.0)
+                else:
+                    ratio = (slack if slack > 0 else 0.0) / gaps / size / STRETCH_EM
+                    cost = LINE_COST + 100.0 * ratio * ratio * ratio
+            total = before + cost
             if total < best[b]:
                 best[b], back[b] = total, a
     lines = []
@@ -150,17 +163,21 @@ def line_cost(it: Items, p: _Prefix, a: int, b: int, width: float, size: float, 
 
 def _candidates(it: Items, p: _Prefix, ends: list[int], ends_x: list[float], a: int, w: float):
     """Break points worth trying after a: from 60 % full to the longest line that can fit."""
+    x, save = p.x, p.save
     base = p.x[a] + (it.gap[a] if a else 0.0)
-    k = bisect_left(ends_x, base + SHORT_LINE * w)
+    limit = w + EPS
+    save_a = save[a]
     k0 = bisect_left(ends, a + 1)
-    k = max(k, k0)
+    k = max(bisect_left(ends_x, base + SHORT_LINE * w), k0)
     found = []
-    while k < len(ends):
+    n_ends = len(ends)
+    while k < n_ends:
         b = ends[k]
-        if p.x[b] - base - (p.save[b] - p.save[a]) > w + EPS and found:
+        over = x[b] - base - (save[b] - save_a) > limit
+        if over and found:
             break
         found.append(b)
-        if p.x[b] - base - (p.save[b] - p.save[a]) > w + EPS:
+        if over:
             break  # one overfull line as a last resort
         k += 1
     if not found or _overfull(p, a, found[0], base, w):

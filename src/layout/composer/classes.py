@@ -61,6 +61,49 @@ def is_latin_script(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
+_TOKEN, _DASH = "token", "dash"
+_start_kind: dict[str, str] = {}   # character -> how an item starting with it is cut
+_attaches: dict[str, bool] = {}    # character -> a combining mark or variation selector
+
+
+def _kind_of(ch: str) -> str:
+    kind = _start_kind.get(ch)
+    if kind is None:
+        if ch in SPACES:
+            kind = SPACE
+        elif ch == "—":
+            kind = _DASH
+        elif ch == "…":
+            kind = HAN  # …… stays together: no line starts with …
+        elif ch in HALT_MARKS:
+            kind = PUNCT
+        elif is_word_char(ch):
+            kind = _TOKEN
+        elif is_cjk(ch):
+            kind = HAN
+        else:
+            kind = WORD
+        _start_kind[ch] = kind
+    return kind
+
+
+_combinings: dict[str, bool] = {}
+
+
+def _combining(ch: str) -> bool:
+    combining = _combinings.get(ch)
+    if combining is None:
+        combining = _combinings[ch] = unicodedata.category(ch) in ("Mn", "Me")
+    return combining
+
+
+def _attached(ch: str) -> bool:
+    attached = _attaches.get(ch)
+    if attached is None:
+        attached = _attaches[ch] = unicodedata.category(ch) in ("Mn", "Me") or _is_vs(ch)
+    return attached
+
+
 def split_items(text: str) -> list[tuple[str, str]]:
     """Split text into (item text, kind) pairs; kinds are HAN, PUNCT, WORD and SPACE."""
     items: list[tuple[str, str]] = []
@@ -68,24 +111,15 @@ def split_items(text: str) -> list[tuple[str, str]]:
     while i < n:
         ch = text[i]
         j = i + 1
-        if ch in SPACES:
-            kind = SPACE
-        elif ch == "—":
+        kind = _kind_of(ch)
+        if kind is _DASH:
             while j < n and text[j] == ch:
                 j += 1  # —— is one ligature glyph, two em wide, never split
             kind = HAN
-        elif ch == "…":
-            kind = HAN  # …… stays together: no line starts with …
-        elif ch in HALT_MARKS:
-            kind = PUNCT
-        elif is_word_char(ch):
+        elif kind is _TOKEN:
             j = _token_end(text, i)
             kind = WORD
-        elif is_cjk(ch):
-            kind = HAN
-        else:
-            kind = WORD
-        while j < n and unicodedata.category(text[j]) in ("Mn", "Me") or j < n and _is_vs(text[j]):
+        while j < n and _attached(text[j]):
             j += 1  # combining marks and variation selectors stay with their base
         items.append((text[i:j], kind))
         i = j
@@ -120,9 +154,7 @@ def may_break(before: str, before_kind: str, after: str, after_kind: str) -> boo
         return False
     if after[0] in NO_START or before[-1] in NO_END:
         return False
-    if unicodedata.category(after[0]) in ("Mn", "Me"):
-        return False
-    return True
+    return not _combining(after[0])
 
 
 def needs_autospace(left_kind: str, left: str, right_kind: str, right: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import classes as cc
-from .metrics import FontFace, advance_em, missing_chars
+from .metrics import advance_table, missing_chars
 
 AUTOSPACE_EM = 0.25
 
@@ -37,8 +37,9 @@ def build_items(runs, size: float, max_width: float) -> Items:
     """Measure the runs' items at `size` pt; tokens wider than max_width are split."""
     it = Items()
     for r, run in enumerate(runs):
+        advances = advance_table(run.faces)
         for text, kind in cc.split_items(run.text):
-            if kind == cc.WORD and len(text) > 1 and advance_em(text, run.faces) * size > max_width:
+            if kind == cc.WORD and len(text) > 1 and advances[text] * size > max_width:
                 pieces = list(text)  # an overlong word: let it break anywhere
             else:
                 pieces = [text]
@@ -47,31 +48,34 @@ def build_items(runs, size: float, max_width: float) -> Items:
                 it.kind.append(kind)
                 it.run.append(r)
         it.missing |= missing_chars(run.text, run.faces)
-    faces = [runs[r].faces for r in it.run]
-    _measure(it, faces, size)
-    _pair_punctuation(it, faces, size)
+    _measure(it, runs, size)
+    _pair_punctuation(it, size)
     _gaps_and_breaks(it, size)
     return it
 
 
-def _measure(it: Items, faces: list[tuple[FontFace, ...]], size: float) -> None:
+def _measure(it: Items, runs, size: float) -> None:
+    plain = [advance_table(run.faces) for run in runs]
+    halt = [advance_table(run.faces, "halt") for run in runs]
+    fwid = [advance_table(run.faces, "fwid") for run in runs]
+    adv, saving = it.adv, it.saving
     prev_space = True  # leading whitespace is dropped by the renderer
-    for i, (text, kind) in enumerate(zip(it.text, it.kind)):
+    for text, kind, r in zip(it.text, it.kind, it.run):
         if kind == cc.SPACE:
-            it.adv.append(0.0 if prev_space else advance_em(" ", faces[i]) * size)
-            it.saving.append(0.0)
+            adv.append(0.0 if prev_space else plain[r][" "] * size)
+            saving.append(0.0)
             prev_space = True
             continue
         prev_space = False
-        adv = advance_em(text, faces[i], "fwid" if text[0] == "—" else None) * size
-        it.adv.append(adv)
+        a = (fwid if text[0] == "—" else plain)[r][text] * size
+        adv.append(a)
         if kind == cc.PUNCT:
-            it.saving.append(max(0.0, adv - advance_em(text, faces[i], "halt") * size))
+            saving.append(max(0.0, a - halt[r][text] * size))
         else:
-            it.saving.append(0.0)
+            saving.append(0.0)
 
 
-def _pair_punctuation(it: Items, faces, size: float) -> None:
+def _pair_punctuation(it: Items, size: float) -> None:
     """Set one mark of each adjacent pair half-width: the first (。” ）、 ”， ”“), or the
     second when both open (“《), so that no mark is pulled left over the one before it.
     Only closing marks stay squeezable by the line breaker: a squeezed opening mark moves
@@ -98,8 +102,8 @@ def _gaps_and_breaks(it: Items, size: float) -> None:
     it.breakable = [False] * (n + 1)
     it.breakable[n] = True
     quarter = AUTOSPACE_EM * size
-    t, k = it.text, it.kind
+    t, k, gap, breakable, may_break = it.text, it.kind, it.gap, it.breakable, cc.may_break
     for i in range(1, n):
-        if cc.needs_autospace(k[i - 1], t[i - 1], k[i], t[i]):
-            it.gap[i] = quarter
-        it.breakable[i] = cc.may_break(t[i - 1], k[i - 1], t[i], k[i])
+        if k[i - 1] != k[i] and cc.needs_autospace(k[i - 1], t[i - 1], k[i], t[i]):
+            gap[i] = quarter
+        breakable[i] = may_break(t[i - 1], k[i - 1], t[i], k[i])

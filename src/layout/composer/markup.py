@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .classes import SPACE, WORD
+from .classes import CLOSING_MARKS, SPACE, WORD
+from .metrics import feature_neutral, halt_trims_right
 from .spacing import Line, Piece
 
 #: CSS the composer's markup needs. The block holding the lines must not wrap, justify or
@@ -19,70 +20,139 @@ COMPOSER_CSS = """\
   word-spacing: 0; hyphens: manual; font-kerning: normal; }
 .cz-j { }
 .cz-h { font-feature-settings: "halt"; }
-.cz-w { letter-spacing: 0; }
+.cz-w { letter-spacing: 0; font-feature-settings: normal; }
 .cz-d { font-feature-settings: "fwid"; }
 .cz-i { }
 .cz-p.cz-pre { white-space: pre; }
 """
+
+#: WeasyPrint's time goes by inline box (a computed style and a layout pass for each), so the
+#: markup uses as few elements as it can: one letter-spaced span per run and line, holding the
+#: tokens and marks it spaces; one `halt` span for the marks of a line, and the Han characters
+#: between them, when the feature leaves those characters as they are; no span where the
+#: spacing is 0.
 
 
 def _pt(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".") + "pt"
 
 
-def _piece_html(piece: Piece) -> str:
-    text = str(escape(piece.text))
-    if piece.kind == WORD:
-        style = []
-        if piece.margin_left:
-            style.append(f"margin-left:{_pt(piece.margin_left)}")
-        if piece.margin_right:
-            style.append(f"margin-right:{_pt(piece.margin_right)}")
-        attr = f' style="{";".join(style)}"' if style else ""
-        return f'<span class="cz-w"{attr}>{text}</span>'
-    if piece.halt:
-        return f'<span class="cz-h">{text}</span>'
-    if text[0] == "—":  # —— is full width (2 em) whatever script Pango gives its box
-        return f'<span class="cz-d">{text}</span>'
-    return text
+def _word_html(piece: Piece) -> str:
+    """A Latin/number token: never letter-spaced; the Han–Latin space and the line's spacing
+    after it are margins."""
+    style = []
+    if piece.margin_left:
+        style.append(f"margin-left:{_pt(piece.margin_left)}")
+    if piece.margin_right:
+        style.append(f"margin-right:{_pt(piece.margin_right)}")
+    attr = f' style="{";".join(style)}"' if style else ""
+    return f'<span class="cz-w"{attr}>{escape(piece.text)}</span>'
 
 
-def _group_html(pieces: list[Piece], spacing: float) -> str:
-    """One run's pieces on one line: consecutive spaced pieces share a letter-spaced span.
+def _plain(piece: Piece) -> bool:
+    """A piece painted as bare text (no span of its own, halt aside)."""
+    return piece.kind != WORD and piece.text[0] != "—"
 
-    The line's last character joins the span before it (so that it is shaped with its Han
-    neighbours); a negative right margin takes back the letter-spacing after it.
-    """
-    out, spaced = [], []
-    for piece in pieces + [None]:
-        if piece is not None and piece.kind not in (WORD, SPACE) and (piece.spaced or piece.last and spaced):
-            spaced.append(_piece_html(piece))
-            if not piece.last:
-                continue
-        if spaced:
-            trim = f";margin-right:{_pt(-spacing)}" if piece is not None and piece.last else ""
-            out.append(f'<span class="cz-j" style="letter-spacing:{_pt(spacing)}{trim}">{"".join(spaced)}</span>')
-            spaced = []
-            if piece is not None and piece.last:
-                continue
-        if piece is not None:
-            out.append(_piece_html(piece))
+
+def _inline_html(pieces: list[Piece], faces, halted: bool = False) -> str:
+    """Pieces without a wrapper. Half-width marks get a `halt` span, which also takes in the
+    characters between two of them when `halt` leaves those as they are; with `halted` the
+    wrapper already switches `halt` on."""
+    out, i, n = [], 0, len(pieces)
+    while i < n:
+        piece = pieces[i]
+        if piece.kind == WORD:
+            out.append(_word_html(piece))
+        elif piece.text[0] == "—":  # —— is full width (2 em) whatever script Pango gives its box
+            out.append(f'<span class="cz-d">{escape(piece.text)}</span>')
+        elif piece.halt and not halted:
+            end, j = i + 1, i + 1
+            while j < n and _plain(pieces[j]) and pieces[j].kind != SPACE and (
+                    pieces[j].halt or feature_neutral(pieces[j].text, faces, "halt")):
+                j += 1
+                if pieces[j - 1].halt:
+                    end = j
+            out.append(f'<span class="cz-h">{escape("".join(p.text for p in pieces[i:end]))}</span>')
+            i = end
+            continue
+        else:
+            out.append(str(escape(piece.text)))
+        i += 1
     return "".join(out)
 
 
-def _line_html(line: Line, classes: list[str | None], indent: float) -> str:
+def _spaced_html(pieces: list[Piece], spacing: float, faces) -> tuple[str, str, str]:
+    """A letter-spaced run of pieces: (classes, style, inner HTML) of the span that holds it.
+
+    Tokens inside keep letter-spacing 0 (class cz-w). The line's last character is shaped with
+    its Han neighbours inside the span; a negative right margin takes back the spacing after it.
+    """
+    style = f"letter-spacing:{_pt(spacing)}"
+    if pieces[-1].last and pieces[-1].kind != WORD:
+        style += f";margin-right:{_pt(-spacing)}"
+    texts = [p for p in pieces if _plain(p)]
+    halted = any(p.halt for p in texts) and all(
+        p.halt or feature_neutral(p.text, faces, "halt") for p in texts)
+    return ("cz-j cz-h" if halted else "cz-j"), style, _inline_html(pieces, faces, halted)
+
+
+def _group_parts(pieces: list[Piece], spacing: float, faces) -> list:
+    """One run's pieces on one line: letter-spaced runs (as (classes, style, inner) tuples) and
+    bare HTML strings. A run opens at a spaced mark or Han character, takes in the tokens that
+    follow (which carry their spacing as margins) and the line's last character.
+
+    A closing mark squeezed at the line end needs no `halt` span when its ink sits in the left
+    half of its em box: set full width, it overhangs the column edge by the blank half."""
+    parts, run, rest = [], [], []
+    if pieces[-1].last and pieces[-1].halt and pieces[-1].text in CLOSING_MARKS and \
+            halt_trims_right(pieces[-1].text, faces):
+        pieces = pieces[:-1] + [pieces[-1]._replace(halt=False)]  # overhangs instead
+    for piece in pieces + [None]:
+        joins = piece is not None and piece.kind != SPACE and (
+            (piece.spaced and piece.kind != WORD) or (run and (piece.kind == WORD or piece.last)))
+        if joins:
+            if rest:
+                parts.append(_inline_html(rest, faces))
+                rest = []
+            run.append(piece)
+            continue
+        if run:
+            parts.append(_spaced_html(run, spacing, faces))
+            run = []
+        if piece is not None:
+            rest.append(piece)
+    if rest:
+        parts.append(_inline_html(rest, faces))
+    return parts
+
+
+def _wrap(tag: str, classes: str, parts: list) -> str:
+    """parts inside <tag class=classes>; a lone letter-spaced run shares the element."""
+    if len(parts) == 1 and isinstance(parts[0], tuple):
+        cls, style, inner = parts[0]
+        return f'<{tag} class="{classes} {cls}" style="{style}">{inner}</{tag}>'
+    return f'<{tag} class="{classes}">{_join(parts)}</{tag}>'
+
+
+def _join(parts: list) -> str:
+    return "".join(p if isinstance(p, str) else f'<span class="{p[0]}" style="{p[1]}">{p[2]}</span>'
+                   for p in parts)
+
+
+def _line_html(line: Line, runs, indent: float) -> str:
     out, group = [], []
     for piece in list(line.pieces) + [None]:
         if piece is not None and (not group or group[-1].run == piece.run):
             group.append(piece)
             continue
-        html = _group_html(group, line.letter_spacing)
-        css = classes[group[0].run]
-        if css == "lead":
-            html = f'<strong class="lead">{html}</strong>'
-        elif css:
-            html = f'<span class="{escape(css)}">{html}</span>'
-        out.append(html)
+        run = runs[group[0].run]
+        parts = _group_parts(group, line.letter_spacing, run.faces)
+        if run.css_class == "lead":
+            out.append(_wrap("strong", "lead", parts))
+        elif run.css_class:
+            out.append(_wrap("span", str(escape(run.css_class)), parts))
+        else:
+            out.append(_join(parts))
         group = [piece] if piece is not None else []
     html = "".join(out)
     if line.first and indent:
@@ -90,20 +160,22 @@ def _line_html(line: Line, classes: list[str | None], indent: float) -> str:
     return html
 
 
-def paragraph_html(paragraph, *, newlines: bool = False) -> Markup:
+def paragraph_html(paragraph, *, newlines: bool = False, indent: bool = True) -> Markup:
     """The inner HTML of one <p class="cz-p">: the paragraph's lines joined by <br>.
 
     With newlines=True the lines are joined by a newline character instead, for a block with
     `white-space: pre` (<p class="cz-p cz-pre">): WeasyPrint 70 lays that out markedly faster
     (fewer boxes). Source text should then hold no runs of spaces (pre does not collapse them).
+    With indent=False the first line carries no indent: the block sets it as its
+    `text-indent` (paragraph.indent pt), which saves WeasyPrint a span around the line.
     """
-    return lines_html(paragraph, 0, len(paragraph.lines), newlines=newlines)
+    return lines_html(paragraph, 0, len(paragraph.lines), newlines=newlines, indent=indent)
 
 
-def lines_html(paragraph, start: int, stop: int, *, newlines: bool = False) -> Markup:
+def lines_html(paragraph, start: int, stop: int, *, newlines: bool = False, indent: bool = True) -> Markup:
     """The HTML of lines start..stop of a composed paragraph: a column's share of it when a
-    paragraph continues from one column into the next."""
-    classes = [run.css_class for run in paragraph.runs]
+    paragraph continues from one column into the next. `indent` as for paragraph_html."""
     joiner = "\n" if newlines else "<br>"
-    return Markup(joiner.join(_line_html(line, classes, paragraph.indent)
+    first_indent = paragraph.indent if indent else 0.0
+    return Markup(joiner.join(_line_html(line, paragraph.runs, first_indent)
                               for line in paragraph.lines[start:stop]))

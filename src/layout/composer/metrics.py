@@ -8,16 +8,15 @@ in the Chinese run. Fonts, faces and advances are cached per process.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import uharfbuzz as hb
 
 from .classes import is_latin_script
 
 
-@dataclass(frozen=True)
-class FontFace:
+class FontFace(NamedTuple):
     """One face in a .ttf/.otf/.ttc file (index selects the face in a collection)."""
 
     path: str
@@ -31,9 +30,32 @@ def _hb_font(face: FontFace) -> tuple[hb.Font, int]:
     return hb.Font(hb_face), hb_face.upem
 
 
-@lru_cache(maxsize=200_000)
-def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
-    """The first face (primary, then fallbacks) that maps the character, or None."""
+class _Table(dict):
+    """key -> fill(key), computed on first use: a per-face-chain cache whose lookups hash only
+    the key (an item's text), not the face chain."""
+
+    __slots__ = ("fill",)
+
+    def __init__(self, fill):
+        super().__init__()
+        self.fill = fill
+
+    def __missing__(self, key):
+        value = self[key] = self.fill(key)
+        return value
+
+
+_tables: dict[tuple, _Table] = {}
+
+
+def _table(kind: str, faces: tuple[FontFace, ...], fill) -> _Table:
+    table = _tables.get((kind, faces))
+    if table is None:
+        table = _tables[(kind, faces)] = _Table(fill)
+    return table
+
+
+def _first_face(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
     cp = ord(char)
     for face in faces:
         font, _ = _hb_font(face)
@@ -42,9 +64,31 @@ def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
     return None
 
 
-def _shape(face: FontFace, text: str, latin: bool, feature: str | None) -> float:
-    """Advance of text in em, shaped as Pango would."""
-    font, upem = _hb_font(face)
+def face_table(faces: tuple[FontFace, ...]) -> dict[str, FontFace | None]:
+    """character -> face_for(character, faces), as a dict."""
+    return _table("face", faces, lambda char: _first_face(char, faces))
+
+
+def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
+    """The first face (primary, then fallbacks) that maps the character, or None."""
+    return face_table(faces)[char]
+
+
+def advance_table(faces: tuple[FontFace, ...], feature: str | None = None) -> dict[str, float]:
+    """item text -> advance_em(text, faces, feature), as a dict (the composer's hot path)."""
+    return _table(f"advance {feature}", faces, lambda text: advance_em(text, faces, feature))
+
+
+def clear_caches() -> None:
+    """Forget every measurement (fonts stay open): the next composition starts cold."""
+    _tables.clear()
+    for cached in (advance_em, feature_neutral, halt_trims_right):
+        cached.cache_clear()
+
+
+def _shaped(face: FontFace, text: str, latin: bool, feature: str | None) -> hb.Buffer:
+    """A HarfBuzz buffer holding text shaped as Pango would."""
+    font, _ = _hb_font(face)
     buf = hb.Buffer()
     buf.add_str(text)
     buf.direction = "ltr"
@@ -53,7 +97,42 @@ def _shape(face: FontFace, text: str, latin: bool, feature: str | None) -> float
     else:
         buf.script, buf.language = "Hani", "zh-CN"
     hb.shape(font, buf, {feature: True} if feature else {})
-    return sum(p.x_advance for p in buf.glyph_positions) / upem
+    return buf
+
+
+def _shape(face: FontFace, text: str, latin: bool, feature: str | None) -> float:
+    """Advance of text in em, shaped as Pango would."""
+    buf = _shaped(face, text, latin, feature)
+    return sum(p.x_advance for p in buf.glyph_positions) / _hb_font(face)[1]
+
+
+def _face_runs(text: str, faces: tuple[FontFace, ...]):
+    """(face, part) pairs: the text cut where the face that maps its characters changes."""
+    start, cur = 0, None
+    chars = face_table(faces)
+    for i, ch in enumerate(text):
+        face = chars[ch] or faces[0]
+        if cur is not None and face != cur:
+            yield cur, text[start:i]
+            start = i
+        cur = face
+    if cur is not None:
+        yield cur, text[start:]
+
+
+@lru_cache(maxsize=200_000)
+def feature_neutral(text: str, faces: tuple[FontFace, ...], feature: str) -> bool:
+    """Whether switching `feature` on leaves text exactly as it is: same glyphs, advances and
+    offsets (a Han character inside a `halt` span, say)."""
+    latin = is_latin_script(text)
+    for face, part in _face_runs(text, faces):
+        plain, featured = _shaped(face, part, latin, None), _shaped(face, part, latin, feature)
+        if [g.codepoint for g in plain.glyph_infos] != [g.codepoint for g in featured.glyph_infos]:
+            return False
+        if [(p.x_advance, p.x_offset, p.y_offset) for p in plain.glyph_positions] != \
+                [(p.x_advance, p.x_offset, p.y_offset) for p in featured.glyph_positions]:
+            return False
+    return True
 
 
 @lru_cache(maxsize=200_000)
@@ -64,18 +143,29 @@ def advance_em(text: str, faces: tuple[FontFace, ...], feature: str | None = Non
     Characters no face maps are measured with the primary face's .notdef glyph.
     """
     latin = is_latin_script(text)
-    total, start, cur = 0.0, 0, None
-    for i, ch in enumerate(text):
-        face = face_for(ch, faces) or faces[0]
-        if cur is not None and face != cur:
-            total += _shape(cur, text[start:i], latin, feature)
-            start = i
-        cur = face
-    if cur is not None:
-        total += _shape(cur, text[start:], latin, feature)
-    return total
+    return sum(_shape(face, part, latin, feature) for face, part in _face_runs(text, faces))
 
 
 def missing_chars(text: str, faces: tuple[FontFace, ...]) -> set[str]:
     """Characters of text (other than whitespace/controls) that no face maps."""
-    return {c for c in set(text) if not c.isspace() and ord(c) >= 0x20 and face_for(c, faces) is None}
+    chars = face_table(faces)
+    return {c for c in set(text) if chars[c] is None and not c.isspace() and ord(c) >= 0x20}
+
+
+@lru_cache(maxsize=10_000)
+def halt_trims_right(text: str, faces: tuple[FontFace, ...]) -> bool:
+    """Whether setting the mark half-width with `halt` only takes blank space off its right
+    side (same glyph and offsets, and all ink left of the narrower advance): then at a line end
+    the full-width mark may overhang the column edge by the difference and look just the same."""
+    latin = is_latin_script(text)
+    for face, part in _face_runs(text, faces):
+        font, _ = _hb_font(face)
+        plain, featured = _shaped(face, part, latin, None), _shaped(face, part, latin, "halt")
+        if [g.codepoint for g in plain.glyph_infos] != [g.codepoint for g in featured.glyph_infos]:
+            return False
+        for g, p, f in zip(plain.glyph_infos, plain.glyph_positions, featured.glyph_positions):
+            extents = font.get_glyph_extents(g.codepoint)
+            if (p.x_offset, p.y_offset) != (f.x_offset, f.y_offset) or extents is None or \
+                    p.x_offset + extents.x_bearing + extents.width > f.x_advance:
+                return False
+    return True

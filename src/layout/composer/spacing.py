@@ -10,6 +10,7 @@ exactly at the column edge; the paragraph's last line keeps its natural spacing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .breaking import EPS, Fit
 from .classes import SPACE, WORD
@@ -19,8 +20,7 @@ from .items import Items
 _SQUEEZE_ORDER = ("，。、；：", "”’）》」』〉】〕")
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One item as it is painted: its text, run, and the spacing it carries."""
 
     text: str
@@ -64,31 +64,30 @@ def _squeezed(it: Items, a: int, j: int, fit: Fit) -> set[int]:
 
 def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) -> Line:
     """Spacing decisions for the line holding items a..b-1."""
+    kinds, texts, runs, adv, gap, paired = it.kind, it.text, it.run, it.adv, it.gap, it.paired
     j = b
-    while j > a + 1 and it.kind[j - 1] == SPACE:
+    while j > a + 1 and kinds[j - 1] == SPACE:
         j -= 1
-    squeezed = _squeezed(it, a, j, fit)
-    solid = [i for i in range(a, j) if it.kind[i] != SPACE]
-    width = sum(it.adv[i] - (it.saving[i] if i in squeezed else 0.0) for i in range(a, j))
-    width += sum(it.gap[i] for i in range(a + 1, j))
+    squeezed = _squeezed(it, a, j, fit) if fit.squeeze_end or fit.squeeze_mid else ()
+    solid = [i for i in range(a, j) if kinds[i] != SPACE]
+    width = sum(adv[a:j]) + sum(gap[a + 1:j]) - sum(it.saving[i] for i in squeezed)
     gaps = len(solid) - 1
     slack = measure - width
     spacing = slack / gaps if (not last and gaps > 0 and slack > 0) else 0.0
     last_solid = solid[-1] if solid else -1
     pieces = []
     for i in range(a, b):
-        kind = it.kind[i]
-        halt = it.paired[i] or i in squeezed
+        kind = kinds[i]
         if kind == SPACE:
-            pieces.append(Piece(it.text[i], kind, it.run[i]))
+            pieces.append(Piece(texts[i], kind, runs[i]))
             continue
+        halt = paired[i] or i in squeezed
         after = spacing if i != last_solid else 0.0
         if kind == WORD:
-            ml = it.gap[i] if i > a else 0.0
-            mr = after + (it.gap[i + 1] if i + 1 < j else 0.0)
-            pieces.append(Piece(it.text[i], kind, it.run[i], halt, False, ml, mr))
+            ml = gap[i] if i > a else 0.0
+            mr = after + (gap[i + 1] if i + 1 < j else 0.0)
+            pieces.append(Piece(texts[i], kind, runs[i], halt, False, ml, mr))
         else:
-            pieces.append(Piece(it.text[i], kind, it.run[i], halt, after > 0, 0.0, 0.0, i == last_solid))
+            pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
     flush = not last and abs(width + spacing * max(gaps, 0) - measure) <= EPS
-    return Line("".join(it.text[a:b]), width, flush, measure, spacing, tuple(pieces), a == 0)
-
+    return Line("".join(texts[a:b]), width, flush, measure, spacing, tuple(pieces), a == 0)

@@ -24,8 +24,9 @@ def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list
         while queue and room > 0:
             paragraph, start = queue[0]
             take = min(room, len(paragraph.lines) - start)
-            column.fragments.append(Fragment(lines_html(paragraph, start, start + take, newlines=True),
-                                             take, start > 0))
+            html = lines_html(paragraph, start, start + take, newlines=True, indent=False)
+            column.fragments.append(Fragment(html, take, start > 0,
+                                             paragraph.indent if start == 0 else 0.0))
             room -= take
             if start + take == len(paragraph.lines):
                 queue.pop(0)

@@ -65,6 +65,7 @@ class Fragment:
     html: Markup
     lines: int
     continued: bool          # the paragraph started in an earlier column
+    indent: float = 0.0      # first-line indent (pt), set as the block's text-indent
 
 
 @dataclass
