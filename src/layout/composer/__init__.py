@@ -46,6 +46,7 @@ class Paragraph:
     width: float
     indent: float                      # first-line indent, pt
     missing: set[str] = field(default_factory=set)
+    forced: bool = False               # a break the rules forbid, because nothing else fitted
 
     @property
     def text(self) -> str:
@@ -53,19 +54,22 @@ class Paragraph:
 
 
 def compose_paragraph(runs: Sequence[Run], *, width: float, size: float, indent: float = 2.0,
-                      lang: str = "zh-CN") -> Paragraph:
+                      lang: str = "zh-CN", allow_forced: bool = True) -> Paragraph:
     """Break and space a paragraph for a column `width` pt wide at `size` pt.
 
     `indent` is the first-line indent in em. Only mainland Chinese rules are implemented:
-    `lang` is accepted for the interface and must be a zh-Hans language tag.
+    `lang` is accepted for the interface and must be a zh-Hans language tag. When no legal
+    break keeps every line within the column, a forced break is made (`Paragraph.forced`),
+    unless `allow_forced` is False.
     """
     runs = tuple(r for r in runs if r.text)
     indent_pt = indent * size
     first_width = max(width - indent_pt, size)
     items = build_items(runs, size, min(width, first_width))
     lines = []
-    breaks = break_lines(items, width, first_width, size)
+    breaks = break_lines(items, width, first_width, size, allow_forced)
     for a, b, fit in breaks:
         measure = first_width if a == 0 else width
         lines.append(set_line(items, a, b, fit, measure, b == len(items)))
-    return Paragraph(lines, runs, size, width, indent_pt, items.missing)
+    forced = any(not items.breakable[b] for _, b, _ in breaks)
+    return Paragraph(lines, runs, size, width, indent_pt, items.missing, forced)

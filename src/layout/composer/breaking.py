@@ -28,6 +28,7 @@ STRETCH_EM = 0.25   # spacing per gap (em) that scores a badness of 100
 LONE_CHAR = 400.0   # last line holds one character
 LONE_HAN = 60.0     # last line holds one character plus punctuation
 OVERFULL = 1e7
+FORCED = 1e5        # a break where the rules allow none (only when nothing else fits)
 UNFILLABLE = 1e5    # a non-final line with slack but no gap to put it in
 SHORT_LINE = 0.8    # lines shorter than this share of the width are tried only as a fallback
 
@@ -104,14 +105,29 @@ def _lone_penalty(it: Items, a: int, j: int) -> float:
     return 0.0
 
 
-def break_lines(it: Items, width: float, first_width: float, size: float) -> list[tuple[int, int, Fit]]:
-    """Best breaks for the paragraph: a list of (start, end, fit), one per line."""
+def break_lines(it: Items, width: float, first_width: float, size: float,
+                allow_forced: bool = True) -> list[tuple[int, int, Fit]]:
+    """Best breaks for the paragraph: a list of (start, end, fit), one per line.
+
+    Only legal break points are used, unless they leave a line wider than the column (a run of
+    marks with no legal break, say “内”，———— in a narrow column): then, as a last resort, a
+    break between any two items is allowed at a high cost, since a line running into the next
+    column is worse than a mark at a line start."""
+    lines = _break(it, width, first_width, size, it.breakable)
+    if allow_forced and any(fit.cost >= OVERFULL for _, _, fit in lines):
+        anywhere = [True] * (len(it) + 1)
+        lines = _break(it, width, first_width, size, anywhere, legal=it.breakable)
+    return lines
+
+
+def _break(it: Items, width: float, first_width: float, size: float, breakable: list[bool],
+           legal: list[bool] | None = None) -> list[tuple[int, int, Fit]]:
     n = len(it)
     if n == 0:
         return []
     p = _Prefix(it)
     x, solid, kind, gap = p.x, p.solid, it.kind, it.gap
-    ends = [i for i in range(1, n + 1) if it.breakable[i]]
+    ends = [i for i in range(1, n + 1) if breakable[i]]
     ends_x = [x[b] for b in ends]
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
@@ -134,7 +150,7 @@ def break_lines(it: Items, width: float, first_width: float, size: float) -> lis
                 else:
                     ratio = (slack if slack > 0 else 0.0) / gaps / size / STRETCH_EM
                     cost = LINE_COST + 100.0 * ratio * ratio * ratio
-            total = before + cost
+            total = before + cost + (FORCED if legal is not None and not legal[b] else 0.0)
             if total < best[b]:
                 best[b], back[b] = total, a
     lines = []
