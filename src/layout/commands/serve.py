@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -23,21 +24,27 @@ def command(issue_dir: Path, port: int, dpi: int, jobs: int) -> None:
     Content errors are shown on the page; only the changed parts of a page are rendered again."""
     from ..pagerender import RenderPool
     from ..serve import ProofBook, ProofServer, watch
+    signal.signal(signal.SIGTERM, _stop)      # end cleanly (and the workers with us) on SIGTERM
     with RenderPool(jobs) as pool:
         pool.start()                    # fork the workers before any thread starts
         book = ProofBook(issue_dir, pool, dpi=dpi)
         _echo(book, book.rebuild())
         server = ProofServer(book, port)
-        click.echo(f"serving proofs of {issue_dir} on {server.url} (Ctrl-C to stop)", err=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         stop = threading.Event()
+        ready = lambda: click.echo(f"serving proofs of {issue_dir} on {server.url} (Ctrl-C to stop)",  # noqa: E731
+                                   err=True)
         try:
-            watch(book, stop, on_build=_echo)
+            watch(book, stop, on_build=_echo, on_ready=ready)
         except KeyboardInterrupt:
             pass
         finally:
             stop.set()
             server.shutdown()
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _echo(book, build) -> None:

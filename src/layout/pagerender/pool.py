@@ -9,6 +9,8 @@ import multiprocessing
 import resource
 from concurrent.futures import Future, ProcessPoolExecutor
 
+PR_SET_PDEATHSIG = 1
+
 
 def warm() -> None:
     """Import the heavy libraries once (before forking, and in each worker)."""
@@ -16,6 +18,17 @@ def warm() -> None:
     import pypdfium2  # noqa: F401
     import weasyprint  # noqa: F401
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401
+
+
+def worker_start() -> None:
+    """In each worker: warm up, and end with the parent (Linux: a parent death signal)."""
+    warm()
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+    except (OSError, AttributeError):
+        pass
 
 
 def peak_rss_mb() -> float:
@@ -34,7 +47,7 @@ class RenderPool:
         if self._executor is None:
             warm()
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                                 initializer=warm)
+                                                 initializer=worker_start)
         return self._executor
 
     def start(self) -> None:

@@ -28,11 +28,20 @@ def watched_paths(book: ProofBook) -> list[Path]:
     return paths
 
 
-def watch(book: ProofBook, stop: threading.Event, on_build=None) -> None:
-    """Rebuild `book` after every change until `stop` is set."""
+def watch(book: ProofBook, stop: threading.Event, on_build=None, on_ready=None) -> None:
+    """Rebuild `book` after every change until `stop` is set.
+
+    Once the watcher runs, `book` is rebuilt once more (a save made while it started is not
+    lost), then `on_ready()` is called."""
     import watchfiles
-    for _changes in watchfiles.watch(*watched_paths(book), watch_filter=relevant, debounce=30, step=10,
-                                     stop_event=stop, rust_timeout=200, yield_on_timeout=False):
+    ready = False
+    for changes in watchfiles.watch(*watched_paths(book), watch_filter=relevant, debounce=30, step=10,
+                                    stop_event=stop, rust_timeout=100, yield_on_timeout=True):
+        if not changes and ready:
+            continue
         build = book.rebuild()
-        if on_build:
+        if on_build and (changes or build.rendered_layers):
             on_build(book, build)
+        if not ready and on_ready:
+            on_ready()
+        ready = True
