@@ -10,7 +10,7 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
 * `layout batch` throughput with -j1 and -j2 (distinct copies of the sample, empty page cache);
 * peak RSS of every worker process.
 
-    python bench/bench_render.py [-n 2] [--edits 5] [--issues 6]
+    python bench/bench_render.py [-n 2] [--edits 5] [--issues 12]
 """
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--rounds", type=int, default=2)
     parser.add_argument("--edits", type=int, default=5)
-    parser.add_argument("--issues", type=int, default=6)
+    parser.add_argument("--issues", type=int, default=12)
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
