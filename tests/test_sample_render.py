@@ -109,3 +109,11 @@ def test_html_is_written_and_self_contained(sample):
     html = (pdf.parent / f"{rendered.issue.slug}.html").read_text(encoding="utf-8")
     assert html == rendered.html
     assert '<html lang="zh-CN">' in html and "<style>" in html
+
+
+def test_running_header_names_paper_folio_section_and_date(sample):
+    _, pdf = sample
+    grid = load_theme().grid
+    with pdfplumber.open(pdf) as doc:
+        heads = [squash(page.crop((0, 0, page.width, grid.margin_top)).extract_text()) for page in doc.pages]
+    assert heads == [f"示例日报第{n}版两会特刊2026年2月10日星期二" for n in (1, 2)]
