@@ -314,3 +314,26 @@ pages:
     stories: [{headline: 标题, body: 正文}]
   - stories: [{headline: 标题, body: 正文}]
 """
+
+
+@pytest.mark.parametrize("seed", [3, 7])
+def test_the_whole_text_of_a_generated_issue_is_in_its_pdf(write_issue, tmp_path, seed):
+    folder = write_issue("paper: x\n")
+    (folder / "issue.yaml").write_text(generated_issue(seed, folder), encoding="utf-8")
+    issue = load_issue(folder)
+    pdf = render_to_files(folder, tmp_path / "out")[1][-1]
+    box = (GRID.margin_side - 1, GRID.margin_top - 1, GRID.margin_side + GRID.type_width + 1,
+           GRID.margin_top + GRID.type_height + 1)
+    with pdfplumber.open(pdf) as doc:
+        text = "".join("".join(c["text"] for c in page.crop(box).chars) for page in doc.pages)
+    text = "".join(text.split())
+    plans = plan_issue(issue, THEME, FONTS)
+    jumped = {m.key for p in plans for m in p.modules if m.jump is not None}
+    body = ""
+    for p, page in enumerate(issue.pages):
+        for s, story in enumerate(page.stories):
+            story_text = "".join("".join(par.plain.split()) for par in story.paragraphs)
+            body += story_text
+            if f"pages[{p}].stories[{s}]" not in jumped:        # a jumped story is split by pages
+                assert story_text in text
+    assert not Counter(body) - Counter(text)                    # every character is printed
