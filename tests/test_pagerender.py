@@ -49,7 +49,7 @@ def test_pages_rendered_apart_read_like_the_whole_issue(issue, tmp_path, cache_d
 def test_each_page_document_carries_its_own_folio(issue, cache_dir):
     composed = compose_issue(issue, cache_dir)
     assert [job.number for job in composed.jobs] == [1, 2]
-    assert "第2版</span>" in composed.jobs[1].html and "第1版" not in composed.jobs[1].html
+    assert 'data-folio="第2版"' in composed.jobs[1].html and "第1版" not in composed.jobs[1].html
     assert composed.jobs[0].key != composed.jobs[1].key
 
 
