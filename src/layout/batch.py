@@ -127,7 +127,7 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     report = BatchReport(str(out_dir), jobs)
     per_pool = max(1, jobs) * ISSUES_PER_WORKER
     for first in range(0, len(folders), per_pool):
-        with RenderPool(jobs) as pool:   # fresh workers: WeasyPrint's caches grow issue by issue
+        with RenderPool(jobs, always_fork=True) as pool:   # fresh workers: caches grow issue by issue
             futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder
                        for folder in folders[first:first + per_pool]}
             for future in as_completed(futures):

@@ -39,8 +39,11 @@ def peak_rss_mb() -> float:
 class RenderPool:
     """`workers` warm processes; `map` runs one call per item, in order."""
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, *, always_fork: bool = False):
+        """One worker runs calls in this process, unless `always_fork` (batch: every issue in a
+        worker process, so that -j1 and -j2 isolate and measure issues alike)."""
         self.workers = max(1, int(workers))
+        self.inline = self.workers == 1 and not always_fork
         self._executor: ProcessPoolExecutor | None = None
 
     def executor(self) -> ProcessPoolExecutor:
@@ -52,11 +55,11 @@ class RenderPool:
 
     def start(self) -> None:
         """Fork the workers now (before this process starts any thread)."""
-        if self.workers > 1:
+        if not self.inline:
             self.executor().submit(warm).result()
 
     def submit(self, fn, *args) -> Future:
-        if self.workers == 1:
+        if self.inline:
             future: Future = Future()
             try:
                 future.set_result(fn(*args))
@@ -66,7 +69,7 @@ class RenderPool:
         return self.executor().submit(fn, *args)
 
     def map(self, fn, items: list[tuple]) -> list:
-        if self.workers == 1 or len(items) <= 1:
+        if self.inline or len(items) <= 1:
             return [fn(*item) for item in items]
         return [future.result() for future in [self.submit(fn, *item) for item in items]]
 
