@@ -1,11 +1,14 @@
 """Layout decisions: line composition -- spacing within each line.
 
 Given the breaks, decides for every line which marks are set half-width (`halt`: pairs, and
-the marks squeezed to make the line fit), and how the remaining slack is spread: evenly over
-the gaps between items, as letter-spacing after Han characters and marks and as margin after
-Latin/number tokens (which themselves are never letter-spaced). The Han–Latin quarter em is a
-margin on the token. The last item of a line carries no spacing, so non-final lines end
-exactly at the column edge; the paragraph's last line keeps its natural spacing.
+the marks squeezed to make the line fit), and how the remaining slack is spread: first into
+the Han–Latin spaces (clreq counts them among the adjustable places), which grow from a quarter
+em to at most BOUNDARY_MAX_EM; what is left evenly over the gaps between items, as
+letter-spacing after Han characters and marks and as margin after Latin/number tokens (which
+themselves are never letter-spaced). The Han–Latin space is a margin on the token, so a line
+whose slack fits into its Han–Latin spaces needs no letter-spaced span. The last item of a
+line carries no spacing, so non-final lines end exactly at the column edge; the paragraph's
+last line keeps its natural spacing.
 """
 from __future__ import annotations
 
@@ -14,7 +17,11 @@ from typing import NamedTuple
 
 from .breaking import EPS, Fit
 from .classes import SPACE, WORD
-from .items import Items
+from .items import AUTOSPACE_EM, Items
+
+#: the most a Han–Latin space may grow to in justification (em): the quarter em plus the line's
+#: slack; kept inside 0.1–0.4 em, the range cjk_audit.py accepts
+BOUNDARY_MAX_EM = 0.375
 
 #: which marks to squeeze first inside a line: ink-left stops, then closing brackets/quotes
 _SQUEEZE_ORDER = ("，。、；：", "”’）》」』〉】〕")
@@ -62,6 +69,34 @@ def _squeezed(it: Items, a: int, j: int, fit: Fit) -> set[int]:
     return chosen
 
 
+def _boundary_stretch(it: Items, a: int, j: int, slack: float) -> dict[int, float]:
+    """Slack put into the Han–Latin spaces of the line (items a..j-1) before any goes to
+    letter-spacing: clreq counts that space among the adjustable ones in justification. Each
+    boundary grows evenly, to at most BOUNDARY_MAX_EM in all; {item index: pt added before it}.
+    A line whose slack fits there needs no letter-spacing at all."""
+    bounds = [i for i in range(a + 1, j) if it.gap[i] > 0]
+    if not bounds:
+        return {}
+    grow = BOUNDARY_MAX_EM / AUTOSPACE_EM - 1.0  # each gap is a quarter em of its size
+    room = [it.gap[i] * grow for i in bounds]
+    if sum(room) <= EPS:
+        return {}
+    # fill evenly, capping each boundary at its room
+    extra, left, todo = {}, slack, sorted(zip(room, bounds))
+    while todo:
+        share = left / len(todo)
+        r, i = todo[0]
+        if r <= share:
+            extra[i], left = r, left - r
+            todo.pop(0)
+            continue
+        for r, i in todo:
+            extra[i] = share
+        left = 0.0
+        break
+    return {i: x for i, x in extra.items() if x > 0}
+
+
 def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) -> Line:
     """Spacing decisions for the line holding items a..b-1."""
     kinds, texts, runs, adv, gap, paired = it.kind, it.text, it.run, it.adv, it.gap, it.paired
@@ -73,7 +108,10 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
     width = sum(adv[a:j]) + sum(gap[a + 1:j]) - sum(it.saving[i] for i in squeezed)
     gaps = len(solid) - 1
     slack = measure - width
-    spacing = slack / gaps if (not last and gaps > 0 and slack > 0) else 0.0
+    extra = _boundary_stretch(it, a, j, slack) if not last and slack > EPS else {}
+    stretched = width + sum(extra.values())
+    slack = measure - stretched
+    spacing = slack / gaps if (not last and gaps > 0 and slack > EPS) else 0.0
     last_solid = solid[-1] if solid else -1
     pieces = []
     for i in range(a, b):
@@ -84,10 +122,10 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
         halt = paired[i] or i in squeezed
         after = spacing if i != last_solid else 0.0
         if kind == WORD:
-            ml = gap[i] if i > a else 0.0
-            mr = after + (gap[i + 1] if i + 1 < j else 0.0)
+            ml = gap[i] + extra.get(i, 0.0) if i > a else 0.0
+            mr = after + (gap[i + 1] + extra.get(i + 1, 0.0) if i + 1 < j else 0.0)
             pieces.append(Piece(texts[i], kind, runs[i], halt, False, ml, mr))
         else:
             pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
-    flush = not last and abs(width + spacing * max(gaps, 0) - measure) <= EPS
+    flush = not last and abs(stretched + spacing * max(gaps, 0) - measure) <= EPS
     return Line("".join(texts[a:b]), width, flush, measure, spacing, tuple(pieces), a == 0)
