@@ -69,6 +69,13 @@ def face_table(faces: tuple[FontFace, ...]) -> dict[str, FontFace | None]:
     return _table("face", faces, lambda char: _first_face(char, faces))
 
 
+def vertical_extents(face: FontFace) -> tuple[float, float]:
+    """Ascent and descent in em, as HarfBuzz reports them (and Pango uses them for line boxes)."""
+    font, upem = _hb_font(face)
+    extents = font.get_font_extents("ltr")
+    return extents.ascender / upem, -extents.descender / upem
+
+
 def face_for(char: str, faces: tuple[FontFace, ...]) -> FontFace | None:
     """The first face (primary, then fallbacks) that maps the character, or None."""
     return face_table(faces)[char]

@@ -91,12 +91,11 @@ def cut_at_page_end(stack: Stack, setter: Typesetter, jump: bool, number: int) -
 
 def _used_rows(stack: Stack) -> int:
     """Rows from the top of the type area to the bottom of the last band."""
-    row = stack.banner_rows
     bands = [stack.banner_rows] if stack.banner_rows else []
     if stack.group:
         bands.append(sum(stack.photo_rows) - 1)
     bands += [d.rows for d in stack.drafts]
-    return sum(bands) + stack.gap * max(0, len(bands) - 1) if bands else row
+    return sum(bands) + stack.gap * max(0, len(bands) - 1)
 
 
 def continuation_of(first: StoryDraft, placed: int, number: int, setter: Typesetter) -> StoryDraft:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..composer import FontFace, Paragraph, Run, compose_paragraph, paragraph_html
+from ..composer.metrics import vertical_extents
 from ..fonts import FontFile
 from ..model import Paragraph as BodyParagraph
 from ..theme import Theme
@@ -63,10 +64,7 @@ class Typesetter:
     def baseline(self, role: str, size: float) -> float:
         """Where a line's baseline falls in a line box one body line tall, for a role's face:
         half the leading above the face's ascender (the metrics Pango uses, from HarfBuzz)."""
-        from ..composer.metrics import _hb_font
-        font, upem = _hb_font(self.faces[role][0])
-        extents = font.get_font_extents("ltr")
-        ascent, descent = extents.ascender / upem * size, -extents.descender / upem * size
+        ascent, descent = (e * size for e in vertical_extents(self.faces[role][0]))
         return (self.pitch - ascent - descent) / 2 + ascent
 
     def baseline_shift(self, role: str, size: float) -> float:
