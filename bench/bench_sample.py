@@ -10,6 +10,13 @@ the real pipeline (`render_issue` + `write_outputs`) twice per round:
   same geometry) and emits plain escaped text in `text-align: justify` paragraphs: WeasyPrint
   breaks the lines itself. This is the "WeasyPrint alone" baseline.
 
+Every timed render starts from a collected heap (`gc.collect()`, untimed), as a fresh process
+does: otherwise the garbage of one round is collected during the next, and CPython's full
+collections (0.1-0.2 s each with a laid-out document alive) fall on whichever variant happens to
+push the generation counters over their thresholds -- in steady state one in every render with
+the composer, none without, which a fresh `layout render` process never sees (there both
+variants run the same two full collections).
+
 Prints the composer's time per 1,000 characters of the sample's body text, both full render
 times with the ratio and a breakdown by stage, and cjk_audit.py's summary for both PDFs.
 
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import math
 import statistics
 import subprocess
@@ -139,7 +147,9 @@ def stage_timer():
 
 
 def render_once(folder: Path, out: Path, cache: Path) -> dict[str, float]:
-    """One full render; wall and CPU seconds, in total ("total", "cpu total") and per stage."""
+    """One full render; wall and CPU seconds, in total ("total", "cpu total") and per stage.
+    The heap is collected first (untimed): each render starts as in a fresh process."""
+    gc.collect()
     with stage_timer() as (times, cpu):
         t0, c0 = time.perf_counter(), time.process_time()
         rendered = pipeline.render_issue(folder, cache)
