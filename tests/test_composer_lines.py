@@ -146,3 +146,24 @@ def test_css_names_prefixed():
 def test_split_items_groups():
     assert split_items("15.8亿元——……GMP") == [
         ("15.8", "word"), ("亿", "han"), ("元", "han"), ("——", "han"), ("…", "han"), ("…", "han"), ("GMP", "word")]
+
+
+def test_han_latin_spaces_give_way_before_marks_and_letter_spacing():
+    """The quarter em around a token is the first space adjusted (JLREQ 3.8): it shrinks to an
+    eighth of an em to keep a line from pushing a character down, and grows to 3/8 em before
+    any letter-spacing; a line that fits that way is not letter-spaced."""
+    shrunk = grown = 0
+    for token, pad in ((t, n) for t in ("2025", "341", "15.8", "GMP", "94.9%", "AI") for n in range(13)):
+        para = compose("汉" * pad + token + "年" * 40, indent=0)
+        for line in para.lines[:-1]:
+            word = next((p for p in line.pieces if p.kind == "word"), None)
+            if word is None or not word.margin_left:
+                continue
+            assert 0.125 * SIZE - 1e-6 <= word.margin_left <= 0.375 * SIZE + 1e-6, line.text
+            assert line.flush, line.text
+            if word.margin_left < 0.25 * SIZE - 1e-6:
+                shrunk += 1
+                assert line.letter_spacing == 0 and line.width <= W13 + 0.01, line.text
+            elif word.margin_left > 0.25 * SIZE + 1e-6:
+                grown += 1
+    assert shrunk and grown

@@ -13,6 +13,12 @@ from . import classes as cc
 from .metrics import advance_table, missing_chars
 
 AUTOSPACE_EM = 0.25
+#: how far a Han–Latin space may be adjusted to justify a line (JLREQ 3.8, which clreq follows:
+#: it is the first space to give way, shrinking to an eighth of an em before any punctuation is
+#: squeezed, and growing before any letter-spacing). The upper bound stays inside the 0.1-0.4 em
+#: that cjk_audit.py accepts.
+BOUNDARY_MIN_EM = 0.125
+BOUNDARY_MAX_EM = 0.375
 
 
 @dataclass

@@ -2,11 +2,12 @@
 
 Given the breaks, decides for every line which marks are set half-width (`halt`: pairs, and
 the marks squeezed to make the line fit), and how the remaining slack is spread: first into
-the Han–Latin spaces (clreq counts them among the adjustable places), which grow from a quarter
-em to at most BOUNDARY_MAX_EM; what is left evenly over the gaps between items, as
-letter-spacing after Han characters and marks and as margin after Latin/number tokens (which
-themselves are never letter-spaced). The Han–Latin space is a margin on the token, so a line
-whose slack fits into its Han–Latin spaces needs no letter-spaced span. The last item of a
+the Han–Latin spaces (clreq, after JLREQ, counts them among the adjustable places), which grow
+from a quarter em to at most BOUNDARY_MAX_EM, or shrink to BOUNDARY_MIN_EM on a line that is
+still too long; what is left evenly over the gaps between items, as letter-spacing after Han
+characters and marks and as margin after Latin/number tokens (which themselves are never
+letter-spaced). The Han–Latin space is a margin on the token, so a line whose slack fits into
+its Han–Latin spaces needs no letter-spaced span. The last item of a
 line carries no spacing, so non-final lines end exactly at the column edge; the paragraph's
 last line keeps its natural spacing.
 """
@@ -17,11 +18,7 @@ from typing import NamedTuple
 
 from .breaking import EPS, Fit
 from .classes import SPACE, WORD
-from .items import AUTOSPACE_EM, Items
-
-#: the most a Han–Latin space may grow to in justification (em): the quarter em plus the line's
-#: slack; kept inside 0.1–0.4 em, the range cjk_audit.py accepts
-BOUNDARY_MAX_EM = 0.375
+from .items import AUTOSPACE_EM, BOUNDARY_MAX_EM, BOUNDARY_MIN_EM, Items
 
 #: which marks to squeeze first inside a line: ink-left stops, then closing brackets/quotes
 _SQUEEZE_ORDER = ("，。、；：", "”’）》」』〉】〕")
@@ -42,7 +39,8 @@ class Piece(NamedTuple):
 
 @dataclass(frozen=True)
 class Line:
-    """A composed line: source text, natural width (pt, after squeezing), and how it is set."""
+    """A composed line: source text, natural width (pt, after squeezing marks and Han–Latin
+    spaces), and how it is set."""
 
     text: str
     width: float
@@ -69,20 +67,21 @@ def _squeezed(it: Items, a: int, j: int, fit: Fit) -> set[int]:
     return chosen
 
 
-def _boundary_stretch(it: Items, a: int, j: int, slack: float) -> dict[int, float]:
-    """Slack put into the Han–Latin spaces of the line (items a..j-1) before any goes to
-    letter-spacing: clreq counts that space among the adjustable ones in justification. Each
-    boundary grows evenly, to at most BOUNDARY_MAX_EM in all; {item index: pt added before it}.
-    A line whose slack fits there needs no letter-spacing at all."""
+def _boundary_adjust(it: Items, a: int, j: int, slack: float) -> dict[int, float]:
+    """What the Han–Latin spaces of the line (items a..j-1) take of its slack before any goes
+    to letter-spacing, or give up when the line is too long (slack < 0): each boundary moves
+    evenly, between BOUNDARY_MIN_EM and BOUNDARY_MAX_EM in all; {item index: pt added before
+    it (negative: taken away)}. A line whose slack fits there needs no letter-spacing."""
     bounds = [i for i in range(a + 1, j) if it.gap[i] > 0]
     if not bounds:
         return {}
-    grow = BOUNDARY_MAX_EM / AUTOSPACE_EM - 1.0  # each gap is a quarter em of its size
-    room = [it.gap[i] * grow for i in bounds]
+    limit = BOUNDARY_MAX_EM if slack > 0 else BOUNDARY_MIN_EM
+    factor = abs(limit / AUTOSPACE_EM - 1.0)  # each gap is a quarter em of its size
+    room = [it.gap[i] * factor for i in bounds]
     if sum(room) <= EPS:
         return {}
     # fill evenly, capping each boundary at its room
-    extra, left, todo = {}, slack, sorted(zip(room, bounds))
+    extra, left, todo = {}, abs(slack), sorted(zip(room, bounds))
     while todo:
         share = left / len(todo)
         r, i = todo[0]
@@ -94,7 +93,8 @@ def _boundary_stretch(it: Items, a: int, j: int, slack: float) -> dict[int, floa
             extra[i] = share
         left = 0.0
         break
-    return {i: x for i, x in extra.items() if x > 0}
+    sign = 1.0 if slack > 0 else -1.0
+    return {i: sign * x for i, x in extra.items() if x > 0}
 
 
 def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) -> Line:
@@ -108,7 +108,10 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
     width = sum(adv[a:j]) + sum(gap[a + 1:j]) - sum(it.saving[i] for i in squeezed)
     gaps = len(solid) - 1
     slack = measure - width
-    extra = _boundary_stretch(it, a, j, slack) if not last and slack > EPS else {}
+    if slack < -EPS or (not last and slack > EPS):
+        extra = _boundary_adjust(it, a, j, slack)
+    else:
+        extra = {}
     stretched = width + sum(extra.values())
     slack = measure - stretched
     spacing = slack / gaps if (not last and gaps > 0 and slack > EPS) else 0.0
@@ -128,4 +131,5 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
         else:
             pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
     flush = not last and abs(stretched + spacing * max(gaps, 0) - measure) <= EPS
-    return Line("".join(texts[a:b]), width, flush, measure, spacing, tuple(pieces), a == 0)
+    set_width = min(width, stretched)   # squeezed: marks and Han–Latin spaces
+    return Line("".join(texts[a:b]), set_width, flush, measure, spacing, tuple(pieces), a == 0)
