@@ -167,3 +167,19 @@ def test_han_latin_spaces_give_way_before_marks_and_letter_spacing():
             elif word.margin_left > 0.25 * SIZE + 1e-6:
                 grown += 1
     assert shrunk and grown
+
+
+def test_ideographs_measured_together_as_alone():
+    """measure_ideographs shapes many Han characters in one HarfBuzz call: each advance must be
+    what the character measures alone (CJK faces have no kerning or contextual forms there)."""
+    from layout.composer import metrics
+    faces = body_faces()
+    chars = [chr(c) for c in range(0x4E00, 0xA000, 7)] + list("历史的画卷总是在砥砺前行中铺展")
+    metrics.clear_caches()
+    metrics.measure_ideographs(chars, faces)
+    table = metrics.advance_table(faces)
+    assert all(c in table for c in chars)          # filled by the one call, not one by one
+    together = dict(table)
+    metrics.clear_caches()
+    alone = {c: metrics.advance_em(c, faces) for c in chars}
+    assert together == alone

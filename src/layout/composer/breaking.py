@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from typing import NamedTuple
+from itertools import accumulate
 from math import ceil, inf
 
 from .classes import CLOSING_MARKS, PUNCT, SPACE
@@ -51,25 +52,20 @@ class _Prefix:
     """Prefix sums over the items so that a line's totals cost O(1)."""
 
     def __init__(self, it: Items):
-        n = len(it)
-        self.x = [0.0] * (n + 1)       # advances + Han–Latin gaps before each item
-        self.save = [0.0] * (n + 1)    # squeezable width
-        self.marks = [0] * (n + 1)     # squeezable marks
-        self.solid = [0] * (n + 1)     # non-space items
-        self.shrink = [0.0] * (n + 1)  # what the Han–Latin spaces before each item may give
-        self.grow = [0.0] * (n + 1)    # ... and take
-        x = s = sh = gr = 0.0
-        m = c = 0
+        adv, gap, saving = it.adv, it.gap, it.saving
         give, take = 1.0 - BOUNDARY_MIN_EM / AUTOSPACE_EM, BOUNDARY_MAX_EM / AUTOSPACE_EM - 1.0
-        for i in range(n):
-            x += it.adv[i] + (it.gap[i] if i else 0.0)
-            s += it.saving[i]
-            m += it.saving[i] > 0
-            c += it.kind[i] != SPACE
-            sh += it.gap[i] * give
-            gr += it.gap[i] * take
-            self.x[i + 1], self.save[i + 1], self.marks[i + 1], self.solid[i + 1] = x, s, m, c
-            self.shrink[i + 1], self.grow[i + 1] = sh, gr
+        steps = [a + g for a, g in zip(adv, gap)]
+        if steps:
+            steps[0] = adv[0]  # the gap before the first item falls at the line start
+        self.x = [0.0, *accumulate(steps)]             # advances + Han–Latin gaps before each item
+        self.save = [0.0, *accumulate(saving)]         # squeezable width
+        self.marks = [0, *accumulate(v > 0 for v in saving)]           # squeezable marks
+        self.solid = [0, *accumulate(k != SPACE for k in it.kind)]     # non-space items
+        self.shrink = [0.0, *accumulate(g * give for g in gap)]  # what the Han–Latin spaces may give
+        self.grow = [0.0, *accumulate(g * take for g in gap)]    # ... and take
+        #: x less everything that squeezing may take away: the line a..b-1 cannot be made to fit
+        #: the width w when tight[b] > w + base(a) - save[a] - shrink[a + 1]
+        self.tight = [x - s - h for x, s, h in zip(self.x, self.save, self.shrink)]
 
     def flex(self, a: int, j: int) -> tuple[float, float]:
         """What the Han–Latin spaces inside the line of items a..j-1 may give and take (pt):
@@ -174,12 +170,14 @@ def _break(it: Items, width: float, first_width: float, size: float, breakable: 
         w = first_width if a == 0 else width
         xa, ga = x[a], (gap[a] if a else 0.0)
         for b in _candidates(it, p, ends, ends_x, a, w):
-            # line_fit(...).cost, inlined for the common line: no squeezing, no Han–Latin space
+            # line_fit(...).cost, inlined for the common line: nothing to squeeze
             slack = w - (x[b] - xa - ga)
-            if b == n or kind[b - 1] == SPACE or slack < -EPS or grow[b] != grow[a + 1]:
+            if b == n or kind[b - 1] == SPACE or slack < -EPS:
                 cost = line_fit(it, p, a, b, w, size, b == n).cost
             elif slack <= EPS:
                 cost = LINE_COST
+            elif grow[b] != grow[a + 1]:
+                cost = LINE_COST + _stretch_cost(slack, grow[b] - grow[a + 1], solid[b] - solid[a] - 1, size)
             else:
                 gaps = solid[b] - solid[a] - 1
                 if gaps <= 0:
@@ -201,34 +199,30 @@ def _break(it: Items, width: float, first_width: float, size: float, breakable: 
 
 
 def _candidates(it: Items, p: _Prefix, ends: list[int], ends_x: list[float], a: int, w: float):
-    """Break points worth trying after a: from 60 % full to the longest line that can fit."""
-    x, save, shrink = p.x, p.save, p.shrink
-    base = p.x[a] + (it.gap[a] if a else 0.0)
-    limit = w + EPS
-    save_a, shrink_a = save[a], shrink[a + 1] if a + 1 <= len(it) else 0.0
+    """Break points worth trying after a: from SHORT_LINE full to the longest line that can be
+    squeezed to fit, and one overfull line beyond; when that leaves no line that fits, the
+    longest shorter one too."""
+    x, tight = p.x, p.tight
+    base = x[a] + (it.gap[a] if a else 0.0)
+    limit = w + EPS + base - p.save[a] - p.shrink[a + 1]   # tight[b] > limit: cannot fit
     k0 = bisect_left(ends, a + 1)
     k = max(bisect_left(ends_x, base + SHORT_LINE * w), k0)
     found = []
     n_ends = len(ends)
     while k < n_ends:
         b = ends[k]
-        over = x[b] - base - (save[b] - save_a) - (shrink[b] - shrink_a) > limit
-        if over and found:
+        if tight[b] > limit:
+            if not found:
+                found.append(b)  # one overfull line as a last resort
             break
         found.append(b)
-        if over:
-            break  # one overfull line as a last resort
         k += 1
-    if not found or _overfull(p, a, found[0], base, w):
-        k = bisect_left(ends, found[0]) - 1 if found else len(ends) - 1
-        while k >= k0 and _overfull(p, a, ends[k], base, w):
+    if not found or tight[found[0]] > limit:
+        k = k - 1 if found else n_ends - 1
+        while k >= k0 and tight[ends[k]] > limit:
             k -= 1
         if k >= k0:
             found.insert(0, ends[k])
         elif not found:
             found.append(ends[k0])
     return found
-
-
-def _overfull(p: _Prefix, a: int, b: int, base: float, w: float) -> bool:
-    return p.x[b] - base - (p.save[b] - p.save[a]) - p.flex(a, b)[0] > w + EPS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import classes as cc
-from .metrics import advance_table, missing_chars
+from .metrics import advance_table, measure_ideographs, missing_chars
 
 AUTOSPACE_EM = 0.25
 #: how far a Han–Latin space may be adjusted to justify a line (JLREQ 3.8, which clreq follows:
@@ -61,6 +61,9 @@ def build_items(runs, size: float, max_width: float) -> Items:
 
 
 def _measure(it: Items, runs, size: float) -> None:
+    for r, run in enumerate(runs):
+        measure_ideographs((t for t, k, i in zip(it.text, it.kind, it.run) if i == r and k == cc.HAN),
+                           run.faces)
     plain = [advance_table(run.faces) for run in runs]
     halt = [advance_table(run.faces, "halt") for run in runs]
     fwid = [advance_table(run.faces, "fwid") for run in runs]

@@ -86,6 +86,27 @@ def advance_table(faces: tuple[FontFace, ...], feature: str | None = None) -> di
     return _table(f"advance {feature}", faces, lambda text: advance_em(text, faces, feature))
 
 
+def measure_ideographs(texts, faces: tuple[FontFace, ...]) -> None:
+    """Fill advance_table(faces) for the single ideographs (U+4E00-9FFF) among texts in one
+    HarfBuzz call per face instead of one per character: Han characters are shaped without
+    context (no kerning or contextual forms between them in CJK faces; a unit test checks
+    every ideograph of the body face), so their advances in a run are their advances alone."""
+    table = advance_table(faces)
+    chars = face_table(faces)
+    by_face: dict[FontFace, list[str]] = {}
+    for text in texts:
+        if len(text) == 1 and "\u4e00" <= text <= "\u9fff" and text not in table:
+            by_face.setdefault(chars[text] or faces[0], []).append(text)
+    for face, group in by_face.items():
+        group = list(dict.fromkeys(group))
+        buf = _shaped(face, "".join(group), False, None)
+        if [g.cluster for g in buf.glyph_infos] != list(range(len(group))):
+            continue  # not one glyph per character: leave them to advance_em, one by one
+        upem = _hb_font(face)[1]
+        for char, pos in zip(group, buf.glyph_positions):
+            table[char] = pos.x_advance / upem
+
+
 def clear_caches() -> None:
     """Forget every measurement (fonts stay open): the next composition starts cold."""
     _tables.clear()
