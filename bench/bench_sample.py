@@ -20,7 +20,12 @@ variants run the same two full collections).
 Prints the composer's time per 1,000 characters of the sample's body text, both full render
 times with the ratio and a breakdown by stage, and cjk_audit.py's summary for both PDFs.
 
-    python bench/bench_sample.py [-n 3] [--issue issues/2026-changzhi-lianghui] [--out DIR]
+With --instructions (needs valgrind: `apt-get install valgrind`), it also counts the machine
+instructions of one render of each variant under callgrind, the two in parallel: a figure
+that does not move with the load of a shared machine, where wall-clock ratios of single runs
+swing by tens of per cent. Only the timed render is counted (warm-up and start-up are not).
+
+    python bench/bench_sample.py [-n 8] [--instructions] [--issue issues/2026-changzhi-lianghui] [--out DIR]
 """
 from __future__ import annotations
 
@@ -28,6 +33,9 @@ import argparse
 import contextlib
 import gc
 import math
+import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -214,13 +222,56 @@ def audit(pdf: Path) -> str:
     return lines[-1] if lines else (result.stdout + result.stderr).strip().splitlines()[-1]
 
 
+# --- instructions, under callgrind ---------------------------------------------------------
+
+def counted_render(variant: str, folder: Path, out: Path, cache: Path) -> None:
+    """Run inside callgrind (started with --instr-atstart=no): a warm-up render, then one render
+    with the instrumentation switched on around it (from a collected heap, cold composer)."""
+    with contextlib.nullcontext() if variant == "with" else without_composer():
+        render_once(folder, out, cache)
+        cold_composer()
+        gc.collect()
+        pid = str(os.getpid())
+        subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=True)
+        pipeline.write_outputs(pipeline.render_issue(folder, cache), out)
+        subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=True)
+
+
+def count_instructions(folder: Path, out: Path, cache: Path) -> dict[str, int] | str:
+    """Instructions of one render of each variant (both at once, one a core), or why not."""
+    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
+        return "valgrind is not installed (apt-get install valgrind)"
+    procs = {}
+    for variant in ("with", "without"):
+        cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+               f"--callgrind-out-file={out / f'callgrind.{variant}'}",
+               sys.executable, __file__, "--counted", variant, "--issue", str(folder),
+               "--out", str(out / f"{variant}-counted"), "--cache", str(cache)]
+        procs[variant] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    counts = {}
+    for variant, proc in procs.items():
+        log, _ = proc.communicate()
+        found = re.search(r"I\s+refs:\s+([\d,]+)", log)
+        if proc.returncode or not found:
+            return f"callgrind run of '{variant}' failed:\n{log[-2000:]}"
+        counts[variant] = int(found.group(1).replace(",", ""))
+    return counts
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=3, help="rounds (best of n; at least 3)")
+    ap.add_argument("-n", type=int, default=8, help="rounds (best of n; at least 3)")
     ap.add_argument("--issue", type=Path, default=SAMPLE)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--cache", type=Path, default=pipeline.CACHE_DIR)
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions under callgrind (needs valgrind)")
+    ap.add_argument("--counted", choices=("with", "without"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.counted:
+        counted_render(a.counted, a.issue, a.out, a.cache)
+        return 0
     n = max(3, a.n)
     out = a.out or Path(tempfile.mkdtemp(prefix="bench_sample."))
     dirs = {"with": out / "with", "without": out / "without"}
@@ -234,9 +285,10 @@ def main(argv=None) -> int:
     best: dict[str, dict[str, float]] = {k: defaultdict(lambda: math.inf) for k in dirs}
     per_k = math.inf
     ratios: dict[str, list[float]] = {"total": [], "cpu total": []}   # paired, round by round
-    for _ in range(n):
+    rounds: dict[str, list[float]] = {k: [] for k in dirs}
+    for r in range(n):
         round_times = {}
-        for variant in dirs:   # interleaved
+        for variant in (list(dirs) if r % 2 == 0 else list(dirs)[::-1]):   # interleaved, ABBA
             if variant == "with":
                 cold_composer()
                 times = render_once(a.issue, dirs[variant], a.cache)
@@ -246,19 +298,24 @@ def main(argv=None) -> int:
             for key, value in times.items():    # best of n, for the total and each stage
                 best[variant][key] = min(best[variant][key], value)
             round_times[variant] = times
+            rounds[variant].append(times["total"])
         for key in ratios:
             ratios[key].append(round_times["with"][key] / round_times["without"][key])
         k, chars = time_composer(texts, 1)
         per_k = min(per_k, k)
 
     w, wo = best["with"], best["without"]
-    print(f"sample: {a.issue}  (best of {n}, interleaved; output in {out})")
+    print(f"sample: {a.issue}  (best of {n}, interleaved ABBA; output in {out})")
     print(f"composer: {per_k * 1000:.1f} ms per 1,000 characters "
           f"({chars} characters of body text, {len(texts)} paragraphs, cold advance caches)")
     for clock, key in (("wall", "total"), ("CPU", "cpu total")):
         print(f"full render, {clock:4s} clock: with composer {w[key]:5.2f} s, without {wo[key]:5.2f} s, "
               f"ratio of bests {w[key] / wo[key]:.3f} ({100 * (w[key] / wo[key] - 1):+.1f} %); "
               f"median of the {n} paired rounds {statistics.median(ratios[key]):.3f}")
+    for variant, totals in rounds.items():
+        print(f"  {variant:8s} rounds (wall s): {' '.join(f'{t:.2f}' for t in totals)}; "
+              f"median {statistics.median(totals):.2f}")
+    print(f"  ratio of the medians {statistics.median(rounds['with']) / statistics.median(rounds['without']):.3f}")
     print(f"{'stage, best of n':18s} {'wall with':>10s} {'without':>8s} {'diff':>7s}   "
           f"{'CPU with':>9s} {'without':>8s} {'diff':>7s}")
     for s in STAGES:
@@ -267,6 +324,14 @@ def main(argv=None) -> int:
               f"{w[c]:9.3f} {wo[c]:8.3f} {w[c] - wo[c]:+7.3f}")
     for variant, folder in dirs.items():
         print(f"audit {variant + ':':9s}{audit(folder / f'{a.issue.name}.pdf')}")
+    if a.instructions:
+        counts = count_instructions(a.issue, out, a.cache)
+        if isinstance(counts, str):
+            print(f"instructions: {counts}")
+        else:
+            print(f"instructions of one full render (callgrind): with composer {counts['with'] / 1e6:,.0f} M, "
+                  f"without {counts['without'] / 1e6:,.0f} M, ratio {counts['with'] / counts['without']:.3f} "
+                  f"({100 * (counts['with'] / counts['without'] - 1):+.1f} %)")
     return 0
 
 
