@@ -139,7 +139,24 @@ def _join(parts: list) -> str:
                    for p in parts)
 
 
+def _plain_line(line: Line, runs) -> bool:
+    """A line painted as bare text: one run without a class, nothing spaced, squeezed or
+    wrapped (most lines of Chinese body text)."""
+    if line.letter_spacing:
+        return False
+    run = line.pieces[0].run if line.pieces else 0
+    if runs[run].css_class:
+        return False
+    for piece in line.pieces:
+        if piece.run != run or piece.kind == WORD or piece.halt or piece.text[0] == "—":
+            return False
+    return True
+
+
 def _line_html(line: Line, runs, indent: float) -> str:
+    if _plain_line(line, runs):
+        html = str(escape(line.text))
+        return f'<span class="cz-i" style="margin-left:{_pt(indent)}">{html}</span>' if line.first and indent else html
     out, group = [], []
     for piece in list(line.pieces) + [None]:
         if piece is not None and (not group or group[-1].run == piece.run):
