@@ -183,3 +183,13 @@ def test_ideographs_measured_together_as_alone():
     metrics.clear_caches()
     alone = {c: metrics.advance_em(c, faces) for c in chars}
     assert together == alone
+
+
+def test_newline_joined_lines_keep_text_and_put_breaks_inside_closing_spans():
+    from layout.composer import lines_html
+    text = "汉" * 11 + "？" + "字" * 20 + "平顺县2025年签约项目56个，" * 3
+    para = compose(text)
+    html = str(lines_html(para, 0, len(para.lines), newlines=True, indent=False))
+    assert "\n</span>" in html                      # a spaced line ends inside its span
+    plain = re.sub("<[^>]+>", "", html)
+    assert plain.split("\n") == texts(para)          # one newline a line, nothing added

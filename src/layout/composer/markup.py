@@ -192,7 +192,19 @@ def paragraph_html(paragraph, *, newlines: bool = False, indent: bool = True) ->
 def lines_html(paragraph, start: int, stop: int, *, newlines: bool = False, indent: bool = True) -> Markup:
     """The HTML of lines start..stop of a composed paragraph: a column's share of it when a
     paragraph continues from one column into the next. `indent` as for paragraph_html."""
-    joiner = "\n" if newlines else "<br>"
     first_indent = paragraph.indent if indent else 0.0
-    return Markup(joiner.join(_line_html(line, paragraph.runs, first_indent)
-                              for line in paragraph.lines[start:stop]))
+    lines = [_line_html(line, paragraph.runs, first_indent) for line in paragraph.lines[start:stop]]
+    if not newlines:
+        return Markup("<br>".join(lines))
+    return Markup("".join(_newline_inside(html) for html in lines[:-1]) + (lines[-1] if lines else ""))
+
+
+def _newline_inside(html: str) -> str:
+    """A line and the newline that ends it. When the line ends with an element (a spaced run,
+    a lead-in), the newline goes inside it: WeasyPrint then needs no text box of its own for
+    the break (the glyphs land where they would anyway)."""
+    if html.endswith(">") and not html.endswith("/>"):
+        close = html.rfind("</")
+        if close != -1:
+            return html[:close] + "\n" + html[close:]
+    return html + "\n"
