@@ -61,9 +61,11 @@ def build_items(runs, size: float, max_width: float) -> Items:
 
 
 def _measure(it: Items, runs, size: float) -> None:
-    for r, run in enumerate(runs):
-        measure_ideographs((t for t, k, i in zip(it.text, it.kind, it.run) if i == r and k == cc.HAN),
-                           run.faces)
+    if len(runs) == 1:
+        measure_ideographs(set(it.text), runs[0].faces)
+    else:
+        for r, run in enumerate(runs):
+            measure_ideographs({t for t, i in zip(it.text, it.run) if i == r}, run.faces)
     plain = [advance_table(run.faces) for run in runs]
     halt = [advance_table(run.faces, "halt") for run in runs]
     fwid = [advance_table(run.faces, "fwid") for run in runs]
@@ -111,8 +113,12 @@ def _gaps_and_breaks(it: Items, size: float) -> None:
     it.breakable = [False] * (n + 1)
     it.breakable[n] = True
     quarter = AUTOSPACE_EM * size
-    t, k, gap, breakable, may_break = it.text, it.kind, it.gap, it.breakable, cc.may_break
+    t, k, gap, breakable = it.text, it.kind, it.gap, it.breakable
+    no_start, no_end, space, combining = cc.NO_START, cc.NO_END, cc.SPACE, cc.combining
     for i in range(1, n):
-        if k[i - 1] != k[i] and cc.needs_autospace(k[i - 1], t[i - 1], k[i], t[i]):
+        before, after, kind = t[i - 1], t[i], k[i]
+        if k[i - 1] != kind and cc.needs_autospace(k[i - 1], before, kind, after):
             gap[i] = quarter
-        breakable[i] = may_break(t[i - 1], k[i - 1], t[i], k[i])
+        # cc.may_break(), inlined
+        breakable[i] = not (kind == space or after[0] in no_start or before[-1] in no_end
+                            or combining(after[0]))
