@@ -193,3 +193,16 @@ def test_newline_joined_lines_keep_text_and_put_breaks_inside_closing_spans():
     assert "\n</span>" in html                      # a spaced line ends inside its span
     plain = re.sub("<[^>]+>", "", html)
     assert plain.split("\n") == texts(para)          # one newline a line, nothing added
+
+
+def test_one_character_symbols_are_spaced_like_han_without_a_span():
+    """· + / between Han characters have no Han–Latin space and nothing inside them to keep
+    from being letter-spaced: they get no span of their own (a token like 2025 keeps one)."""
+    text = ("汉" * 11 + "？" + "理想乡村·平顺寻美记，科技+医疗+保障，2025年" + "字" * 9) * 2
+    for width in (W13, 20 * SIZE):
+        para = compose(text, width=width)
+        html = str(paragraph_html(para))
+        assert not re.search(r'<span class="cz-w"[^>]*>[·+/]</span>', html), html
+        assert re.search(r'<span class="cz-w"[^>]*>2025</span>', html)
+        assert re.sub("<[^>]+>", "", html.replace("<br>", "")) == text
+        assert any("·" in line.text or "+" in line.text for line in para.lines if line.letter_spacing)

@@ -17,7 +17,7 @@ from .spacing import Line, Piece
 #: indent on its own: the composer has decided all of it.
 COMPOSER_CSS = """\
 .cz-p { white-space: nowrap; text-align: left; text-indent: 0; letter-spacing: 0;
-  word-spacing: 0; hyphens: manual; font-kerning: normal; }
+  word-spacing: 0; }
 .cz-j { }
 .cz-h { font-feature-settings: "halt"; }
 .cz-w { letter-spacing: 0; font-feature-settings: normal; }
@@ -49,9 +49,15 @@ def _word_html(piece: Piece) -> str:
     return f'<span class="cz-w"{attr}>{escape(piece.text)}</span>'
 
 
+def _bare_word(piece: Piece) -> bool:
+    """A one-character token with no Han–Latin space (· + /): painted as bare text, and
+    spaced like a Han character."""
+    return piece.kind == WORD and len(piece.text) == 1 and not piece.margin_left and not piece.margin_right
+
+
 def _plain(piece: Piece) -> bool:
     """A piece painted as bare text (no span of its own, halt aside)."""
-    return piece.kind != WORD and piece.text[0] != "—"
+    return (piece.kind != WORD or _bare_word(piece)) and piece.text[0] != "—"
 
 
 def _inline_html(pieces: list[Piece], faces, halted: bool = False) -> str:
@@ -61,7 +67,7 @@ def _inline_html(pieces: list[Piece], faces, halted: bool = False) -> str:
     out, i, n = [], 0, len(pieces)
     while i < n:
         piece = pieces[i]
-        if piece.kind == WORD:
+        if piece.kind == WORD and not _bare_word(piece):
             out.append(_word_html(piece))
         elif piece.text[0] == "—":  # —— is full width (2 em) whatever script Pango gives its box
             out.append(f'<span class="cz-d">{escape(piece.text)}</span>')
@@ -88,7 +94,7 @@ def _spaced_html(pieces: list[Piece], spacing: float, faces) -> tuple[str, str, 
     its Han neighbours inside the span; a negative right margin takes back the spacing after it.
     """
     style = f"letter-spacing:{_pt(spacing)}"
-    if pieces[-1].last and pieces[-1].kind != WORD:
+    if pieces[-1].last and (pieces[-1].kind != WORD or _bare_word(pieces[-1])):
         style += f";margin-right:{_pt(-spacing)}"
     texts = [p for p in pieces if _plain(p)]
     halted = any(p.halt for p in texts) and all(
@@ -109,7 +115,8 @@ def _group_parts(pieces: list[Piece], spacing: float, faces) -> list:
         pieces = pieces[:-1] + [pieces[-1]._replace(halt=False)]  # overhangs instead
     for piece in pieces + [None]:
         joins = piece is not None and piece.kind != SPACE and (
-            (piece.spaced and piece.kind != WORD) or (run and (piece.kind == WORD or piece.last)))
+            (piece.spaced and (piece.kind != WORD or _bare_word(piece)))
+            or (run and (piece.kind == WORD or piece.last)))
         if joins:
             if rest:
                 parts.append(_inline_html(rest, faces))

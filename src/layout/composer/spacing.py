@@ -126,8 +126,13 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
         after = spacing if i != last_solid else 0.0
         if kind == WORD:
             ml = gap[i] + extra.get(i, 0.0) if i > a else 0.0
-            mr = after + (gap[i + 1] + extra.get(i + 1, 0.0) if i + 1 < j else 0.0)
-            pieces.append(Piece(texts[i], kind, runs[i], halt, False, ml, mr))
+            right = gap[i + 1] + extra.get(i + 1, 0.0) if i + 1 < j else 0.0
+            if len(texts[i]) == 1 and not ml and not right:
+                # one character with no Han–Latin space (· + /): nothing inside it to keep
+                # from being spaced, so it is spaced like a Han character
+                pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
+            else:
+                pieces.append(Piece(texts[i], kind, runs[i], halt, False, ml, after + right))
         else:
             pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
     flush = not last and abs(stretched + spacing * max(gaps, 0) - measure) <= EPS
