@@ -21,7 +21,7 @@ from itertools import accumulate
 from math import ceil, inf
 
 from .classes import CLOSING_MARKS, PUNCT, SPACE
-from .items import AUTOSPACE_EM, BOUNDARY_MAX_EM, BOUNDARY_MIN_EM, Items
+from .items import BOUNDARY_GIVE, BOUNDARY_TAKE, Items
 
 EPS = 0.01          # pt of tolerance on "fits"
 END_SQUEEZE = 0.5   # cost of setting the line-end mark half-width
@@ -53,7 +53,6 @@ class _Prefix:
 
     def __init__(self, it: Items):
         adv, gap, saving = it.adv, it.gap, it.saving
-        give, take = 1.0 - BOUNDARY_MIN_EM / AUTOSPACE_EM, BOUNDARY_MAX_EM / AUTOSPACE_EM - 1.0
         steps = [a + g for a, g in zip(adv, gap)]
         if steps:
             steps[0] = adv[0]  # the gap before the first item falls at the line start
@@ -61,8 +60,8 @@ class _Prefix:
         self.save = [0.0, *accumulate(saving)]         # squeezable width
         self.marks = [0, *accumulate(v > 0 for v in saving)]           # squeezable marks
         self.solid = [0, *accumulate(k != SPACE for k in it.kind)]     # non-space items
-        self.shrink = [0.0, *accumulate(g * give for g in gap)]  # what the Han–Latin spaces may give
-        self.grow = [0.0, *accumulate(g * take for g in gap)]    # ... and take
+        self.shrink = [0.0, *accumulate(g * BOUNDARY_GIVE for g in gap)]  # what the Han–Latin spaces may give
+        self.grow = [0.0, *accumulate(g * BOUNDARY_TAKE for g in gap)]    # ... and take
         #: x less everything that squeezing may take away: the line a..b-1 cannot be made to fit
         #: the width w when tight[b] > w + base(a) - save[a] - shrink[a + 1]
         self.tight = [x - s - h for x, s, h in zip(self.x, self.save, self.shrink)]

@@ -90,8 +90,7 @@ def _kind_of(ch: str) -> str:
 _combinings: dict[str, bool] = {}
 
 
-def combining(ch: str) -> bool:
-    """A combining mark (it never starts a line: it belongs to the character before it)."""
+def _combining(ch: str) -> bool:
     value = _combinings.get(ch)
     if value is None:
         value = _combinings[ch] = unicodedata.category(ch) in ("Mn", "Me")
@@ -155,7 +154,7 @@ def may_break(before: str, before_kind: str, after: str, after_kind: str) -> boo
         return False
     if after[0] in NO_START or before[-1] in NO_END:
         return False
-    return not combining(after[0])
+    return not _combining(after[0])
 
 
 def needs_autospace(left_kind: str, left: str, right_kind: str, right: str) -> bool:

@@ -19,6 +19,9 @@ AUTOSPACE_EM = 0.25
 #: that cjk_audit.py accepts.
 BOUNDARY_MIN_EM = 0.125
 BOUNDARY_MAX_EM = 0.375
+#: what a Han–Latin space (an item's `gap`) may give up and take on, as shares of itself
+BOUNDARY_GIVE = 1.0 - BOUNDARY_MIN_EM / AUTOSPACE_EM
+BOUNDARY_TAKE = BOUNDARY_MAX_EM / AUTOSPACE_EM - 1.0
 
 
 @dataclass
@@ -113,12 +116,8 @@ def _gaps_and_breaks(it: Items, size: float) -> None:
     it.breakable = [False] * (n + 1)
     it.breakable[n] = True
     quarter = AUTOSPACE_EM * size
-    t, k, gap, breakable = it.text, it.kind, it.gap, it.breakable
-    no_start, no_end, space, combining = cc.NO_START, cc.NO_END, cc.SPACE, cc.combining
+    t, k, gap, breakable, may_break = it.text, it.kind, it.gap, it.breakable, cc.may_break
     for i in range(1, n):
-        before, after, kind = t[i - 1], t[i], k[i]
-        if k[i - 1] != kind and cc.needs_autospace(k[i - 1], before, kind, after):
+        if k[i - 1] != k[i] and cc.needs_autospace(k[i - 1], t[i - 1], k[i], t[i]):
             gap[i] = quarter
-        # cc.may_break(), inlined
-        breakable[i] = not (kind == space or after[0] in no_start or before[-1] in no_end
-                            or combining(after[0]))
+        breakable[i] = may_break(t[i - 1], k[i - 1], t[i], k[i])

@@ -154,10 +154,7 @@ def _plain_line(line: Line, runs) -> bool:
     run = line.pieces[0].run if line.pieces else 0
     if runs[run].css_class:
         return False
-    for piece in line.pieces:
-        if piece.run != run or piece.kind == WORD or piece.halt or piece.text[0] == "—":
-            return False
-    return True
+    return all(piece.run == run and not piece.halt and _plain(piece) for piece in line.pieces)
 
 
 def _line_html(line: Line, runs, indent: float) -> str:

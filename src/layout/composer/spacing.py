@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from .breaking import EPS, Fit
 from .classes import SPACE, WORD
-from .items import AUTOSPACE_EM, BOUNDARY_MAX_EM, BOUNDARY_MIN_EM, Items
+from .items import BOUNDARY_GIVE, BOUNDARY_TAKE, Items
 
 #: which marks to squeeze first inside a line: ink-left stops, then closing brackets/quotes
 _SQUEEZE_ORDER = ("，。、；：", "”’）》」』〉】〕")
@@ -75,9 +75,8 @@ def _boundary_adjust(it: Items, a: int, j: int, slack: float) -> dict[int, float
     bounds = [i for i in range(a + 1, j) if it.gap[i] > 0]
     if not bounds:
         return {}
-    limit = BOUNDARY_MAX_EM if slack > 0 else BOUNDARY_MIN_EM
-    factor = abs(limit / AUTOSPACE_EM - 1.0)  # each gap is a quarter em of its size
-    room = [it.gap[i] * factor for i in bounds]
+    part = BOUNDARY_TAKE if slack > 0 else BOUNDARY_GIVE
+    room = [it.gap[i] * part for i in bounds]
     if sum(room) <= EPS:
         return {}
     # fill evenly, capping each boundary at its room
