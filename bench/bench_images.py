@@ -16,6 +16,7 @@ import pdfplumber
 from layout.context import compose_context
 from layout.fonts import FONTS_DIR, resolve_fonts
 from layout.html import render_html
+from layout.images import effective_ppi
 from layout.model import load_issue
 from layout.page import plan_issue
 from layout.pipeline import CACHE_DIR, prepare_photos
@@ -42,8 +43,7 @@ def embedded_ppi(pdf: Path) -> list[float]:
     with pdfplumber.open(pdf) as doc:
         for page in doc.pages:
             for image in page.images:
-                width, height = image["srcsize"]
-                found.append(min(width / (image["width"] / 72), height / (image["height"] / 72)))
+                found.append(effective_ppi(*image["srcsize"], image["width"], image["height"]))
     return found
 
 

@@ -13,6 +13,7 @@ import pikepdf
 import pypdfium2
 import pytest
 
+from layout.images import effective_ppi
 from layout.pipeline import render_to_files
 from layout.theme import PT_PER_MM, load_theme
 
@@ -127,8 +128,7 @@ def test_every_photo_is_within_5_percent_of_the_target_ppi(press):
     with pdfplumber.open(pdf_path) as pdf:
         for page in pdf.pages:
             for image in page.images:
-                pixels_w, pixels_h = image["srcsize"]
-                found.append(min(pixels_w / (image["width"] / 72), pixels_h / (image["height"] / 72)))
+                found.append(effective_ppi(*image["srcsize"], image["width"], image["height"]))
     assert len(found) == 13
     assert all(abs(ppi - target) <= 0.05 * target for ppi in found), sorted(found)
 

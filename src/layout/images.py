@@ -300,8 +300,13 @@ def _shown_size(size: tuple[int, int], placed: tuple[float, float], crop: bool
     return size[0] * scale, size[1] * scale
 
 
+def effective_ppi(width_px: int, height_px: int, frame_w_pt: float, frame_h_pt: float) -> float:
+    """Pixels per inch of a photo cropped to fill a frame of the given size."""
+    return min(width_px * _POINTS_PER_INCH / frame_w_pt, height_px * _POINTS_PER_INCH / frame_h_pt)
+
+
 def _ppi(size: tuple[int, int], shown: tuple[float, float]) -> float:
-    return min(size[0] / (shown[0] / _POINTS_PER_INCH), size[1] / (shown[1] / _POINTS_PER_INCH))
+    return effective_ppi(*size, *shown)
 
 
 def _target_size(size: tuple[int, int], shown: tuple[float, float], target_ppi: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Finding, Severity
-from ..images import ImageInfo, ImageProblem, inspect_image
+from ..images import ImageInfo, ImageProblem, effective_ppi, inspect_image
 from ..page import PagePlan, PlacedFigure
 from ..source import Source
 from ..theme import PT_PER_MM
@@ -22,11 +22,6 @@ SIXTEEN_BIT = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 
 def placed_figures(plans: list[PagePlan]) -> list[PlacedFigure]:
     return [f for plan in plans for f in [*plan.photos, *(f for m in plan.modules for f in m.figures)]]
-
-
-def effective_ppi(width_px: int, height_px: int, frame_w_pt: float, frame_h_pt: float) -> float:
-    """Pixels per inch of a photo cropped to fill a frame of the given size."""
-    return min(width_px * 72 / frame_w_pt, height_px * 72 / frame_h_pt)
 
 
 def check_images(plans: list[PagePlan], source: Source, folder: Path, target_ppi: int) -> list[Finding]:
