@@ -10,9 +10,17 @@ from enum import Enum
 
 
 class Severity(str, Enum):
+    """How bad a finding is, in the words of the report: error, warning, note."""
+
     ERROR = "error"
     WARNING = "warning"
-    INFO = "info"
+    NOTE = "note"
+    INFO = "note"        # the former name of NOTE (an alias: the same member)
+
+    @classmethod
+    def _missing_(cls, value):
+        """'info', the former value, read back from page caches written before: a note."""
+        return cls.NOTE if value == "info" else None
 
 
 @dataclass(frozen=True)
