@@ -68,7 +68,7 @@ def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) 
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
-    findings = [f for plan in plans for f in plan.findings]
+    findings = [*theme.findings, *(f for plan in plans for f in plan.findings)]
     images, image_findings = prepare_photos(plans, cache / "images", theme.print.image_ppi)
     findings += image_findings
     html = render_html(compose_context(issue, theme, fonts, plans, images, press=press), theme)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .errors import Finding, LayoutError, Severity
+from .overflow import banner_findings
 
 LOGGER_NAMES = ("weasyprint", "weasyprint.progress")
 
@@ -74,7 +75,7 @@ def render_document(html: str, *, base_url: Path, roots: list[Path], label: str)
     with captured_weasyprint_log() as log:
         document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
                                    url_fetcher=fetcher).render()
-    findings = log.findings(label)
+    findings = log.findings(label) + banner_findings(document)
     findings += [Finding(f"refused to load '{url}': rendering reads only the issue folder, "
                          "the templates and the fonts", file=label, kind="render") for url in fetcher.refused]
     return document, findings

@@ -79,7 +79,8 @@ def compose_issue(folder: Path, cache_dir: Path) -> ComposedIssue:
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
     images, image_findings = prepare_photos(plans, cache_dir / "images", theme.print.image_ppi)
-    findings = _located([f for plan in plans for f in plan.findings] + image_findings, issue)
+    findings = [*theme.findings,
+                *_located([f for plan in plans for f in plan.findings] + image_findings, issue)]
     if any(f.severity is Severity.ERROR for f in findings):
         raise LayoutError([f for f in findings if f.severity is Severity.ERROR])
     roots = [issue.folder, theme.folder, FONTS_DIR, cache_dir, *{f.path.parent for f in fonts.values()}]
@@ -131,7 +132,8 @@ def write_issue(folder: Path, out_dir: Path, *, pool: RenderPool | None = None, 
 def _render_and_combine(composed: ComposedIssue, pdf: Path, pool: RenderPool, cache: PageCache,
                         result: PagedRender) -> None:
     entries, result.rendered_pages, result.worker_rss_mb = render_pages(composed.jobs, cache, pool)
-    result.findings += [f for entry in entries for f in entry.findings]
+    from ..pipeline import _located
+    result.findings += _located([f for entry in entries for f in entry.findings], composed.issue)
     if result.errors:
         raise LayoutError(result.errors)
     info = {ISSUE_KEY[1:]: composed.key}
