@@ -17,7 +17,7 @@ from ..fonts import FontFile
 from ..model import Issue, Page
 from ..theme import Theme
 from .figures import FigureSlot, figure_slot, group_arrangements
-from .fitting import copyfit_setters, cut_at_page_end, overset_at
+from .fitting import copyfit_note, copyfit_setters, cut_at_page_end, jump_findings, overset_findings
 from .plan import Box, PagePlan
 from .story import StoryDraft, draft_story, place_story, refit
 from .typeset import Typesetter
@@ -56,8 +56,10 @@ def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[P
         while carried:
             number = len(plans) + 1
             _point_jump(origin, number)
-            origin, carried = plan_carried(issue, origin, carried, number, setter)
-            plans.append(origin)
+            added, rest = plan_carried(issue, origin, carried, number, setter)
+            added.findings += jump_findings(origin, added, carried, theme.grid.lines)
+            plans.append(added)
+            origin, carried = added, rest
     return plans
 
 
@@ -71,10 +73,7 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
         for tighter in copyfit_setters(setter):
             candidate = stack_page(issue, page, key, tighter)
             if candidate.spare >= 0:
-                notes.append(Finding(
-                    f"copyfit: line pitch {setter.pitch:g} pt -> {tighter.pitch:g} pt so that "
-                    f"every story fits ({-stack.spare} lines were over)", key=key,
-                    severity=Severity.INFO, kind="layout"))
+                notes.append(copyfit_note(stack, setter, tighter, key))
                 stack, setter = candidate, tighter
                 break
     findings = notes + _fit_findings(stack, setter, number, key)
@@ -246,8 +245,7 @@ def _place_group(plan: PagePlan, group, photo_rows: list[int], row: int, setter:
 
 def _fit_findings(stack: Stack, setter: Typesetter, number: int, key: str) -> list[Finding]:
     if stack.spare < 0:
-        return [Finding(f"overset by {lines} lines: '{draft.story.headline}' does not fit on page {number}",
-                        key=draft.key, kind="layout") for draft, lines in overset_at(stack, setter)]
+        return overset_findings(stack, setter, number)
     if stack.spare > 2:
         return [Finding(f"page {number} has {stack.spare} empty lines at the bottom; add content or photos",
                         key=key, severity=Severity.WARNING, kind="layout")]
