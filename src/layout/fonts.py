@@ -36,7 +36,7 @@ def resolve_fonts(theme: Theme, fonts_dir: Path = FONTS_DIR) -> dict[str, FontFi
     for role in theme.fonts.values():
         font = resolve_role(role, fonts_dir)
         if font is None:
-            hint = f"; install the Debian package '{role.package}'" if role.package else ""
+            hint = f"; install the Debian package '{role.package}'" if role.package else "; install it on this machine"
             findings.append(Finding(
                 f"font for role '{role.role}' not found: family '{role.family}'{hint} "
                 f"or put the font file in {fonts_dir}/", file=str(theme.folder / "theme.yaml"),
