@@ -155,7 +155,7 @@ def issue_file(folder: Path) -> Path:
     path = folder / ISSUE_FILE
     if path.is_symlink() and not path.exists():
         raise LayoutError(Finding(f"issue.yaml is a link to '{os.readlink(path)}', which does not exist",
-                                  file=_label(path)))
+                                  file=str(Path(_label(folder)) / ISSUE_FILE)))
     others = look_alikes(folder) if not path.exists() else []
     if others:
         raise LayoutError(Finding(f"an issue file must be named {ISSUE_FILE}: rename '{others[0].name}'",
