@@ -187,7 +187,7 @@ def image_path_problem(folder: Path, image: str) -> str | None:
         return "image path is empty"
     invisible = next((c for c in image if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")), None)
     if invisible is not None:
-        return f"image path contains the invisible character U+{ord(invisible):04X}: {image!r}"
+        return f"image path contains the invisible character U+{ord(invisible):04X}; delete it"
     if URL.match(image) and not re.match(r"^[A-Za-z]:[\\/]", image):
         return f"images must be files in the issue folder, not URLs: '{image}'"
     path = Path(image)
