@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from layout.cli import main
 from layout.errors import LayoutError
 from layout.model import load_issue
+from layout.theme import TEMPLATES_DIR
 
 from .conftest import MINIMAL, photo
 
@@ -24,7 +25,7 @@ def problems(folder) -> list[str]:
     return [str(f) for f in caught.value.findings]
 
 
-ALL_AT_ONCE = MINIMAL.replace("2026-02-10", "2026-02-30").replace("    stories:", "    storys: []\n    stories:") + """\
+ALL_AT_ONCE = MINIMAL.replace("2026-02-10", "2026-02-30\ntheme: tabloid").replace("    stories:", "    storys: []\n    stories:") + """\
         figures:
           - image: images/missing.jpg
             caption: 图一
@@ -36,9 +37,10 @@ ALL_AT_ONCE = MINIMAL.replace("2026-02-10", "2026-02-30").replace("    stories:"
 def test_every_content_error_is_reported_in_one_run(write_issue):
     assert problems(write_issue(ALL_AT_ONCE)) == [
         "x/issue.yaml:3: date: not a real date: '2026-02-30'",
-        "x/issue.yaml:6: pages[0].storys: unknown key 'storys'; did you mean 'stories'?",
-        "x/issue.yaml:14: pages[0].stories[0].figures[0].image: file 'images/missing.jpg' not found",
-        "x/issue.yaml:16: pages[0].stories[0].figures[1].image: "
+        f"x/issue.yaml:4: theme: unknown theme 'tabloid'; themes in {TEMPLATES_DIR}: newspaper",
+        "x/issue.yaml:7: pages[0].storys: unknown key 'storys'; did you mean 'stories'?",
+        "x/issue.yaml:15: pages[0].stories[0].figures[0].image: file 'images/missing.jpg' not found",
+        "x/issue.yaml:17: pages[0].stories[0].figures[1].image: "
         "image path contains the invisible character U+0000; delete it",
     ]
 
@@ -47,8 +49,8 @@ def test_check_json_reports_a_nul_in_an_image_path_as_json(write_issue):
     result = run("check", "--json", write_issue(ALL_AT_ONCE))
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert [(f["line"], f["key"]) for f in report["findings"]][-1] == (16, "pages[0].stories[0].figures[1].image")
-    assert report["summary"] == {"pages": None, "errors": 4, "warnings": 0, "notes": 0}
+    assert [(f["line"], f["key"]) for f in report["findings"]][-1] == (17, "pages[0].stories[0].figures[1].image")
+    assert report["summary"] == {"pages": None, "errors": 5, "warnings": 0, "notes": 0}
 
 
 def test_unknown_theme_and_a_figure_span_wider_than_the_grid_are_located(write_issue):

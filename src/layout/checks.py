@@ -38,15 +38,17 @@ def check_source(folder: Path, source: Source, out: Collector, *, check_images: 
     if check_images:
         for key, image in _images(source.data):
             _check_image(folder, image, key, source, out)
+    theme = source.data.get("theme", "") if isinstance(source.data, dict) else ""
+    problem = theme_problem(theme) if isinstance(theme, str) else None
+    if problem:
+        out.add(problem, file=source.label, line=source.line_of("theme"), key="theme")
 
 
 def check_content(issue: Issue, source: Source, out: Collector) -> None:
     """Add a located finding for every problem of the validated issue against its theme."""
     _check_spreads(issue, source, out)
-    problem = theme_problem(issue.theme)
-    if problem:
-        out.add(problem, file=source.label, line=source.line_of("theme"), key="theme")
-        return
+    if theme_problem(issue.theme):
+        return              # reported by check_source
     try:
         columns = load_theme(issue.theme).grid.columns
     except LayoutError as exc:
