@@ -102,8 +102,8 @@ def issue_folders(paths: list[Path]) -> list[Path]:
 
 
 def looks_like_issue(folder: Path) -> bool:
-    issue = folder / ISSUE_FILE
-    return issue.is_file() or issue.is_symlink() or bool(look_alikes(folder))
+    """Anything named issue.yaml (a file, a link even to nothing, a FIFO...) or a look-alike."""
+    return os.path.lexists(folder / ISSUE_FILE) or bool(look_alikes(folder))
 
 
 def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, name: str | None = None) -> IssueOutcome:

@@ -140,7 +140,7 @@ def load_issue(folder: Path, *, check_images: bool = True) -> Issue:
     collector = Collector()
     issue = validate(source, collector)
     from .checks import check_content, check_source
-    check_source(folder, source, collector, check_images=check_images)
+    check_source(folder.resolve(), source, collector, check_images=check_images)
     if issue is not None:
         issue = issue.model_copy(update={"folder": folder.resolve(), "slug": folder.resolve().name})
         check_content(issue, source, collector)
