@@ -1,7 +1,9 @@
 """Stage 2 (continued): content checks the schema cannot express.
 
-Empty texts, absurd lengths, control characters, misplaced lead-in markup, and image paths that
-are missing, unreadable, or point outside the issue folder (or to the network).
+Empty texts, absurd lengths, control characters, misplaced lead-in markup, image paths that
+are missing, unreadable, or point outside the issue folder (or to the network), an unknown
+theme, and a `figure_span` the theme's grid cannot hold. The checks of written values run on
+the plain values, so that they are reported together with the schema's problems.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .errors import Collector, LayoutError
+from .errors import Collector, LayoutError, plural
 from .model import Issue
 from .source import Source
 from .theme import DEFAULT_THEME, TEMPLATES_DIR, load_theme
@@ -18,8 +20,6 @@ LIMITS = {"headline": 48, "kicker": 60, "subhead": 60, "byline": 60, "caption": 
           "credit": 40, "title": 40, "slogan": 60, "label": 16, "section": 16, "editor": 40,
           "paper": 24}
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
 TEXT_FIELDS = {"paper", "title", "label", "section", "editor", "kicker", "slogan", "headline", "subhead",
                "byline", "body", "caption", "credit"}
 
@@ -116,9 +116,8 @@ def _check_figure_spans(issue: Issue, columns: int, source: Source, out: Collect
             widest = max(1, (columns - 1) // max(1, count))
             if story.figure_span > widest:
                 key = f"pages[{p}].stories[{s}].figure_span"
-                figures = f"{count} figure" + ("" if count == 1 else "s")
                 out.add(f"figure_span {story.figure_span} is too wide for the {columns}-column grid: with "
-                        f"{figures}, at most {widest} (one column stays for the text)",
+                        f"{plural(count, 'figure')}, at most {widest} (one column stays for the text)",
                         file=source.label, line=source.line_of(key), key=key)
 
 
