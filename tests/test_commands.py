@@ -118,6 +118,7 @@ def test_html_is_what_each_page_was_given_and_every_file_written_is_named(write_
     assert "另一标题" not in first and "另一标题" in second
     assert "x/issue.yaml:15: warning: pages[1].stories[0].body: doubled word '检查检查'" in result.output
     assert "1 page" not in result.output and "(2 pages, " in result.output
+    assert "WeasyPrint" not in result.output
 
 
 def test_proof_leaves_the_print_pdf_alone(write_issue, tmp_path):
@@ -131,6 +132,7 @@ def test_proof_leaves_the_print_pdf_alone(write_issue, tmp_path):
     assert [line.split(" (")[0] for line in proof.output.splitlines() if line.startswith("wrote")] == [
         f"wrote {out / 'x.pdf'}", f"wrote {out / 'x-p1.png'}"]
     assert (out / "x-print.pdf").read_bytes() == printed
+    assert "WeasyPrint" not in press.output + proof.output
     assert sorted(p.name for p in out.iterdir()) == ["x-p1.png", "x-print.pdf", "x.pdf"]
 
 

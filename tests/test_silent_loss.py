@@ -152,3 +152,4 @@ def test_render_prints_the_errors_check_finds_and_print_refuses_them(write_issue
     assert forced.exit_code == 0
     assert forced.output.splitlines()[:2] == [DOT, SMALL]
     assert (out / "x-print.pdf").read_bytes().startswith(b"%PDF-")
+    assert "WeasyPrint" not in screen.output + forced.output
