@@ -13,6 +13,7 @@ import os
 import time
 from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .errors import Finding, LayoutError, Severity, plural
@@ -106,7 +107,7 @@ def looks_like_issue(folder: Path) -> bool:
     return os.path.lexists(folder / ISSUE_FILE) or bool(look_alikes(folder))
 
 
-def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, name: str | None = None) -> IssueOutcome:
+def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, *, name: str | None = None) -> IssueOutcome:
     """Render one issue (in a worker) to `out_dir/<name>.pdf`; never raises. Its findings are the
     render's and `layout check`'s."""
     started = time.perf_counter()
@@ -155,7 +156,8 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     per_pool = max(1, jobs) * ISSUES_PER_WORKER
     for first in range(0, len(folders), per_pool):
         with RenderPool(jobs, always_fork=True) as pool:   # fresh workers: caches grow issue by issue
-            futures = {pool.submit(render_one, folder, out_dir, cache_dir, names[folder.resolve()]): folder
+            futures = {pool.submit(partial(render_one, name=names[folder.resolve()]),
+                                   folder, out_dir, cache_dir): folder
                        for folder in folders[first:first + per_pool]}
             for future in as_completed(futures):
                 outcome = _outcome(future, futures[future])
