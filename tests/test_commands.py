@@ -25,7 +25,8 @@ def problems(folder) -> list[str]:
     return [str(f) for f in caught.value.findings]
 
 
-ALL_AT_ONCE = MINIMAL.replace("2026-02-10", "2026-02-30\ntheme: tabloid").replace("    stories:", "    storys: []\n    stories:") + """\
+ALL_AT_ONCE = MINIMAL.replace("2026-02-10", "2026-02-30\ntheme: tabloid").replace(
+    "    stories:", "    storys: []\n    stories:") + """\
         figures:
           - image: images/missing.jpg
             caption: 图一
@@ -87,11 +88,13 @@ def test_an_unexpected_failure_is_one_line_and_a_traceback_only_with_v(write_iss
 def test_an_output_folder_that_cannot_be_written_is_refused_first(write_issue, tmp_path):
     folder = write_issue(MINIMAL)
     (tmp_path / "file").write_text("")
-    for out, reason in ((tmp_path / "file" / "out", "Not a directory"), ("/sys/kernel/layout-out", "Permission denied")):
+    read_only = "/sys/kernel/layout-out"       # sysfs: not writable, not even by root
+    for out, reason in ((tmp_path / "file" / "out", "Not a directory"), (read_only, "Permission denied")):
         for command in ("render", "batch", "proof"):
             result = run(command, folder, "-o", out)
             assert result.exit_code == 2
-            assert result.output.splitlines()[-1] == f"Error: Invalid value for '-o' / '--out': cannot write to '{out}': {reason}"
+            assert result.output.splitlines()[-1] == (
+                f"Error: Invalid value for '-o' / '--out': cannot write to '{out}': {reason}")
 
 
 def test_proof_help_names_issue_dir():
