@@ -154,8 +154,8 @@ def test_the_screen_pdf_has_the_title_and_subject_of_the_print_pdf(write_issue, 
     assert run("render", folder, "-o", tmp_path / "screen").exit_code == 0
     assert run("render", "--print", folder, "-o", tmp_path / "print").exit_code == 0
     found = {}
-    for name in ("screen", "print"):
-        with pikepdf.open(tmp_path / name / "x.pdf") as pdf:
+    for name, file in (("screen", "x.pdf"), ("print", "x-print.pdf")):
+        with pikepdf.open(tmp_path / name / file) as pdf:
             meta = pdf.open_metadata()
             found[name] = (str(pdf.docinfo["/Title"]), str(pdf.docinfo["/Subject"]),
                            meta["dc:title"], meta["dc:description"])

@@ -104,11 +104,15 @@ def test_han_fonts_are_the_simplified_chinese_faces(sample):
     assert all(re.match(r"(Noto-Serif-CJK-SC|Noto-Sans-CJK-SC|LXGW-WenKai)", n) for n in han_fonts), han_fonts
 
 
-def test_html_is_written_and_self_contained(sample):
+def test_html_is_written_per_page_and_self_contained(sample):
     rendered, pdf = sample
-    html = (pdf.parent / f"{rendered.issue.slug}.html").read_text(encoding="utf-8")
-    assert html == rendered.html
-    assert '<html lang="zh-CN">' in html and "<style>" in html
+    slug = rendered.issue.slug
+    assert sorted(p.name for p in pdf.parent.glob("*.html")) == [f"{slug}-p1.html", f"{slug}-p2.html"]
+    pages = [(pdf.parent / f"{slug}-p{n}.html").read_text(encoding="utf-8") for n in (1, 2)]
+    headlines = [page.stories[0].headline for page in rendered.issue.pages]
+    for html, own, other in zip(pages, headlines, reversed(headlines)):   # what that page was given
+        assert '<html lang="zh-CN">' in html and "<style>" in html
+        assert own in html and other not in html
 
 
 def test_running_header_names_paper_folio_section_and_date(sample):

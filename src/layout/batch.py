@@ -13,11 +13,14 @@ import os
 import time
 from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .errors import Finding, LayoutError, Severity
+from .errors import Finding, LayoutError, Severity, plural
+from .model import ISSUE_FILE, look_alikes
 from .pagerender import RenderPool, write_issue
 from .pagerender.pool import peak_rss_mb
+from .pipeline import output_names, with_preflight
 from .render import write_atomically
 
 REPORT_NAME = "batch-report.json"
@@ -40,11 +43,16 @@ class IssueOutcome:
 
     @property
     def errors(self) -> list[str]:
-        return [_line(f) for f in self.findings if f["severity"] == Severity.ERROR.value]
+        return [str(f) for f in self.found(Severity.ERROR)]
 
     @property
     def warnings(self) -> list[str]:
-        return [_line(f) for f in self.findings if f["severity"] != Severity.ERROR.value]
+        return [str(f) for f in self.found(Severity.WARNING)]
+
+    def found(self, *severities: Severity) -> list[Finding]:
+        """The findings of these severities (all, without any), as Finding objects."""
+        wanted = {s.value for s in severities}
+        return [finding_of(f) for f in self.findings if not wanted or f["severity"] in wanted]
 
 
 @dataclass
@@ -61,10 +69,17 @@ class BatchReport:
     def failed(self) -> bool:
         return self.count("failed") > 0
 
+    @property
+    def with_errors(self) -> int:
+        """Issues written although errors remain (what `layout check` calls an error)."""
+        return sum(1 for o in self.issues if o.status != "failed" and o.errors)
+
     def summary(self) -> str:
         pages = sum(o.rendered_pages for o in self.issues)
-        return (f"{len(self.issues)} issues: {self.count('rendered')} rendered, {self.count('unchanged')} unchanged, "
-                f"{self.count('failed')} failed; {pages} pages laid out in {self.seconds:.1f} s with {self.jobs} workers")
+        remain = f" ({self.with_errors} with errors)" if self.with_errors else ""
+        return (f"{plural(len(self.issues), 'issue')}: {self.count('rendered')} rendered, "
+                f"{self.count('unchanged')} unchanged, {self.count('failed')} failed{remain}; "
+                f"{plural(pages, 'page')} laid out in {self.seconds:.1f} s with {plural(self.jobs, 'worker')}")
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -74,22 +89,32 @@ class BatchReport:
 
 
 def issue_folders(paths: list[Path]) -> list[Path]:
-    """Issue folders: each path itself if it holds issue.yaml, else its sub-folders that do."""
+    """Issue folders: each path itself if it looks like one, else its sub-folders that do.
+
+    A folder looks like an issue when it holds `issue.yaml`, even a dangling link, or a
+    look-alike (`issue.yml`, `Issue.yaml`): those fail with a located error, never unseen."""
     found = []
     for path in paths:
-        if (path / "issue.yaml").is_file() or not path.is_dir():
+        if looks_like_issue(path) or not path.is_dir():
             found.append(path)
         else:
-            found += sorted(p for p in path.iterdir() if (p / "issue.yaml").is_file()) or [path]
-    return found
+            found += sorted(p for p in path.iterdir() if p.is_dir() and looks_like_issue(p)) or [path]
+    return list({folder.resolve(): folder for folder in reversed(found)}.values())[::-1]
 
 
-def render_one(folder: Path, out_dir: Path, cache_dir: Path | None) -> IssueOutcome:
-    """Render one issue (in a worker); never raises."""
+def looks_like_issue(folder: Path) -> bool:
+    """Anything named issue.yaml (a file, a link even to nothing, a FIFO...) or a look-alike."""
+    return os.path.lexists(folder / ISSUE_FILE) or bool(look_alikes(folder))
+
+
+def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, *, name: str | None = None) -> IssueOutcome:
+    """Render one issue (in a worker) to `out_dir/<name>.pdf`; never raises. Its findings are the
+    render's and `layout check`'s."""
     started = time.perf_counter()
-    outcome = IssueOutcome(str(folder), folder.name, "failed")
+    outcome = IssueOutcome(str(folder), name or folder.name, "failed")
     try:
-        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=True)
+        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=True, name=name)
+        result.findings = with_preflight(result.findings, result.issue, result.plans)
     except LayoutError as exc:
         outcome.findings = [f.as_dict() for f in exc.findings]
     except Exception as exc:  # noqa: BLE001 - isolated: reported for this issue only
@@ -121,14 +146,18 @@ ISSUES_PER_WORKER = 8
 
 
 def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: Path | None = None,
-              on_done=None) -> BatchReport:
-    """Render every issue folder into out_dir across `jobs` workers; write the JSON report."""
+              on_done=None, names: dict[Path, str] | None = None) -> BatchReport:
+    """Render every issue folder into out_dir across `jobs` workers; write the JSON report.
+
+    `names` gives each folder's output name (`pipeline.output_names`); by default its own."""
+    names = names or output_names(folders)
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
     per_pool = max(1, jobs) * ISSUES_PER_WORKER
     for first in range(0, len(folders), per_pool):
         with RenderPool(jobs, always_fork=True) as pool:   # fresh workers: caches grow issue by issue
-            futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder
+            futures = {pool.submit(partial(render_one, name=names[folder.resolve()]),
+                                   folder, out_dir, cache_dir): folder
                        for folder in folders[first:first + per_pool]}
             for future in as_completed(futures):
                 outcome = _outcome(future, futures[future])
@@ -163,6 +192,7 @@ def _worker_peaks(issues: list[IssueOutcome]) -> dict[str, float]:
     return peaks
 
 
-def _line(finding: dict) -> str:
-    return str(Finding(finding["message"], finding["file"], finding["line"], finding["key"],
-                       Severity(finding["severity"]), finding["kind"]))
+def finding_of(finding: dict) -> Finding:
+    """A finding from its JSON form (as workers send them and the report holds them)."""
+    return Finding(finding["message"], finding["file"], finding["line"], finding["key"],
+                   Severity(finding["severity"]), finding["kind"])

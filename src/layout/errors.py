@@ -77,3 +77,8 @@ class Collector:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise LayoutError(self.errors)
+
+
+def plural(n: int, word: str) -> str:
+    """`1 page`, `2 pages`: a count in words, for messages."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
