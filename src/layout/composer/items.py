@@ -81,7 +81,7 @@ def _measure(it: Items, runs, size: float) -> None:
             prev_space = True
             continue
         prev_space = False
-        a = (fwid if text[0] == "—" else plain)[r][text] * size
+        a = (fwid if text[0] in cc.DASHES else plain)[r][text] * size
         adv.append(a)
         if kind == cc.PUNCT:
             saving.append(max(0.0, a - halt[r][text] * size))
