@@ -22,7 +22,7 @@ from typing import NamedTuple
 from itertools import accumulate
 from math import ceil, inf
 
-from .classes import CLOSING_MARKS, GROUPED, PUNCT, SPACE
+from .classes import CLOSING_MARKS, GROUPED, PUNCT, SPACE, cluster_count
 from .items import BOUNDARY_GIVE, BOUNDARY_TAKE, Items
 
 EPS = 0.01          # pt of tolerance on "fits"
@@ -129,11 +129,11 @@ def _stretch_cost(slack: float, take: float, gaps: int, size: float) -> float:
 
 
 def _lone_penalty(it: Items, a: int, j: int) -> float:
-    chars = sum(len(it.text[i]) for i in range(a, j) if it.kind[i] != SPACE)
+    chars = sum(cluster_count(it.text[i]) for i in range(a, j) if it.kind[i] != SPACE)
     if chars <= 1:
         return LONE_CHAR
     solid = [i for i in range(a, j) if it.kind[i] not in (SPACE, PUNCT)]
-    if len(solid) == 1 and len(it.text[solid[0]]) == 1:
+    if len(solid) == 1 and cluster_count(it.text[solid[0]]) == 1:
         return LONE_HAN
     return 0.0
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import regex
+
 # Sources. GB/T 15834-2011《标点符号用法》 5.1 (horizontal setting): 5.1.1 。，、；：and 5.1.2
 # ？！ never start a line; 5.1.3 the first half of quotes, brackets and book-title marks never ends
 # a line, the second half never starts one; 5.1.4 破折号 (two em) and 5.1.5 省略号 (two em) are
@@ -103,7 +105,20 @@ def is_latin_script(text: str) -> bool:
 
 _TOKEN, _DASH = "token", "dash"
 _start_kind: dict[str, str] = {}   # character -> how an item starting with it is cut
-_attaches: dict[str, bool] = {}    # character -> a combining mark or variation selector
+#: one extended grapheme cluster (UAX #29): a base and its combining marks, an emoji ZWJ or
+#: skin-tone sequence, a regional-indicator flag, a Hangul syllable in jamo, an ideograph and
+#: its variation selector. The composer cuts text only between clusters.
+_CLUSTER = regex.compile(r"\X")
+
+
+def clusters(text: str) -> list[str]:
+    """The text's grapheme clusters, in order."""
+    return _CLUSTER.findall(text)
+
+
+def cluster_count(text: str) -> int:
+    """How many grapheme clusters (user-perceived characters) the text holds."""
+    return len(text) if text.isascii() else len(_CLUSTER.findall(text))
 
 
 def _kind_of(ch: str) -> str:
@@ -125,43 +140,27 @@ def _kind_of(ch: str) -> str:
     return kind
 
 
-_combinings: dict[str, bool] = {}
-
-
-def _combining(ch: str) -> bool:
-    value = _combinings.get(ch)
-    if value is None:
-        value = _combinings[ch] = unicodedata.category(ch) in ("Mn", "Me")
-    return value
-
-
-def _attached(ch: str) -> bool:
-    attached = _attaches.get(ch)
-    if attached is None:
-        attached = _attaches[ch] = unicodedata.category(ch) in ("Mn", "Me") or _is_vs(ch)
-    return attached
-
-
 def split_items(text: str) -> list[tuple[str, str]]:
-    """Split text into (item text, kind) pairs; kinds are HAN, PUNCT, WORD and SPACE."""
+    """Split text into (item text, kind) pairs; kinds are HAN, PUNCT, WORD and SPACE. Every item
+    is one or more whole grapheme clusters, classed by the cluster's first character."""
+    cl = clusters(text)
     items: list[tuple[str, str]] = []
-    i, n = 0, len(text)
+    i, n = 0, len(cl)
     while i < n:
-        ch = text[i]
+        c = cl[i]
         j = i + 1
-        kind = _kind_of(ch)
+        kind = _kind_of(c[0])
         if kind is _DASH:
-            while j < n and text[j] == ch:
+            while j < n and cl[j] == c:
                 j += 1
-            items.extend((unit, HAN) for unit in _units(text[i:j]))
+            units = _units(c * (j - i)) if len(c) == 1 else cl[i:j]  # (a mark on a dash)
+            items.extend((unit, HAN) for unit in units)
             i = j
             continue
         if kind is _TOKEN:
-            j = _token_end(text, i)
+            j = _token_end(cl, i)
             kind = WORD
-        while j < n and _attached(text[j]):
-            j += 1  # combining marks and variation selectors stay with their base
-        items.append((text[i:j], kind))
+        items.append((c if j == i + 1 else "".join(cl[i:j]), kind))
         i = j
     return items
 
@@ -181,24 +180,20 @@ def _units(run: str) -> list[str]:
     return units
 
 
-def _is_vs(ch: str) -> bool:
-    cp = ord(ch)
-    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
-
-
-def _token_end(text: str, i: int) -> int:
-    """End of the Latin word / number starting at i (15.8, 1,000, COVID-19, PM₁₀, 94.9%)."""
-    n = len(text)
+def _token_end(cl: list[str], i: int) -> int:
+    """End (in clusters) of the Latin word / number starting at cluster i (15.8, 1,000,
+    COVID-19, PM₁₀, 94.9%, Nguyễn)."""
+    n = len(cl)
     j = i + 1
     while j < n:
-        c = text[j]
-        if is_word_char(c):
+        c = cl[j]
+        if is_word_char(c[0]):
             j += 1
-        elif c in CONNECTORS and j + 1 < n and is_word_char(text[j + 1]):
+        elif c in CONNECTORS and j + 1 < n and is_word_char(cl[j + 1][0]):
             j += 2
         else:
             break
-    while j < n and text[j] in TOKEN_SUFFIX:
+    while j < n and cl[j] in TOKEN_SUFFIX:
         j += 1
     return j
 
@@ -213,20 +208,21 @@ def no_line_start(item: str) -> bool:
 
 
 def is_unit(item: str) -> bool:
-    """A dash (set with fwid) or an ellipsis of more than one character: painted in a box of
-    its own, never letter-spaced inside (the spacing after it is a margin)."""
-    return item[0] in DASHES or (item[0] in ELLIPSES and len(item) > 1)
+    """A dash (set with fwid), an ellipsis of more than one character, or any other item of
+    several characters but a Latin/number token (an emoji sequence, a base and its marks, an
+    ideograph and its variation selector): painted in a box of its own, never letter-spaced
+    inside (the spacing after it is a margin)."""
+    return item[0] in DASHES or len(item) > 1
 
 
 def may_break(before: str, before_kind: str, after: str, after_kind: str) -> bool:
     """Whether a line may end after item `before` and the next start with item `after`."""
     if after_kind == SPACE:
         return False
-    if no_line_start(after) or before[-1] in NO_END:
+    if no_line_start(after) or last_base(before) in NO_END:
         return False
-    if after[0] == before[-1] and after[0] in GROUPED:
-        return False  # two units of one run (————): cut only by a forced break
-    return not _combining(after[0])
+    # two units of one run (————) part only by a forced break
+    return not (after[0] == before[-1] and after[0] in GROUPED)
 
 
 def needs_autospace(left_kind: str, left: str, right_kind: str, right: str) -> bool:
@@ -234,5 +230,27 @@ def needs_autospace(left_kind: str, left: str, right_kind: str, right: str) -> b
     if left_kind == HAN and right_kind == WORD:
         return left[-1] not in GROUPED and has_autospace(right[0])
     if left_kind == WORD and right_kind == HAN:
-        return right[0] not in GROUPED and (has_autospace(left[-1]) or left[-1] in TOKEN_SUFFIX)
+        last = last_base(left)
+        return right[0] not in GROUPED and (has_autospace(last) or last in TOKEN_SUFFIX)
     return False
+
+
+def last_base(item: str) -> str:
+    """The base character of the item's last grapheme cluster: its last character less any
+    combining mark, joiner or variation selector after it (❤️ -> ❤, Zoë -> e)."""
+    k = len(item) - 1
+    while k > 0 and _extends(item[k]):
+        k -= 1
+    return item[k]
+
+
+def _extends(ch: str) -> bool:
+    value = _extenders.get(ch)
+    if value is None:
+        cp = ord(ch)
+        value = _extenders[ch] = unicodedata.category(ch) in ("Mn", "Me", "Cf") or \
+            0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or 0x1F3FB <= cp <= 0x1F3FF
+    return value
+
+
+_extenders: dict[str, bool] = {}

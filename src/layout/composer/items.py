@@ -49,7 +49,7 @@ def build_items(runs, size: float, max_width: float) -> Items:
         advances = advance_table(run.faces)
         for text, kind in cc.split_items(run.text):
             if kind == cc.WORD and len(text) > 1 and advances[text] * size > max_width:
-                pieces = list(text)  # an overlong word: let it break anywhere
+                pieces = cc.clusters(text)  # an overlong word: let it break between clusters
             else:
                 pieces = [text]
             for piece in pieces:

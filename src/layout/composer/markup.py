@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .classes import CLOSING_MARKS, DASHES, ELLIPSES, SPACE, WORD, is_unit
+from .classes import CLOSING_MARKS, DASHES, SPACE, WORD, is_unit
 from .metrics import feature_neutral, halt_trims_right
 from .spacing import Line, Piece
 
@@ -62,14 +62,14 @@ def _plain(piece: Piece) -> bool:
 
 
 def _unit(piece: Piece) -> bool:
-    """A dash or an ellipsis unit (classes.is_unit): a span of its own, never letter-spaced
-    inside."""
-    return is_unit(piece.text)
+    """A dash, an ellipsis unit or a cluster of several characters (classes.is_unit): a span
+    of its own, never letter-spaced inside."""
+    return piece.kind != WORD and is_unit(piece.text)
 
 
 def _unit_html(piece: Piece) -> str:
-    """—— or ……: full width (2 em) whatever script Pango gives its box, with no
-    letter-spacing between its characters; the line's spacing after it is a margin."""
+    """—— (full width, 2 em, whatever script Pango gives its box), …… or a cluster of several
+    characters: no letter-spacing inside; the line's spacing after it is a margin."""
     cls = "cz-d" if piece.text[0] in DASHES else "cz-e"
     style = f' style="margin-right:{_pt(piece.margin_right)}"' if piece.margin_right else ""
     return f'<span class="{cls}"{style}>{escape(piece.text)}</span>'
@@ -125,6 +125,7 @@ def _group_parts(pieces: list[Piece], spacing: float, faces) -> list:
     A closing mark squeezed at the line end needs no `halt` span when its ink sits in the left
     half of its em box: set full width, it overhangs the column edge by the blank half."""
     parts, run, rest = [], [], []
+    pieces = _spaces_into_words(pieces)
     if pieces[-1].last and pieces[-1].halt and pieces[-1].text in CLOSING_MARKS and \
             halt_trims_right(pieces[-1].text, faces):
         pieces = pieces[:-1] + [pieces[-1]._replace(halt=False)]  # overhangs instead
@@ -148,6 +149,21 @@ def _group_parts(pieces: list[Piece], spacing: float, faces) -> list:
     return parts
 
 
+def _spaces_into_words(pieces: list[Piece]) -> list[Piece]:
+    """The spaces between a token and what follows it on the line go inside the token's span
+    (Crème brûlée): a space alone between two elements is a text box of its own, for which
+    Pango may pick another face of the font-family list than the one the composer measured
+    (Noto Color Emoji, whose space is 5 times wider)."""
+    out: list[Piece] = []
+    for k, piece in enumerate(pieces):
+        if piece.kind == SPACE and out and out[-1].kind == WORD and not _bare_word(out[-1]) and \
+                any(p.kind != SPACE for p in pieces[k + 1:]):
+            out[-1] = out[-1]._replace(text=out[-1].text + piece.text)
+        else:
+            out.append(piece)
+    return out
+
+
 def _wrap(tag: str, classes: str, parts: list) -> str:
     """parts inside <tag class=classes>; a lone letter-spaced run shares the element."""
     if len(parts) == 1 and isinstance(parts[0], tuple):
@@ -169,8 +185,8 @@ def _plain_line(line: Line, runs) -> bool:
     run = line.pieces[0].run if line.pieces else 0
     if runs[run].css_class:
         return False
-    return all(piece.run == run and not piece.halt and (_plain(piece) or piece.text[0] in ELLIPSES)
-               for piece in line.pieces)
+    return all(piece.run == run and not piece.halt and (
+        _plain(piece) or piece.kind != WORD and piece.text[0] not in DASHES) for piece in line.pieces)
 
 
 def _line_html(line: Line, runs, indent: float) -> str:

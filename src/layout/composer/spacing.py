@@ -134,7 +134,8 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
             else:
                 pieces.append(Piece(texts[i], kind, runs[i], halt, False, ml, after + right))
         elif is_unit(texts[i]):
-            # ——, ……: one unit, never letter-spaced inside; the spacing after it is a margin
+            # ——, ……, a cluster of several characters: never letter-spaced inside (Pango would
+            # space it again wherever a fallback face takes over); the spacing after is a margin
             pieces.append(Piece(texts[i], kind, runs[i], halt, False, 0.0, after, i == last_solid))
         else:
             pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
