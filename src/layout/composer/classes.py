@@ -50,17 +50,17 @@ OPENING_MARKS = frozenset("“‘（《「『〈【〔")
 #: 。 among the sentence-end marks; ？！ are left full width, as styles may do, since half-width
 #: they look Latin)
 SQUEEZABLE = frozenset("，。、；：”’）》」』〉】〕")
-#: dashes: two U+2014 make one 破折号 (GB/T 15834 4.9, 5.1.4), as do two U+2015 (cp936's
+#: dashes: two U+2014 make one 破折号 (GB/T 15834 5.1.4), as do two U+2015 (cp936's
 #: mapping of the same GB 2312 code) or two U+2500 (pasted box-drawing lines); U+2E3A / U+2E3B
 #: are a two- / three-em dash in one character (clreq #prohibition_rules_for_unbreakable_marks)
 DASHES = frozenset("—―─⸺⸻")
 #: one-em-per-character dashes: a lone one is a connector (一字线, GB/T 15834 5.1.6)
 PAIRED_DASHES = frozenset("—―─")
-#: ellipsis: two U+2026 or two U+22EF make one 省略号 (GB/T 15834 4.11, 5.1.5; clreq
+#: ellipsis: two U+2026 or two U+22EF make one 省略号 (GB/T 15834 5.1.5; clreq
 #: #prohibition_rules_for_unbreakable_marks); one alone is the one-em 3-dot form
 ELLIPSES = frozenset("…⋯")
-#: characters that repeat into one unbreakable group (—— ⸺ …… ⋯⋯): a run of one of them is a
-#: single item, which no break, forced or not, can cut (GB/T 15834 5.1.4, 5.1.5)
+#: characters that repeat into unbreakable units (—— ⸺ …… ⋯⋯): a run of one of them is cut
+#: into units (`_units`) that no break, forced or not, can cut (GB/T 15834 5.1.4, 5.1.5)
 GROUPED = DASHES | ELLIPSES
 #: characters that may sit inside a Latin/number token between word characters (clreq
 #: #handling_western_text_in_chinese_text_using_proportional_western_fonts: a Western word is
