@@ -1,9 +1,12 @@
 """Preflight stage: glyph coverage: is every character of every text in its role's font?
 
-A role's text is set in the role's face, then the theme's `fallback` face (a lead-in in the
-lead face, then the body face).  A character only the fallback face has is a note (it prints in
-another design, e.g. the subscripts of PM₁₀); a character no face has is an error (it prints as a blank box or in a font
-fontconfig happens to pick).  One finding per character and text field, at its first line.
+A role's text is set in the role's face, then the theme's fallback faces (`fallback`,
+`fallback_*`; a lead-in in the lead face, then the body face).  A character only a fallback face
+has is a note (it prints in another design, e.g. the subscripts of PM₁₀, 𪚥 or an emoji); a
+character no face has is an error naming it and its code point: `render` refuses it too
+(`missing_glyphs`), so that it never prints as a .notdef box.  Invisible characters (ZWJ,
+variation selectors...) need no glyph.  One finding per character and text field, at its first
+line.
 """
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from ..errors import Finding, Severity
-from ..fonts import FontFile
+from ..fonts import FontFile, fallback_roles
 from ..model import LEAD_IN
-from ..source import Source
+from ..source import Source, load_source
+from ..text import ignorable
 from .texts import text_fields
 
 _PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\u3000]*\n)[ \t\u3000]*")
@@ -35,7 +39,7 @@ def covers(font: FontFile, char: str) -> bool:
 def chain(role: str, fonts: dict[str, FontFile]) -> list[FontFile]:
     """The faces a role's text is set in, primary first (as the page typesetter does)."""
     faces = [fonts[role]] + ([fonts["body"]] if role == "lead" else [])
-    return faces + ([fonts["fallback"]] if "fallback" in fonts else [])
+    return faces + [fonts[fallback] for fallback in fallback_roles(fonts)]
 
 
 def role_spans(text: str, role: str) -> list[tuple[int, int, str]]:
@@ -53,7 +57,7 @@ def role_spans(text: str, role: str) -> list[tuple[int, int, str]]:
 
 def check_fonts(source: Source, fonts: dict[str, FontFile]) -> list[Finding]:
     """Characters set in a fallback face, and characters no face of their role has."""
-    findings = []
+    findings, known = [], {}
     for field in text_fields(source):
         if field.role is None:
             continue
@@ -61,18 +65,29 @@ def check_fonts(source: Source, fonts: dict[str, FontFile]) -> list[Finding]:
         for start, end, role in role_spans(field.text, field.role):
             for offset in range(start, end):
                 char = field.text[offset]
-                if char in seen or char.isspace() or ord(char) < 0x20:
+                if char in seen:
                     continue
-                message, severity = _coverage(char, role, fonts)
+                seen.add(char)
+                if (char, role) not in known:
+                    known[char, role] = _coverage(char, role, fonts)
+                message, severity = known[char, role]
                 if message:
-                    seen.add(char)
                     findings.append(Finding(message, source.label,
                                             source.line_of_text(field.key, offset), field.key,
                                             severity, "font"))
     return findings
 
 
+def missing_glyphs(folder: Path, label: str, fonts: dict[str, FontFile]) -> list[Finding]:
+    """The errors of `check_fonts` for an issue folder: characters no installed face of their
+    role has, which `render` refuses rather than print a .notdef box."""
+    source = load_source(Path(folder) / "issue.yaml", label=label)
+    return [f for f in check_fonts(source, fonts) if f.severity is Severity.ERROR]
+
+
 def _coverage(char: str, role: str, fonts: dict[str, FontFile]) -> tuple[str, Severity]:
+    if char.isspace() or ord(char) < 0x20 or ignorable(char):
+        return "", Severity.INFO
     faces = chain(role, fonts)
     if covers(faces[0], char):
         return "", Severity.INFO
@@ -82,5 +97,5 @@ def _coverage(char: str, role: str, fonts: dict[str, FontFile]) -> tuple[str, Se
             return (f"{shown} is not in the {role} font {faces[0].family}; it prints in the "
                     f"fallback font {face.family}", Severity.INFO)
     families = ", ".join(f.family for f in faces)
-    return (f"{shown} is in no font of role '{role}' ({families}); it would print as a blank "
-            "box: replace the character or add a font that has it", Severity.ERROR)
+    return (f"{shown} is in no font of role '{role}' ({families}), so it cannot be printed: "
+            "replace the character or add a font that has it", Severity.ERROR)
