@@ -142,7 +142,8 @@ def load_issue(folder: Path, *, check_images: bool = True) -> Issue:
 
 def _label(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # the folder resolved, not the file: a linked issue.yaml is still named as the editor sees it
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
