@@ -10,12 +10,11 @@ line.
 """
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
+from ..composer import FontFace
+from ..composer.metrics import face_for
 from ..errors import Finding, Severity
 from ..fonts import FontFile, fallback_roles
 from ..model import LEAD_IN
@@ -26,14 +25,9 @@ from .texts import text_fields
 _PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\u3000]*\n)[ \t\u3000]*")
 
 
-@functools.lru_cache(maxsize=32)
-def _cmap(path: Path, index: int) -> frozenset[int]:
-    with TTFont(path, fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
 def covers(font: FontFile, char: str) -> bool:
-    return ord(char) in _cmap(font.path, font.index)
+    """Whether the face maps `char`: asked of HarfBuzz, through the composer's open fonts."""
+    return face_for(char, (FontFace(str(font.path), font.index),)) is not None
 
 
 def chain(role: str, fonts: dict[str, FontFile]) -> list[FontFile]:
