@@ -162,3 +162,19 @@ def test_canonically_equivalent_files_load_the_same(tmp_path):
     composed.write_text("headline: Nguyễn\n", encoding="utf-8")
     decomposed.write_text(textwrap.dedent("headline: Nguye\u0302\u0303n\n"), encoding="utf-8")
     assert load_source(composed).data == load_source(decomposed).data == {"headline": "Nguyễn"}
+
+
+def test_a_notdef_glyph_weasyprint_draws_is_an_error():
+    import logging
+
+    from layout.errors import Severity
+    from layout.render import captured_weasyprint_log
+    with captured_weasyprint_log() as log:
+        logging.getLogger("weasyprint").warning(
+            '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
+            "\U00030041", 0x30041)
+        logging.getLogger("weasyprint").warning("Ignored `x: y` at 1:1, unknown property.")
+    assert [(str(f), f.severity) for f in log.findings("x.html#page-1")] == [
+        ('x.html#page-1: WeasyPrint: .notdef glyph rendered for Unicode string unsupported by '
+         'fonts: "\U00030041" (U+30041)', Severity.ERROR),
+        ("x.html#page-1: WeasyPrint: Ignored `x: y` at 1:1, unknown property.", Severity.WARNING)]
