@@ -178,3 +178,16 @@ def test_a_notdef_glyph_weasyprint_draws_is_an_error():
         ('x.html#page-1: WeasyPrint: .notdef glyph rendered for Unicode string unsupported by '
          'fonts: "\U00030041" (U+30041)', Severity.ERROR),
         ("x.html#page-1: WeasyPrint: Ignored `x: y` at 1:1, unknown property.", Severity.WARNING)]
+
+
+def test_image_paths_are_kept_as_written(write_issue):
+    from .conftest import photo
+    decomposed = "images/Zoe\u0308.jpg"        # as a Mac names the file
+    folder = write_issue(MINIMAL + textwrap.indent(textwrap.dedent(f"""\
+        figures:
+          - image: {decomposed}
+            caption: Zoe\u0308 摄
+        """), " " * 8))
+    photo(folder / decomposed)
+    figure = load_issue(folder).pages[0].stories[0].figures[0]
+    assert (figure.image, figure.caption) == (decomposed, "Zoë 摄")

@@ -6,7 +6,8 @@ any issue needs, and duplicate keys (YAML would silently keep the last one), and
 scalar as text, so that `on`, `2026-02-30` or `1e3` reach validation exactly as written.
 
 Text is taken as written, in one form (`text`): normalised to NFC, tabs turned into spaces,
-and invisible characters that change the order or visibility of the text around them refused.
+and invisible characters that change the order or visibility of the text around them refused;
+image paths are kept byte for byte.
 """
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def _load_source_cached(path: Path, label: str, size: int, mtime: int) -> Source
 
 def _load_source(path: Path, label: str) -> Source:
     raw = _read_bytes(path, label)
-    text = normalise(_decode(raw, label))
+    text = _decode(raw, label)
     _check_events(text, label)
     try:
         node = yaml.compose(text, Loader=FAST_LOADER)
@@ -190,7 +191,13 @@ def _construct(node, key: str, source: Source, findings: list[Finding]):
     if node.style in ("|", ">"):
         source.block_scalars.add(key)
     source.spans.append((node.start_mark.index, node.end_mark.index, key))
-    return node.value.replace("\t", " ")
+    return _as_written(node.value, key)
+
+
+def _as_written(value: str, key: str) -> str:
+    """A text value in NFC with its tabs as spaces; a file path exactly as written (Linux file
+    names are bytes: a photo saved on a Mac may be named in NFD, and must still be found)."""
+    return value if key.endswith(".image") else normalise(value).replace("\t", " ")
 
 
 def _construct_mapping(node, key, source: Source, findings) -> dict:
@@ -201,7 +208,7 @@ def _construct_mapping(node, key, source: Source, findings) -> dict:
             findings.append(Finding("a key must be plain text", file=label,
                                     line=key_node.start_mark.line + 1, key=key))
             continue
-        name = key_node.value
+        name = normalise(key_node.value)
         child = f"{key}.{name}" if key else name
         if name in result:
             findings.append(Finding(
