@@ -49,7 +49,7 @@ def build_items(runs, size: float, max_width: float) -> Items:
         advances = advance_table(run.faces)
         for text, kind in cc.split_items(run.text):
             if kind == cc.WORD and len(text) > 1 and advances[text] * size > max_width:
-                pieces = list(text)  # an overlong word: let it break anywhere
+                pieces = cc.clusters(text)  # an overlong word: let it break between clusters
             else:
                 pieces = [text]
             for piece in pieces:
@@ -81,7 +81,7 @@ def _measure(it: Items, runs, size: float) -> None:
             prev_space = True
             continue
         prev_space = False
-        a = (fwid if text[0] == "—" else plain)[r][text] * size
+        a = (fwid if text[0] in cc.DASHES else plain)[r][text] * size
         adv.append(a)
         if kind == cc.PUNCT:
             saving.append(max(0.0, a - halt[r][text] * size))
