@@ -49,14 +49,14 @@ FALLBACKS = "Noto Serif, HanaMinB, Noto Color Emoji, BabelStone Han"
 
 
 def test_rare_ideographs_and_emoji_print_in_the_fallback_faces(write_issue, fonts):
-    findings = check(write_issue, fonts, headline="\U0002A6A5🇨🇳")
+    findings = check(write_issue, fonts, headline="\U0002A6A5🇨🇳👨\u200d👩\u200d👧")
     assert [f.message for f in findings[:3]] == [
         "'𪚥' (U+2A6A5) is not in the headline font Noto Serif CJK SC; it prints in the fallback "
         "font HanaMinB",
-        "'🇨' (U+1F1E8) is not in the headline font Noto Serif CJK SC; it prints in the fallback "
-        "font Noto Color Emoji",
-        "'🇳' (U+1F1F3) is not in the headline font Noto Serif CJK SC; it prints in the fallback "
-        "font Noto Color Emoji"]
+        "'🇨🇳' (U+1F1E8 U+1F1F3) is not in the headline font Noto Serif CJK SC; it prints in the "
+        "fallback font Noto Color Emoji",
+        "'👨\u200d👩\u200d👧' (U+1F468 U+200D U+1F469 U+200D U+1F467) is not in the headline font "
+        "Noto Serif CJK SC; it prints in the fallback font Noto Color Emoji"]
 
 
 def test_a_character_no_face_has_is_an_error(write_issue, fonts):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import regex
+
 from ..composer import FontFace
 from ..composer.metrics import face_for
 from ..errors import Finding, Severity
@@ -22,6 +24,7 @@ from ..source import Source, load_source
 from ..text import ignorable
 from .texts import text_fields
 
+GRAPHEME = regex.compile(r"\X")     # UAX #29 extended grapheme clusters, as the composer cuts
 _PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\u3000]*\n)[ \t\u3000]*")
 
 
@@ -50,25 +53,23 @@ def role_spans(text: str, role: str) -> list[tuple[int, int, str]]:
 
 
 def check_fonts(source: Source, fonts: dict[str, FontFile]) -> list[Finding]:
-    """Characters set in a fallback face, and characters no face of their role has."""
+    """Characters set in a fallback face, and characters no face of their role has; an emoji
+    sequence (👨‍👩‍👧, 👍🏽, 🇨🇳) set in one fallback face is one note."""
     findings, known = [], {}
     for field in text_fields(source):
         if field.role is None:
             continue
         seen: set[str] = set()
         for start, end, role in role_spans(field.text, field.role):
-            for offset in range(start, end):
-                char = field.text[offset]
-                if char in seen:
+            for cluster in GRAPHEME.finditer(field.text, start, end):
+                if cluster.group() in seen:
                     continue
-                seen.add(char)
-                if (char, role) not in known:
-                    known[char, role] = _coverage(char, role, fonts)
-                message, severity = known[char, role]
-                if message:
-                    findings.append(Finding(message, source.label,
-                                            source.line_of_text(field.key, offset), field.key,
-                                            severity, "font"))
+                seen.add(cluster.group())
+                if (cluster.group(), role) not in known:
+                    known[cluster.group(), role] = _cluster_coverage(cluster.group(), role, fonts)
+                line = source.line_of_text(field.key, cluster.start())
+                findings += [Finding(message, source.label, line, field.key, severity, "font")
+                             for message, severity in known[cluster.group(), role]]
     return findings
 
 
@@ -79,17 +80,39 @@ def missing_glyphs(folder: Path, label: str, fonts: dict[str, FontFile]) -> list
     return [f for f in check_fonts(source, fonts) if f.severity is Severity.ERROR]
 
 
-def _coverage(char: str, role: str, fonts: dict[str, FontFile]) -> tuple[str, Severity]:
+def _face(char: str, faces: list[FontFile]) -> int | None:
+    """Index in `faces` of the face that sets `char` (-1: needs none), or None: no face has it."""
     if char.isspace() or ord(char) < 0x20 or ignorable(char):
-        return "", Severity.INFO
+        return -1
+    return next((i for i, face in enumerate(faces) if covers(face, char)), None)
+
+
+def _cluster_coverage(cluster: str, role: str, fonts: dict[str, FontFile]
+                      ) -> list[tuple[str, Severity]]:
+    """(message, severity) for a grapheme cluster: an error for each character no face has, a
+    note for the cluster when one fallback face sets it, else a note for each character."""
     faces = chain(role, fonts)
-    if covers(faces[0], char):
-        return "", Severity.INFO
-    shown = f"'{char}' (U+{ord(char):04X})"
-    for face in faces[1:]:
-        if covers(face, char):
-            return (f"{shown} is not in the {role} font {faces[0].family}; it prints in the "
-                    f"fallback font {face.family}", Severity.INFO)
+    found = {char: _face(char, faces) for char in cluster}
+    if None not in found.values():
+        fallbacks = {i for i in found.values() if i > 0}
+        if not fallbacks:
+            return []
+        if len(fallbacks) == 1 and 0 not in found.values():
+            return [_note(cluster, role, faces, fallbacks.pop())]
+    return [_note(char, role, faces, i) if i is not None else _missing(char, role, faces)
+            for char, i in found.items() if i is None or i > 0]
+
+
+def _shown(text: str) -> str:
+    return f"'{text}' ({' '.join(f'U+{ord(char):04X}' for char in text)})"
+
+
+def _note(text: str, role: str, faces: list[FontFile], index: int) -> tuple[str, Severity]:
+    return (f"{_shown(text)} is not in the {role} font {faces[0].family}; it prints in the "
+            f"fallback font {faces[index].family}", Severity.INFO)
+
+
+def _missing(char: str, role: str, faces: list[FontFile]) -> tuple[str, Severity]:
     families = ", ".join(f.family for f in faces)
-    return (f"{shown} is in no font of role '{role}' ({families}), so it cannot be printed: "
-            "replace the character or add a font that has it", Severity.ERROR)
+    return (f"{_shown(char)} is in no font of role '{role}' ({families}), so it cannot be "
+            "printed: replace the character or add a font that has it", Severity.ERROR)
