@@ -197,6 +197,6 @@ def image_path_problem(folder: Path, image: str) -> str | None:
     resolved = (folder / path).resolve()
     if not resolved.is_relative_to(folder.resolve()):
         return f"image path leaves the issue folder: '{image}'"
-    if not resolved.is_file():
+    if not resolved.exists():     # anything else that is not a photo file: inspect_image says what
         return f"file '{image}' not found"
     return None

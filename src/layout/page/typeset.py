@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..composer import FontFace, Paragraph, Run, compose_paragraph, paragraph_html
 from ..composer.metrics import vertical_extents
-from ..fonts import FontFile
+from ..fonts import FontFile, fallback_roles
 from ..model import Paragraph as BodyParagraph
 from ..theme import Theme
 
@@ -35,7 +35,7 @@ class Typesetter:
     @classmethod
     def for_theme(cls, theme: Theme, fonts: dict[str, FontFile]) -> Typesetter:
         face = {role: FontFace(str(f.path), f.index) for role, f in fonts.items()}
-        fallback = (face["fallback"],) if "fallback" in face else ()
+        fallback = tuple(face[role] for role in fallback_roles(face))
         chains = {role: (f, *fallback) for role, f in face.items()}
         chains["lead"] = (face["lead"], face["body"], *fallback)
         return cls(theme, chains)
