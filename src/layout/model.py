@@ -81,7 +81,7 @@ class Page(Strict):
     stories: list[Story] = []
     photos: list[Figure] = []
     fit: Fit = ""
-    photos_at: Literal["top", "bottom"] = "top"    # layout hint: where the photo group goes
+    photos_at: Literal["", "top", "bottom"] = ""   # layout hint: the photo group first or last (default: where it reads best)
     spread: bool = False     # layout hint: this page and the next form a 通版; the banner crosses
 
 

@@ -40,10 +40,11 @@ class StoryDraft:
     skip: int = 0            # body lines already placed on an earlier page (a continuation)
     reserve: int = 0         # lines kept free at the end for a jump line (下转第N版)
     jump_text: str = ""
+    head_space: int = 0      # lines added around the headline to take up a module's slack
 
     @property
     def headline_rows(self) -> int:
-        return sum(rows for _, _, rows in self.headline_set) + 1
+        return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space
 
     @property
     def total_lines(self) -> int:
@@ -77,12 +78,15 @@ class StoryDraft:
         return range(max(0, right - self.figure_columns), right)
 
 
-def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool) -> StoryDraft:
-    """Compose the story's texts once and fit them in the smallest module."""
+def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
+                headline_size: str = "", across: bool = False) -> StoryDraft:
+    """Compose the story's texts once and fit them in the smallest module; the headline is set
+    at the theme size `headline_size` (default: the lead's or a story's headline size); with
+    `across`, figures may also stand side by side across the module's top, the text under them."""
     grid = setter.theme.grid
     width = grid.span_width(span)
     heads = []
-    for role, text, size_key in _headline_parts(story, lead):
+    for role, text, size_key in _headline_parts(story, lead, headline_size):
         paragraph = setter.display(text, role, size_key, width)
         heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
     paragraphs = [setter.body(p, grid.column_width) for p in story.paragraphs]
@@ -91,7 +95,7 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
     draft.slot_sets = {k: [figure_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter)
                            for i, f in enumerate(story.figures)]
-                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span)}
+                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
     return refit(draft, 0)
 
 
@@ -108,10 +112,10 @@ def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
     return best[1]
 
 
-def _headline_parts(story: Story, lead: bool):
+def _headline_parts(story: Story, lead: bool, headline_size: str = ""):
     if story.kicker:
         yield "kicker", story.kicker, "kicker"
-    yield "headline", story.headline, "lead_headline" if lead else "headline"
+    yield "headline", story.headline, headline_size or ("lead_headline" if lead else "headline")
     if story.subhead:
         yield "kicker", story.subhead, "subhead"
 
@@ -120,7 +124,7 @@ def _wanted_span(lead: bool) -> int:
     return 3 if lead else 2
 
 
-def _figure_spans(span: int, count: int, lead: bool, hint: int = 0) -> list[int]:
+def _figure_spans(span: int, count: int, lead: bool, hint: int = 0, across: bool = False) -> list[int]:
     """Figure widths (in basic columns) worth trying, widest first; at least one text column.
     An editor's `figure_span` hint is the only width tried (bounded by the module)."""
     if not count:
@@ -128,7 +132,8 @@ def _figure_spans(span: int, count: int, lead: bool, hint: int = 0) -> list[int]
     widest = max(1, (span - 1) // count)
     if hint:
         return [min(hint, widest)]
-    return list(range(min(_wanted_span(lead), widest), 0, -1))
+    wide = [span // count] if across and span // count > widest else []   # the text under them
+    return wide + list(range(min(_wanted_span(lead), widest), 0, -1))
 
 
 def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
@@ -166,6 +171,7 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
     width = grid.span_width(draft.span)
     blocks, top = [], y
     for role, paragraph, rows in draft.headline_set:
+        rows += draft.head_space if role == "headline" else 0     # centred in a taller zone
         blocks.append(TextBlock(Box(x0, top, width, rows * pitch), setter.html(paragraph), role,
                                 len(paragraph.lines), paragraph.size))
         top += rows * pitch
