@@ -7,7 +7,7 @@ import pytest
 from layout.fonts import resolve_fonts
 from layout.images import effective_ppi, upright_size
 from layout.model import load_issue
-from layout.page import plan_issue, score
+from layout.page import limits, plan_issue, score
 from layout.page.figures import MAX_CROP, MIN_PPI, Picture, frame_rows
 from layout.page.typeset import Typesetter
 from layout.page.variants import headline_size
@@ -65,12 +65,30 @@ def test_figure_width_and_crop():
     assert score.crop(20, 20) == 0 and score.crop(18, 20) == 2 * W["crop"]
 
 
-def test_photo_scale_lets_the_main_picture_be_larger():
-    other, main = score.PHOTO_REFERENCE["other"], score.PHOTO_REFERENCE["main"]
-    assert score.photo_scale(other, main=False) == 0
-    assert score.photo_scale(other + 20, main=False) > 0
-    assert score.photo_scale(other + 20, main=True) == 0 if other + 20 <= main else True
-    assert score.photo_scale(200, main=False) > score.photo_scale(200, main=True)
+def test_photo_scale_counts_from_the_reference_and_lets_the_main_picture_be_larger():
+    other = score.PHOTO_REFERENCE["other"]
+    assert score.photo_scale(other) == 0
+    assert score.photo_scale(other + 20) == pytest.approx(20 * W["photo_area"] + W["photo_scale"] * 400 / other)
+    assert score.photo_scale(other + 20, reference=other + 20) == 0      # the 主图 counts from its floor
+    assert score.photo_scale(200) > score.photo_scale(200, reference=120)
+
+
+def test_photos_grow_last_after_headline_and_white_space():
+    """Per column-line of a 3-column module, one more line of headline space or white space
+    costs less than one more column-line of photo, and an empty page foot costs more."""
+    per_line = 3
+    assert score.headline_space(1) / per_line < score.white_space(1) / per_line
+    assert score.white_space(1) / per_line < score.photo_scale(score.PHOTO_REFERENCE["other"] + 1)
+    assert score.photo_scale(score.PHOTO_REFERENCE["other"] + 1) < score.page_foot(1) / GRID.columns
+
+
+def test_a_strip_costs_only_when_a_narrower_module_would_be_deeper():
+    assert score.strip(6, 8, 48) == 8 * W["strip"]
+    assert score.strip(4, 8, 30) == 3 * 8 * W["strip"]
+    assert score.strip(7, 8, 56) == 0                          # deep enough
+    assert score.strip(5, 1, 5) == 0                           # one column cannot be narrower
+    assert score.strip(5, 3, 5) == 0                           # all of it in one column already
+    assert score.photo_margin(2) == 2 * W["photo_margin"]
 
 
 def test_stacking_costs_per_module_under_another():
@@ -254,8 +272,10 @@ def test_photos_side_by_side_share_a_height_and_a_caption_baseline(corpus_page):
     _, _, plans = corpus_page
     for plan in plans:
         rows = {}
-        for figure in plan.photos:
-            rows.setdefault(round(figure.image.y, 2), set()).add(
+        for figure in plan.photos:                     # a row: one top, no module rule between
+            cell = sum(1 for r in plan.rules if r.w == 0 and r.x < figure.image.x
+                       and r.y <= figure.image.y < r.bottom)
+            rows.setdefault((round(figure.image.y, 2), cell), set()).add(
                 (round(figure.image.h, 2), round(figure.caption.box.y, 2)))
         assert all(len(shapes) == 1 for shapes in rows.values()), rows
 
@@ -281,3 +301,45 @@ def test_the_sample_is_a_mosaic_with_the_lead_s_photo_in_its_module():
     for plan in plans:
         assert any(f.image.x > 0 for f in plan.photos)          # photos beside the stories
         assert not [f for f in plan.findings if f.severity.value == "error"]
+
+
+# -- photo limits: one 主图, caps by the page and by the module ------------------------------
+
+TYPE_AREA = GRID.type_width * GRID.lines * GRID.line_pitch
+
+
+def photo_areas(plan) -> dict[str, float]:
+    figures = [*plan.photos, *(f for m in plan.modules for f in m.figures)]
+    return {f.key: f.image.w * f.image.h for f in figures}
+
+
+def test_one_main_picture_larger_than_every_other_and_photos_within_the_page_caps(corpus_page):
+    name, issue, plans = corpus_page
+    plan = plans[0]
+    if plan not in composed(plans):
+        return
+    areas = photo_areas(plan)
+    for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
+        assert figure.image.w <= GRID.span_width(limits.WIDEST_COLUMNS) + 0.01, (name, figure.key)
+        assert areas[figure.key] <= limits.MAIN_SHARE * TYPE_AREA + 1, (name, figure.key)
+    main = limits.page_limits(issue.pages[0], "pages[0]", issue.folder, GRID).main
+    if main:
+        assert all(areas[main] > a for k, a in areas.items() if k != main), (name, main, areas)
+
+
+def test_figures_leave_their_story_columns_8_lines_deep(corpus_page):
+    name, _, plans = corpus_page
+    for plan in composed(plans):
+        for module in plan.modules:
+            lines = [c.lines for c in module.columns]
+            if module.figures and module.jump is None:
+                assert max(lines) >= min(score.RULES["figure_depth"], sum(lines)), (name, module.key, lines)
+
+
+def test_the_sample_s_main_picture_is_the_lead_s_and_clearly_the_largest():
+    plans = plan_issue(load_issue(SAMPLE), THEME, FONTS)
+    areas = photo_areas(plans[0])
+    main = areas.pop("pages[0].stories[0].figures[0]")
+    assert main >= 1.5 * max(areas.values())
+    lead = plans[0].modules[0]
+    assert min(c.lines for c in lead.columns[:-1]) >= 8          # not a strip under its photo

@@ -33,6 +33,7 @@ class Figure(Strict):
     image: Text
     caption: Text
     credit: Text = ""
+    main: bool = Field(default=False, strict=True)   # layout hint: the page's 主图 (main picture)
 
 
 class Banner(Strict):

@@ -91,18 +91,33 @@ class FigureSlot:
         return PlacedFigure(self.key, self.source, image, caption, self.figure.credit)
 
 
-def figure_slot(key: str, figure: Figure, folder: Path, room: float, setter: Typesetter) -> FigureSlot:
-    """A figure in columns `room` pt wide: as wide as they are, unless its pixels say less."""
+def figure_slot(key: str, figure: Figure, folder: Path, room: float, setter: Typesetter,
+                widest: float = 0.0, area: float = 0.0) -> FigureSlot:
+    """A figure in columns `room` pt wide: as wide as they are, unless its pixels, the widest a
+    photo may be (`widest` pt) or its largest image area (`area` pt²) say less."""
     pitch = setter.pitch
     source = folder / figure.image
     picture = picture_of(source)
-    width = min(room, picture.widest)
+    width = capped_width(picture, room, widest, area)
     lowest, natural, tallest = frame_rows(picture, width, pitch)
+    if area:
+        tallest = min(tallest, math.floor((area / width + CAPTION_GAP) / pitch + 1e-6))
     tallest = max(lowest, tallest)       # rounding may leave no whole line: keep the lowest
     caption = setter.caption(figure.caption, figure.credit, width)
     return FigureSlot(key, figure, source, width, natural, lowest, tallest,
                       setter.html(caption), len(caption.lines),
                       setter.baseline_shift("caption", caption.size), room=room)
+
+
+def capped_width(picture: Picture, room: float, widest: float = 0.0, area: float = 0.0) -> float:
+    """The frame width in `room` pt: no wider than the pixels allow, than `widest`, or than an
+    image of `area` pt² at the picture's own proportions."""
+    width = min(room, picture.widest)
+    if widest:
+        width = min(width, widest)
+    if area:
+        width = min(width, math.sqrt(area * picture.aspect))
+    return width
 
 
 def group_rows(count: int, per_row: int = 4) -> list[int]:
@@ -114,11 +129,15 @@ def group_rows(count: int, per_row: int = 4) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(rows)]
 
 
-def group_arrangements(count: int) -> list[list[int]]:
-    """Ways to arrange a photo group, fewest rows first (7 -> 4+3, 3+2+2, 2+2+2+1 ...)."""
+def group_arrangements(count: int, alone: int | None = None) -> list[list[int]]:
+    """Ways to arrange a photo group, fewest rows first (7 -> 4+3, 3+2+2, 2+2+2+1 ...); with
+    `alone`, the photo at that index has a row of its own (7, alone 0 -> 1+3+3 ...)."""
     seen, out = set(), []
     for per_row in (4, 3, 2, 1):
-        rows = tuple(group_rows(count, per_row))
+        if alone is None:
+            rows = tuple(group_rows(count, per_row))
+        else:
+            rows = (*group_rows(alone, per_row), 1, *group_rows(count - alone - 1, per_row))
         if rows and rows not in seen and len(rows) <= 4:
             seen.add(rows)
             out.append(list(rows))

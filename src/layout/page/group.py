@@ -8,18 +8,20 @@ is centred.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..model import Figure
 from . import score
-from .figures import FigureSlot, figure_slot, group_arrangements, picture_of
+from .figures import CAPTION_GAP, FigureSlot, capped_width, figure_slot, group_arrangements, picture_of
+from .limits import PhotoLimits
 from .plan import PlacedFigure
 from .typeset import Typesetter
-from .variants import Table, Variant, Variants, column_lines_of
+from .variants import Table, Variant, Variants, area_lines
 
 GAP_ROWS = 1
-MIN_PHOTO_COLUMNS = 1.5      # a landscape photo in a group is at least 1.5 basic columns wide,
-MIN_PORTRAIT_COLUMNS = 1.0   # a portrait one a column
+MIN_PHOTO_COLUMNS = 1.0    # a landscape photo in a group is at least a column wide,
+MIN_PORTRAIT_COLUMNS = 0.6 # a portrait one 0.6 of a column (a small picture, capped by the 主图)
 
 
 @dataclass(frozen=True)
@@ -58,19 +60,28 @@ def _gutter_of(row: PhotoRow, room: float) -> float:
     return (row.width - sum(s.width for s in row.slots)) / (count - 1) if count > 1 else 0.0
 
 
-def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typesetter) -> PhotoRow | None:
-    """Photos side by side across `room` pt, sharing a height; None if they cannot."""
+def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typesetter,
+              limits: PhotoLimits) -> PhotoRow | None:
+    """Photos side by side across `room` pt, sharing a height, each within the page's photo
+    `limits` (a row of photos that must be smaller is narrowed and centred); None if they
+    cannot."""
     grid = setter.theme.grid
     gutters = (len(photos) - 1) * grid.gutter
-    aspects = [picture_of(folder / f.image).aspect for _, f in photos]
+    pictures = [picture_of(folder / f.image) for _, f in photos]
+    aspects = [p.aspect for p in pictures]
     widths = [(room - gutters) * a / sum(aspects) for a in aspects]
-    scale = min([1.0] + [picture_of(folder / f.image).widest / w for (_, f), w in zip(photos, widths)])
+    scale = min([1.0] + [capped_width(p, w, limits.widest, limits.area(k)) / w
+                         for (k, _), p, w in zip(photos, pictures, widths)])
     widths = [w * scale for w in widths]
     if any(w < (MIN_PHOTO_COLUMNS if a > 1 else MIN_PORTRAIT_COLUMNS) * grid.column_width
            for w, a in zip(widths, aspects)):
         return None
-    slots = tuple(figure_slot(k, f, folder, w, setter) for (k, f), w in zip(photos, widths))
+    slots = tuple(figure_slot(k, f, folder, w, setter, limits.widest, limits.area(k))
+                  for (k, f), w in zip(photos, widths))
     lowest, tallest = max(s.min_rows for s in slots), min(s.max_rows for s in slots)
+    for slot in slots:
+        if limits.floor(slot.key):
+            lowest = max(lowest, math.ceil((limits.floor(slot.key) / slot.width + CAPTION_GAP) / setter.pitch))
     if lowest > tallest:
         return None
     natural = min(max(round(sum(s.natural_rows for s in slots) / len(slots)), lowest), tallest)
@@ -79,27 +90,30 @@ def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typ
 
 
 def group_variants(key: str, photos: list[tuple[str, Figure]], folder, setter: Typesetter,
-                   rows: int) -> Variants:
-    """The photo group's variants: every arrangement in rows, 2 to all columns wide."""
+                   rows: int, limits: PhotoLimits | None = None) -> Variants:
+    """The photo group's variants: every arrangement in rows, 2 to all columns wide; the page's
+    主图, if it is in the group, alone in its row."""
     grid = setter.theme.grid
+    limits = limits or PhotoLimits()
+    alone = next((i for i, (k, _) in enumerate(photos) if k == limits.main), None)
 
     def measure(span: int) -> Table:
         room = grid.span_width(span)
         table: Table = {}
-        for arrangement in group_arrangements(len(photos)):
+        for arrangement in group_arrangements(len(photos), alone):
             made, index = [], 0
             for count in arrangement:
-                made.append(photo_row(photos[index:index + count], folder, room, setter))
+                made.append(photo_row(photos[index:index + count], folder, room, setter, limits))
                 index += count
             if all(made):
-                _group_heights(span, room, tuple(made), rows, table, grid)
+                _group_heights(span, room, tuple(made), rows, table, grid, limits)
         return table
 
     return Variants(key, -1, list(range(2, grid.columns + 1)), measure)
 
 
 def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int, table: Table,
-                   grid) -> None:
+                   grid, limits: PhotoLimits) -> None:
     """Add every height the rows can take together to `table` (cheapest image heights)."""
     options = {-GAP_ROWS: (0.0, ())}          # total lines -> (cost, image rows of each row)
     for row in made:
@@ -108,12 +122,12 @@ def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int
             for image in range(row.lowest, row.tallest + 1):
                 height = total + GAP_ROWS + image + row.caption_rows
                 value = cost + score.crop(image, row.natural) + sum(
-                    score.photo_scale(column_lines_of(s.width, image, grid), False) for s in row.slots)
+                    score.photo_scale(area_lines(s.width * (image * grid.line_pitch - CAPTION_GAP), grid),
+                                      area_lines(limits.floor(s.key), grid)) for s in row.slots) + \
+                    score.photo_margin(area_lines((room - row.width) * image * grid.line_pitch, grid))
                 if height <= rows and (height not in step or value < step[height][0]):
                     step[height] = (value, chosen + (image,))
         options = step
-    narrow = sum(score.figure_width(1, 0) * (room - r.width) / room for r in made)
-    for height, (cost, chosen) in options.items():
-        value = cost + narrow
+    for height, (value, chosen) in options.items():
         if height not in table or value < table[height].cost:
             table[height] = Variant(height, value, GroupDraft(span, made, chosen))

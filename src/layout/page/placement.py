@@ -17,6 +17,7 @@ from ..theme import Theme
 from .bands import plan_carried, plan_page_in_bands, stack_page
 from .fitting import copyfit_setters
 from .group import group_variants
+from .limits import PhotoLimits, page_limits
 from .mosaic import place_composition
 from .plan import Box, PagePlan
 from .search import GAP_ROWS, Composition, compose
@@ -96,18 +97,27 @@ def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
     """Compose the page's items, with the photo group at each place it may take in reading
     order (`photos_at: top` first, `bottom` last, otherwise anywhere after the lead, or split in
     two: one part after the lead, the other after the last story)."""
+    limits = page_limits(page, key, issue.folder, setter.theme.grid)
+    found = _compose_with(issue, page, key, setter, rows, limits)
+    if found is None and limits.main_floor:
+        found = _compose_with(issue, page, key, setter, rows, limits.relaxed())
+    return found
+
+
+def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+                  limits: PhotoLimits) -> Composition | None:
     columns = setter.theme.grid.columns
-    stories = [story_variants(f"{key}.stories[{i}]", story, i, issue.folder, setter, rows)
+    stories = [story_variants(f"{key}.stories[{i}]", story, i, issue.folder, setter, rows, limits)
                for i, story in enumerate(page.stories)]
     if not page.photos:
         return compose(stories, columns, rows)
     photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
-    group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows)
+    group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits)
     orders = [stories[:at] + [group] + stories[at:] for at in _group_places(page, len(stories))]
     if not page.photos_at and len(stories) > 1 and len(photos) > 2:
         for cut in range(1, len(photos)):
-            first = group_variants(f"{key}.photos", photos[:cut], issue.folder, setter, rows)
-            rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows)
+            first = group_variants(f"{key}.photos", photos[:cut], issue.folder, setter, rows, limits)
+            rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits)
             orders.append(stories[:1] + [first] + stories[1:] + [rest])
     found = [c for c in (compose(items, columns, rows) for items in orders) if c is not None]
     return min(found, key=lambda c: c.score) if found else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 WEIGHTS = {
     "holes": 1.5,           # per empty line at a column's foot, squared per column (unbalanced)
     "page_foot": 40.0,      # per body line left empty across the foot of the page
-    "shallow": 1.5,         # per line a story's columns are shallower than SHALLOW_LINES, x span
+    "shallow": 3.0,         # per line a story's columns are shallower than SHALLOW_LINES, x span
     "headline_space": 2.0,  # per line added around a headline to take up slack
     "wide_cut": 3.0,        # per line added to a cut between modules (beyond one line)
     "lead_width": 8.0,      # per basic column the lead is narrower than the type area
@@ -20,11 +20,16 @@ WEIGHTS = {
     "stack": 2.0,           # per module stacked under another in the same cell (a busier page)
     "headline_lines": 8.0,  # per line of a headline beyond its first (a narrow module breaks it)
     "photo_scale": 0.05,    # per photo: (column-lines beyond its reference size)^2 / reference
+    "photo_area": 1.0,      # per column-line of a photo beyond its reference size (photos grow last)
+    "strip": 10.0,          # per line a module's columns are shallower than STRIP_LINES + 1, x span
+    "white_space": 2.5,     # per line of white space left at a module's foot
+    "photo_margin": 3.0,    # per column-line left white beside a photo narrower than its columns
 }
 
-#: The size a photo may take before photo_scale counts, in column-lines (one basic column and
-#: its gutter x one body line): the page's main picture (the lead's), other pictures.
-PHOTO_REFERENCE = {"main": 90, "other": 50}
+#: The size a photo may take before photo_scale and photo_area count, in column-lines (one basic
+#: column and its gutter x one body line): other pictures; the page's 主图 counts from its floor
+#: (limits.py).
+PHOTO_REFERENCE = {"other": 25}
 
 #: Rules no composition breaks (checked where modules are measured and combined).
 RULES = {
@@ -33,9 +38,12 @@ RULES = {
     "lead_widest": True,    # no story wider than the lead
     "photo_ppi": 200,       # no photo larger than its pixels allow at this resolution (figures.py)
     "crop_area": 0.20,      # no crop removing more of the picture (figures.py)
+    "figure_depth": 8,      # no story whose figures leave its columns shallower (unless it is shorter)
+    "photo_caps": True,     # no photo wider than 5 columns or larger than its share (limits.py)
 }
 
 SHALLOW_LINES = 12          # a column of body text shallower than this reads as a strip
+STRIP_LINES = 6             # columns this shallow, when a narrower module would be deeper, are a strip
 
 
 def holes(empties: list[int]) -> float:
@@ -48,9 +56,22 @@ def page_foot(lines: int) -> float:
     return WEIGHTS["page_foot"] * lines
 
 
-def shallow(body_rows: int, span: int) -> float:
-    """A story set wide and shallow (a strip across the page) instead of a deep module."""
-    return WEIGHTS["shallow"] * max(0, SHALLOW_LINES - body_rows) * span
+def shallow(depth: int, span: int) -> float:
+    """A story set wide and shallow (a strip across the page) instead of a deep module; `depth`
+    is the lines of its deepest body column."""
+    return WEIGHTS["shallow"] * max(0, SHALLOW_LINES - depth) * span
+
+
+def strip(depth: int, span: int, lines: int) -> float:
+    """Columns `depth` lines deep or less across `span` columns when the story's `lines` would
+    make deeper columns in a narrower module (a 300-character story belongs in 2-3 columns)."""
+    if span < 2 or depth > STRIP_LINES or lines <= depth:
+        return 0.0
+    return WEIGHTS["strip"] * span * (STRIP_LINES + 1 - depth)
+
+
+def white_space(lines: int) -> float:
+    return WEIGHTS["white_space"] * lines
 
 
 def headline_space(lines: int) -> float:
@@ -79,11 +100,17 @@ def crop(rows: int, natural: int) -> float:
     return WEIGHTS["crop"] * abs(rows - natural)
 
 
-def photo_scale(column_lines: float, main: bool) -> float:
-    """A photo blown up beyond what its place in the page's hierarchy asks (the lead's picture
-    may be larger than the others), growing quadratically."""
-    reference = PHOTO_REFERENCE["main" if main else "other"]
-    return WEIGHTS["photo_scale"] * max(0.0, column_lines - reference) ** 2 / reference
+def photo_scale(column_lines: float, reference: float = 0.0) -> float:
+    """A photo grown beyond `reference` column-lines (default: another picture's; the 主图's is
+    its floor): the space is better given to text, headlines and white space first."""
+    reference = reference or PHOTO_REFERENCE["other"]
+    excess = max(0.0, column_lines - reference)
+    return WEIGHTS["photo_area"] * excess + WEIGHTS["photo_scale"] * excess ** 2 / reference
+
+
+def photo_margin(column_lines: float) -> float:
+    """White beside a photo its caps or pixels keep narrower than its columns (a hole)."""
+    return WEIGHTS["photo_margin"] * column_lines
 
 
 def stack(count: int) -> float:

@@ -41,6 +41,7 @@ class StoryDraft:
     reserve: int = 0         # lines kept free at the end for a jump line (下转第N版)
     jump_text: str = ""
     head_space: int = 0      # lines added around the headline to take up a module's slack
+    foot_space: int = 0      # lines of white space left at the module's foot
 
     @property
     def headline_rows(self) -> int:
@@ -57,7 +58,7 @@ class StoryDraft:
 
     @property
     def rows(self) -> int:
-        return self.headline_rows + self.body_rows
+        return self.headline_rows + self.body_rows + self.foot_space
 
     @property
     def slack(self) -> int:
@@ -79,7 +80,7 @@ class StoryDraft:
 
 
 def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
-                headline_size: str = "", across: bool = False) -> StoryDraft:
+                headline_size: str = "", across: bool = False, limits=None) -> StoryDraft:
     """Compose the story's texts once and fit them in the smallest module; the headline is set
     at the theme size `headline_size` (default: the lead's or a story's headline size); with
     `across`, figures may also stand side by side across the module's top, the text under them."""
@@ -93,10 +94,16 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
     if story.byline:
         paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
-    draft.slot_sets = {k: [figure_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter)
+    draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
                        for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
     return refit(draft, 0)
+
+
+def _slot(key: str, figure, folder, room: float, setter: Typesetter, limits) -> FigureSlot:
+    if limits is None:
+        return figure_slot(key, figure, folder, room, setter)
+    return figure_slot(key, figure, folder, room, setter, limits.widest, limits.area(key))
 
 
 def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:

@@ -8,16 +8,20 @@ little headline space, then balanced column feet), never by a photo beyond its l
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..model import Story
 from . import score
 from .columns import balanced_capacities
+from .figures import CAPTION_GAP
+from .limits import PhotoLimits
 from .story import StoryDraft, _wanted_span, draft_story, fit_body
 from .typeset import Typesetter
 
 HEAD_SPACE = 2        # at most this many lines added around a headline
+FOOT_SPACE = 2        # at most this many lines of white space left at a module's foot
 
 
 @dataclass(frozen=True)
@@ -62,28 +66,31 @@ def headline_size(rank: int, span: int, columns: int, sizes: dict[str, float]) -
     return key if key in sizes else ("lead_headline" if rank == 0 else "headline")
 
 
-def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter, rows: int) -> Variants:
+def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter, rows: int,
+                   limits: PhotoLimits | None = None) -> Variants:
     """A story's variants, 2 to all basic columns wide (1 for a text of a few lines), at most
-    `rows` lines tall."""
+    `rows` lines tall, its photos within the page's `limits`."""
     grid = setter.theme.grid
     narrowest = 2 if story.figures else 1
+    limits = limits or PhotoLimits()
 
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes)
         base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                           across=True)
+                           across=True, limits=limits)
         table: Table = {}
         head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
         for fig_columns, slots in base.slot_sets.items():
             draft = replace(base, figures=slots, figure_columns=fig_columns)
             _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
-                                                 if slots else 0.0), grid)
+                                                          if slots else 0.0), grid, limits)
         return table
 
     return Variants(key, rank, list(range(narrowest, grid.columns + 1)), measure)
 
 
-def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid) -> None:
+def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
+             limits: PhotoLimits) -> None:
     """Add to `table` the draft at every body height from its smallest up, while a taller body
     can still be taken up without a hole."""
     fit_body(draft)
@@ -92,16 +99,22 @@ def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid)
         candidate = replace(draft)
         fit_body(candidate, body)
         if candidate.body_rows == body:
-            cost = _module_cost(candidate, grid)
+            cost = _module_cost(candidate, grid, limits)
             if cost is None and _figures_at_most(candidate) and score.hole(column_lines(candidate)[1]):
                 break
             if cost is not None:
-                for space in range(HEAD_SPACE + 1):
-                    total = candidate.rows + space
-                    value = base_cost + cost + score.headline_space(space)
-                    if total <= rows and (total not in table or value < table[total].cost):
-                        table[total] = Variant(total, value, replace(candidate, head_space=space))
+                _spaced(candidate, base_cost + cost, rows, table)
         body += 1
+
+
+def _spaced(draft: StoryDraft, cost: float, rows: int, table: Table) -> None:
+    """The draft with a few lines of headline space and white space at its foot."""
+    for head in range(HEAD_SPACE + 1):
+        for foot in range(FOOT_SPACE + 1):
+            total = draft.rows + head + foot
+            value = cost + score.headline_space(head) + score.white_space(foot)
+            if total <= rows and (total not in table or value < table[total].cost):
+                table[total] = Variant(total, value, replace(draft, head_space=head, foot_space=foot))
 
 
 def _figures_at_most(draft: StoryDraft) -> bool:
@@ -115,16 +128,26 @@ def column_lines(draft: StoryDraft) -> tuple[list[int], list[int]]:
     return lines, [f - n for f, n in zip(full, lines)]
 
 
-def _module_cost(draft: StoryDraft, grid) -> float | None:
+def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
     """The cost of a story module measured at its height; None if it breaks a rule."""
     lines, empties = column_lines(draft)
     if score.stub(lines) or score.hole(empties):
         return None
-    photos = sum(score.crop(r, s.natural_rows) + score.photo_scale(column_lines_of(s.width, r, grid), draft.lead)
-                 for r, s in zip(draft.figure_rows, draft.figures))
-    return score.holes(empties) + score.shallow(draft.body_rows, draft.span) + photos
+    depth = max(lines, default=0)
+    if draft.figures and depth < min(score.RULES["figure_depth"], draft.body_lines):
+        return None
+    photos = 0.0
+    for r, s in zip(draft.figure_rows, draft.figures):
+        area = s.width * (r * grid.line_pitch - CAPTION_GAP)
+        if area < limits.floor(s.key) - 1e-6:
+            return None
+        reference = area_lines(limits.floor(s.key), grid)
+        photos += score.crop(r, s.natural_rows) + score.photo_scale(area_lines(area, grid), reference)
+        photos += score.photo_margin(area_lines((s.room - s.width) * r * grid.line_pitch, grid))
+    return (score.holes(empties) + score.shallow(depth, draft.span)
+            + score.strip(depth, draft.span, draft.body_lines) + photos)
 
 
-def column_lines_of(width: float, rows: int, grid) -> float:
-    """A frame's area in column-lines (a basic column and its gutter x a body line)."""
-    return width / (grid.column_width + grid.gutter) * rows
+def area_lines(area: float, grid) -> float:
+    """An area (pt²) in column-lines."""
+    return area / ((grid.column_width + grid.gutter) * grid.line_pitch)
