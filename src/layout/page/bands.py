@@ -16,6 +16,7 @@ from ..errors import Finding, Severity
 from ..model import Issue, Page
 from .figures import FigureSlot, figure_slot, group_arrangements
 from .fitting import copyfit_setters, cut_at_page_end, overset_at
+from .limits import lead_index
 from .plan import Box, PagePlan
 from .story import StoryDraft, draft_story, place_story, refit
 from .typeset import Typesetter
@@ -78,13 +79,13 @@ def plan_carried(issue: Issue, origin: PagePlan, carried: list[StoryDraft], numb
 def stack_page(issue: Issue, page: Page, key: str, setter: Typesetter) -> Stack:
     grid = setter.theme.grid
     photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
-    drafts = []
+    drafts, lead = [], lead_index(page)
     for i, story in enumerate(page.stories):
-        draft = draft_story(f"{key}.stories[{i}]", story, issue.folder, setter, grid.columns, lead=(i == 0))
+        draft = draft_story(f"{key}.stories[{i}]", story, issue.folder, setter, grid.columns, lead=(i == lead))
         if _figures_leave_holes(draft):
             photos += [(f"{draft.key}.figures[{j}]", f) for j, f in enumerate(story.figures)]
             draft = draft_story(draft.key, story.model_copy(update={"figures": []}), issue.folder,
-                                setter, grid.columns, lead=(i == 0))
+                                setter, grid.columns, lead=(i == lead))
         drafts.append(draft)
     banner_rows = grid.banner_lines if page.banner else 0
     options = []

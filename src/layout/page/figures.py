@@ -17,6 +17,7 @@ from .plan import Box, PlacedFigure, TextBlock
 from .typeset import Typesetter
 
 MAX_CROP = 0.20       # a crop removes at most a fifth of the picture's area
+EXACT_CROP = 0.05     # an editor's exact `crop` is kept but for this much (whole lines)
 MIN_PPI = 200         # a photo is never placed larger than its pixels allow at this resolution
 CAPTION_GAP = 3.0     # pt between a photo and its caption
 POINTS_PER_INCH = 72.0
@@ -28,6 +29,7 @@ class Picture:
 
     width_px: int
     height_px: int
+    max_crop: float = MAX_CROP
 
     @property
     def aspect(self) -> float:
@@ -45,7 +47,7 @@ class Picture:
     def heights(self, width: float) -> tuple[float, float]:
         """The lowest and tallest image heights (pt) of a frame `width` wide that keep at least
         1 - MAX_CROP of the picture and stay within its pixels."""
-        keep = 1 - MAX_CROP
+        keep = 1 - self.max_crop
         return keep * width / self.aspect, min(width / self.aspect / keep, self.tallest)
 
 
@@ -54,6 +56,16 @@ def picture_of(path: Path) -> Picture:
         return Picture(*upright_size(path))
     except (ImageProblem, OSError, ZeroDivisionError):
         return Picture(1500, 1000)      # checked and reported when the issue was loaded
+
+
+def picture_for(folder: Path, figure: Figure) -> Picture:
+    """The picture a frame shows: the whole photo, or the editor's exact `crop` of it."""
+    picture = picture_of(folder / figure.image)
+    if figure.crop is None:
+        return picture
+    x0, y0, x1, y1 = figure.crop
+    return Picture(max(1, round(picture.width_px * (x1 - x0))), max(1, round(picture.height_px * (y1 - y0))),
+                   EXACT_CROP)
 
 
 def frame_rows(picture: Picture, width: float, pitch: float) -> tuple[int, int, int]:
@@ -88,7 +100,8 @@ class FigureSlot:
         image = Box(x, y, self.width, image_rows * pitch - caption_gap)
         caption = TextBlock(Box(x, y + image_rows * pitch, self.width, caption_rows * pitch),
                             self.caption_html, "caption", self.caption_rows, shift=self.caption_shift)
-        return PlacedFigure(self.key, self.source, image, caption, self.figure.credit)
+        return PlacedFigure(self.key, self.source, image, caption, self.figure.credit,
+                            self.figure.focus, self.figure.crop)
 
 
 def figure_slot(key: str, figure: Figure, folder: Path, room: float, setter: Typesetter,
@@ -97,7 +110,7 @@ def figure_slot(key: str, figure: Figure, folder: Path, room: float, setter: Typ
     photo may be (`widest` pt) or its largest image area (`area` pt²) say less."""
     pitch = setter.pitch
     source = folder / figure.image
-    picture = picture_of(source)
+    picture = picture_for(folder, figure)
     width = capped_width(picture, room, widest, area)
     lowest, natural, tallest = frame_rows(picture, width, pitch)
     if area:

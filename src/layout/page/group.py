@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from ..model import Figure
 from . import score
-from .figures import CAPTION_GAP, FigureSlot, capped_width, figure_slot, group_arrangements, picture_of
+from .figures import CAPTION_GAP, FigureSlot, capped_width, figure_slot, group_arrangements, picture_for
 from .limits import PhotoLimits
-from .plan import PlacedFigure
+from ..composer import Paragraph
+from .plan import Box, PlacedFigure, TextBlock
 from .typeset import Typesetter
 from .variants import Table, Variant, Variants, area_lines
 
@@ -43,9 +44,11 @@ class GroupDraft:
     span: int
     rows: tuple[PhotoRow, ...]
     image_rows: tuple[int, ...]
+    labels: GroupLabels | None = None
 
     def place(self, x0: float, y: float, room: float, pitch: float) -> list[PlacedFigure]:
         placed = []
+        y += self.labels.title_rows * pitch if self.labels else 0.0
         for row, image_rows in zip(self.rows, self.image_rows):
             x = x0 + (room - row.width) / 2
             for slot in row.slots:
@@ -53,6 +56,46 @@ class GroupDraft:
                 x += slot.width + _gutter_of(row, room)
             y += (image_rows + row.caption_rows + GAP_ROWS) * pitch
         return placed
+
+
+@dataclass(frozen=True)
+class GroupLabels:
+    """The group's overall title (above its photos) and caption (under them), composed."""
+
+    title: Paragraph | None
+    title_rows: int
+    caption: Paragraph | None
+    caption_rows: int
+    html: tuple = ()
+    shift: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return self.title_rows + self.caption_rows
+
+    def blocks(self, x: float, top: float, bottom: float, room: float, pitch: float) -> list[TextBlock]:
+        """The title's block from `top`, the caption's ending at `bottom` (pt)."""
+        out = []
+        if self.title is not None:
+            out.append(TextBlock(Box(x, top, room, (self.title_rows - 1) * pitch), self.html[0],
+                                 "group-title", len(self.title.lines), self.title.size))
+        if self.caption is not None:
+            out.append(TextBlock(Box(x, bottom - self.caption_rows * pitch, room, self.caption_rows * pitch),
+                                 self.html[1], "group-caption caption", len(self.caption.lines),
+                                 self.caption.size, shift=self.shift))
+        return out
+
+
+def group_labels(title: str, caption: str, room: float, setter: Typesetter) -> GroupLabels | None:
+    """The title set like a narrow headline with a line under it; the caption in the caption face."""
+    if not title and not caption:
+        return None
+    heading = setter.display(title, "headline", "headline_narrow", room) if title else None
+    words = setter.caption(caption, "", room) if caption else None
+    return GroupLabels(heading, setter.rows_for(heading, 1.25) + 1 if heading else 0,
+                       words, len(words.lines) if words else 0,
+                       (setter.html(heading) if heading else None, setter.html(words) if words else None),
+                       setter.baseline_shift("caption", words.size) if words else 0.0)
 
 
 def _gutter_of(row: PhotoRow, room: float) -> float:
@@ -67,7 +110,7 @@ def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typ
     cannot."""
     grid = setter.theme.grid
     gutters = (len(photos) - 1) * grid.gutter
-    pictures = [picture_of(folder / f.image) for _, f in photos]
+    pictures = [picture_for(folder, f) for _, f in photos]
     aspects = [p.aspect for p in pictures]
     widths = [(room - gutters) * a / sum(aspects) for a in aspects]
     scale = min([1.0] + [capped_width(p, w, limits.widest, limits.area(k)) / w
@@ -90,9 +133,10 @@ def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typ
 
 
 def group_variants(key: str, photos: list[tuple[str, Figure]], folder, setter: Typesetter,
-                   rows: int, limits: PhotoLimits | None = None) -> Variants:
+                   rows: int, limits: PhotoLimits | None = None, title: str = "",
+                   caption: str = "") -> Variants:
     """The photo group's variants: every arrangement in rows, 2 to all columns wide; the page's
-    主图, if it is in the group, alone in its row."""
+    主图, if it is in the group, alone in its row; the group's `title` above, `caption` under."""
     grid = setter.theme.grid
     limits = limits or PhotoLimits()
     alone = next((i for i, (k, _) in enumerate(photos) if k == limits.main), None)
@@ -100,22 +144,24 @@ def group_variants(key: str, photos: list[tuple[str, Figure]], folder, setter: T
     def measure(span: int) -> Table:
         room = grid.span_width(span)
         table: Table = {}
+        labels = group_labels(title, caption, room, setter)
         for arrangement in group_arrangements(len(photos), alone):
             made, index = [], 0
             for count in arrangement:
                 made.append(photo_row(photos[index:index + count], folder, room, setter, limits))
                 index += count
             if all(made):
-                _group_heights(span, room, tuple(made), rows, table, grid, limits)
+                _group_heights(span, room, tuple(made), rows, table, grid, limits, labels)
         return table
 
     return Variants(key, -1, list(range(2, grid.columns + 1)), measure)
 
 
 def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int, table: Table,
-                   grid, limits: PhotoLimits) -> None:
+                   grid, limits: PhotoLimits, labels: GroupLabels | None = None) -> None:
     """Add every height the rows can take together to `table` (cheapest image heights)."""
-    options = {-GAP_ROWS: (0.0, ())}          # total lines -> (cost, image rows of each row)
+    extra = labels.rows if labels else 0
+    options = {extra - GAP_ROWS: (0.0, ())}   # total lines -> (cost, image rows of each row)
     for row in made:
         step = {}
         for total, (cost, chosen) in options.items():
@@ -130,4 +176,4 @@ def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int
         options = step
     for height, (value, chosen) in options.items():
         if height not in table or value < table[height].cost:
-            table[height] = Variant(height, value, GroupDraft(span, made, chosen))
+            table[height] = Variant(height, value, GroupDraft(span, made, chosen, labels))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Page
 from ..theme import Grid
-from .figures import MAX_CROP, picture_of
+from .figures import picture_for
 
 WIDEST_COLUMNS = 5      # no photo wider (a banner photo spread would be the exception)
 MAIN_SHARE = 0.25       # the main picture: at most a quarter of the type area
@@ -70,9 +70,9 @@ def page_limits(page: Page, key: str, folder, grid: Grid) -> PhotoLimits:
     found = main_photo(page, key)
     if found is None:
         return PhotoLimits("", widest, area * MAIN_SHARE, 0.0, area * OTHER_SHARE)
-    picture = picture_of(folder / found[1].image)
+    picture = picture_for(folder, found[1])
     width = min(widest, picture.widest)
-    largest = min(area * MAIN_SHARE, width * min(width / picture.aspect / (1 - MAX_CROP), picture.tallest))
+    largest = min(area * MAIN_SHARE, width * min(width / picture.aspect / (1 - picture.max_crop), picture.tallest))
     floor = min(area * MAIN_FLOOR, largest * 0.9)
     return PhotoLimits(found[0], widest, area * MAIN_SHARE, floor,
                        min(area * OTHER_SHARE, floor * OTHER_TO_MAIN))

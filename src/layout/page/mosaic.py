@@ -37,6 +37,9 @@ def _place_tier(plan: PagePlan, tier: Tier, row: int, setter: Typesetter) -> Non
         for index, variant in enumerate(cell.variants):
             if isinstance(variant.draft, GroupDraft):
                 plan.photos += variant.draft.place(x, y * pitch, width, pitch)
+                if variant.draft.labels:
+                    plan.texts += variant.draft.labels.blocks(x, y * pitch, (y + variant.rows) * pitch,
+                                                              width, pitch)
             else:
                 plan.modules.append(place_story(variant.draft, y * pitch, grid, setter, cell.column))
             y += variant.rows

@@ -17,7 +17,8 @@ from ..theme import Theme
 from .bands import plan_carried, plan_page_in_bands, stack_page
 from .fitting import copyfit_setters
 from .group import group_variants
-from .limits import PhotoLimits, page_limits
+from .hints import span_findings, unkept_span_findings
+from .limits import PhotoLimits, lead_index, page_limits
 from .mosaic import place_composition
 from .plan import Box, PagePlan
 from .search import GAP_ROWS, Composition, compose
@@ -66,9 +67,14 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
                     f"every story fits ({over} lines were over)", key=f"pages[{number - 1}]",
                     severity=Severity.INFO, kind="layout"))
                 break
+    grid = setter.theme.grid
     if plan is not None:
+        plan.findings[:0] = span_findings(page, f"pages[{number - 1}]", grid)
         return plan, []
-    return plan_page_in_bands(issue, page, number, setter, fit)
+    plan, carried = plan_page_in_bands(issue, page, number, setter, fit)
+    plan.findings[:0] = (span_findings(page, f"pages[{number - 1}]", grid)
+                         + unkept_span_findings(page, f"pages[{number - 1}]", grid))
+    return plan, carried
 
 
 def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> PagePlan | None:
@@ -85,9 +91,10 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
     place_composition(plan, composition, top, setter)
-    if composition.foot > 2:
+    beside = f" and {composition.blank} empty column-lines beside its modules" if composition.blank else ""
+    if composition.foot > 2 or composition.blank:
         plan.findings.append(Finding(
-            f"page {number} has {composition.foot} empty lines at the bottom; add content or photos",
+            f"page {number} has {composition.foot} empty lines at the bottom{beside}; add content or photos",
             key=key, severity=Severity.WARNING, kind="layout"))
     return plan
 
@@ -107,17 +114,21 @@ def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
 def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
                   limits: PhotoLimits) -> Composition | None:
     columns = setter.theme.grid.columns
-    stories = [story_variants(f"{key}.stories[{i}]", story, i, issue.folder, setter, rows, limits)
-               for i, story in enumerate(page.stories)]
+    lead = lead_index(page)
+    order = [lead] + [i for i in range(len(page.stories)) if i != lead]
+    stories = [story_variants(f"{key}.stories[{i}]", page.stories[i], rank, issue.folder, setter, rows,
+                              limits) for rank, i in enumerate(order)]
     if not page.photos:
         return compose(stories, columns, rows)
     photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
-    group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits)
+    title, caption = page.photos_title, page.photos_caption
+    group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits, title, caption)
     orders = [stories[:at] + [group] + stories[at:] for at in _group_places(page, len(stories))]
     if not page.photos_at and len(stories) > 1 and len(photos) > 2:
         for cut in range(1, len(photos)):
-            first = group_variants(f"{key}.photos", photos[:cut], issue.folder, setter, rows, limits)
-            rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits)
+            first = group_variants(f"{key}.photos", photos[:cut], issue.folder, setter, rows, limits, title)
+            rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits,
+                                  caption=caption)
             orders.append(stories[:1] + [first] + stories[1:] + [rest])
     found = [c for c in (compose(items, columns, rows) for items in orders) if c is not None]
     return min(found, key=lambda c: c.score) if found else None

@@ -52,6 +52,8 @@ class PlacedFigure:
     image: Box
     caption: TextBlock
     credit: str = ""
+    focus: tuple[float, float] | None = None       # the crop's centre (fractions of the picture)
+    region: tuple[float, float, float, float] | None = None   # the editor's exact crop
 
     @property
     def box(self) -> Box:
@@ -106,6 +108,7 @@ class PagePlan:
     photos: list[PlacedFigure] = field(default_factory=list)
     modules: list[StoryModule] = field(default_factory=list)
     rules: list[Box] = field(default_factory=list)
+    texts: list[TextBlock] = field(default_factory=list)    # a photo group's title and caption
     line_pitch: float = 0.0
     spread: str = ""          # "left" or "right" half of a 通版, whose banner crosses the gutter
     findings: list[Finding] = field(default_factory=list)

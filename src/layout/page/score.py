@@ -23,6 +23,7 @@ WEIGHTS = {
     "photo_area": 1.0,      # per column-line of a photo beyond its reference size (photos grow last)
     "strip": 10.0,          # per line a module's columns are shallower than STRIP_LINES + 1, x span
     "white_space": 2.5,     # per line of white space left at a module's foot
+    "blank": 2.0,           # x page_foot per column, per column-line left white beside a tier's cells
     "photo_margin": 3.0,    # per column-line left white beside a photo narrower than its columns
 }
 
@@ -111,6 +112,12 @@ def photo_scale(column_lines: float, reference: float = 0.0) -> float:
 def photo_margin(column_lines: float) -> float:
     """White beside a photo its caps or pixels keep narrower than its columns (a hole)."""
     return WEIGHTS["photo_margin"] * column_lines
+
+
+def blank(column_lines: int, columns: int) -> float:
+    """White left beside the modules of a tier that do not fill the page's width: per
+    column-line, costlier than an empty line across the foot of the page (a hole in the page)."""
+    return WEIGHTS["blank"] * WEIGHTS["page_foot"] * column_lines / columns
 
 
 def stack(count: int) -> float:

@@ -39,6 +39,7 @@ class Tier:
     rows: int
     cells: tuple[Cell, ...]
     gap: int = GAP_ROWS         # lines between this tier and the next
+    blank: int = 0              # basic columns left white at the tier's right
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Composition:
     tiers: tuple[Tier, ...]
     foot: int                   # lines left empty at the foot of the page
     score: float
+
+    @property
+    def blank(self) -> int:
+        """Column-lines left white at the right of tiers whose cells do not fill the width."""
+        return sum(t.rows * t.blank for t in self.tiers)
 
 
 def compose(items: list[Variants], columns: int, rows: int) -> Composition | None:
@@ -91,11 +97,13 @@ class _Search:
         found: dict[tuple, tuple] = {}
 
         def walk(index: int, column: int, cells: tuple, heights: dict, widest: int, lead: int):
-            if column == self.columns:
+            if cells:                 # the tier may end here, white beyond its last cell
                 for rows, (cost, chosen) in heights.items():
                     key = (index, rows, widest, lead)
-                    if key not in found or cost < found[key][2] - 1e-9:
-                        found[key] = (index, rows, cost, widest, lead, _cells(cells, chosen, self.items))
+                    value = cost + score.blank((self.columns - column) * rows, self.columns)
+                    if key not in found or value < found[key][2] - 1e-9:
+                        found[key] = (index, rows, value, widest, lead, _cells(cells, chosen, self.items))
+            if column == self.columns:
                 return
             if index == self.count or len(cells) == MAX_CELLS:
                 return
@@ -127,7 +135,8 @@ class _Search:
                         continue
                     value = cost + rest[0] + score.wide_cut(max(0, gap - GAP_ROWS))
                     if result is None or value < result[0] - 1e-9:
-                        result = (value, (Tier(height, cells, gap),) + rest[1], rest[2])
+                        blank = self.columns - sum(c.span for c in cells)
+                        result = (value, (Tier(height, cells, gap, blank),) + rest[1], rest[2])
             return result
 
         found = best_from(0, rows)

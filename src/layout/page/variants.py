@@ -16,6 +16,7 @@ from ..model import Story
 from . import score
 from .columns import balanced_capacities
 from .figures import CAPTION_GAP
+from .hints import usable_span
 from .limits import PhotoLimits
 from .story import StoryDraft, _wanted_span, draft_story, fit_body
 from .typeset import Typesetter
@@ -86,7 +87,8 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
                                                           if slots else 0.0), grid, limits)
         return table
 
-    return Variants(key, rank, list(range(narrowest, grid.columns + 1)), measure)
+    hinted = usable_span(story, grid)
+    return Variants(key, rank, [hinted] if hinted else list(range(narrowest, grid.columns + 1)), measure)
 
 
 def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
