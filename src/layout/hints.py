@@ -2,7 +2,8 @@
 
 Each hint is validated alone by the model (model.py); here, hints that cannot all be honoured
 together are located errors: two stories marked `lead: true` on one page, two photos marked
-`main: true`, a photo with both `focus` and `crop`. Hints the layout cannot honour (a `span`
+`main: true`, a photo with both `focus` and `crop`; keys of another kind of module (`items`
+outside briefs, `rubric` outside a commentary, a briefs module without items). Hints the layout cannot honour (a `span`
 wider than the grid, a composition that cannot keep it) are reported by the layout
 (page/hints.py).
 """
@@ -33,9 +34,24 @@ def _contradictions(issue: Issue, source: Source, out: Collector) -> None:
         mains = sorted((k for k, figure in figures if figure.main), key=lambda k: source.line_of(k) or 0)
         for other in mains[1:]:
             _add(out, source, f"{other}.main", f"only one photo on a page may be the main picture; {mains[0]} is already")
+        for s, story in enumerate(page.stories):
+            _kind(story, f"{key}.stories[{s}]", source, out)
         for k, figure in figures:
             if figure.focus is not None and figure.crop is not None:
                 _add(out, source, f"{k}.crop", "give either focus (where to crop) or crop (the exact crop), not both")
+
+
+def _kind(story, key: str, source: Source, out: Collector) -> None:
+    """Keys that belong to another kind of module (`items` to briefs, `rubric` to commentary)."""
+    if story.kind == "briefs":
+        if not story.items:
+            _add(out, source, f"{key}.items", "a briefs module (kind: briefs) needs items: [{headline, body}, ...]")
+        if story.body.strip():
+            _add(out, source, f"{key}.body", "a briefs module takes items, not a body")
+    elif story.items:
+        _add(out, source, f"{key}.items", "items are for kind: briefs")
+    if story.rubric and story.kind != "commentary":
+        _add(out, source, f"{key}.rubric", "a rubric (栏头) is for kind: commentary")
 
 
 def _add(out: Collector, source: Source, key: str, message: str) -> None:

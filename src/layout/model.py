@@ -86,6 +86,13 @@ class Paragraph(BaseModel):
         return self.lead + self.text
 
 
+class BriefItem(Strict):
+    """One item of a briefs (简讯) module: a run-in headline and a short text."""
+
+    headline: Text
+    body: Text
+
+
 class Story(Strict):
     """A story: its headline set (引题/主题/副题), byline, body and figures."""
 
@@ -93,16 +100,26 @@ class Story(Strict):
     kicker: Text = ""
     subhead: Text = ""
     byline: Text = ""
-    body: Text
+    body: Text = ""          # required but for kind: briefs (checks.py)
     figures: list[Figure] = []
     figure_span: int = Field(default=0, ge=0, le=12, strict=False)   # layout hint, basic columns
     # layout hints (issue 10): this story is the page's 头条; its module's width in basic columns
     lead: bool = False
     span: int = Field(default=0, ge=0, le=12, strict=False)
+    # module kinds (issue 10): news; commentary with its 栏头 rubric; briefs (简讯) with items
+    kind: Literal["", "news", "commentary", "briefs"] = ""
+    rubric: Text = ""
+    items: list[BriefItem] = []
 
     @property
     def paragraphs(self) -> list[Paragraph]:
+        if self.kind == "briefs":       # each item a paragraph under its bold run-in headline
+            return [Paragraph(lead=f"■{i.headline}", text=f"　{_one_line(i.body)}") for i in self.items]
         return split_paragraphs(self.body)
+
+
+def _one_line(text: str) -> str:
+    return "".join(line.strip() for line in text.strip().splitlines())
 
 
 class Page(Strict):

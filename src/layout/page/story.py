@@ -88,9 +88,10 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
     width = grid.span_width(span)
     heads = []
     for role, text, size_key in _headline_parts(story, lead, headline_size):
-        paragraph = setter.display(text, role, size_key, width)
+        paragraph = setter.display(text, "kicker" if role == "rubric" else role, size_key, width)
         heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
-    paragraphs = [setter.body(p, grid.column_width) for p in story.paragraphs]
+    face = setter.commentary_role if story.kind == "commentary" else "body"
+    paragraphs = [setter.body(p, grid.column_width, face) for p in story.paragraphs]
     if story.byline:
         paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
@@ -120,6 +121,8 @@ def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
 
 
 def _headline_parts(story: Story, lead: bool, headline_size: str = ""):
+    if story.kind == "commentary" and story.rubric:
+        yield "rubric", story.rubric, "kicker"
     if story.kicker:
         yield "kicker", story.kicker, "kicker"
     yield "headline", story.headline, headline_size or ("lead_headline" if lead else "headline")
@@ -200,7 +203,8 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                for i, slot in enumerate(draft.figures)]
     box = Box(x0, y, width, draft.rows * pitch)
     overset = 0 if draft.reserve else left      # with a jump line, the rest continues elsewhere
-    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset)
+    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset,
+                       kind=draft.story.kind)
 
 
 def _last_filled(capacities: list[int]) -> int:

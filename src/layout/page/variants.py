@@ -23,6 +23,7 @@ from .typeset import Typesetter
 
 HEAD_SPACE = 2        # at most this many lines added around a headline
 FOOT_SPACE = 2        # at most this many lines of white space left at a module's foot
+BRIEFS_SPANS = (2, 3)  # a briefs (简讯) module is narrow
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,12 @@ class Variants:
         return self.rank >= 0
 
 
-def headline_size(rank: int, span: int, columns: int, sizes: dict[str, float]) -> str:
+def headline_size(rank: int, span: int, columns: int, sizes: dict[str, float], kind: str = "") -> str:
     """The theme size of a headline, by the story's rank and its module's width: the lead's
     is the largest (largest still across most of the page), short narrow items the smallest."""
-    if rank == 0:
+    if kind in ("commentary", "briefs"):
+        key = "headline_narrow"
+    elif rank == 0:
         key = "lead_headline_wide" if span * 4 >= columns * 3 else "lead_headline"
     else:
         key = "headline" if span * 2 >= columns else "headline_narrow"
@@ -76,7 +79,7 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     limits = limits or PhotoLimits()
 
     def measure(span: int) -> Table:
-        size = headline_size(rank, span, grid.columns, setter.theme.sizes)
+        size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
         base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
                            across=True, limits=limits)
         table: Table = {}
@@ -88,7 +91,10 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
         return table
 
     hinted = usable_span(story, grid)
-    return Variants(key, rank, [hinted] if hinted else list(range(narrowest, grid.columns + 1)), measure)
+    spans = list(range(narrowest, grid.columns + 1))
+    if story.kind == "briefs":
+        spans = [s for s in spans if s in BRIEFS_SPANS]
+    return Variants(key, rank, [hinted] if hinted else spans, measure)
 
 
 def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
