@@ -53,7 +53,8 @@ def plan_page_in_bands(issue: Issue, page: Page, number: int, setter: Typesetter
                     severity=Severity.INFO, kind="layout"))
                 stack, setter = candidate, tighter
                 break
-    findings = notes + _fit_findings(stack, setter, number, key)
+    findings = notes + _fit_findings(stack, setter, number, key) + [
+        Finding(message, key=where, kind="layout") for d in stack.drafts for where, message in d.overflow]
     carried = cut_at_page_end(stack, setter, fit == "jump", number) if stack.spare < 0 else []
     plan = place_page(issue, page, number, stack, setter)
     plan.findings += findings if fit != "jump" else [f for f in findings if "overset" not in f.message]

@@ -16,6 +16,7 @@ from ..model import Story
 from ..theme import Grid
 from .columns import balanced_capacities, flow
 from .figures import FigureSlot, figure_slot
+from .headlines import set_headline
 from .plan import Box, ColumnBox, StoryModule, TextBlock
 from .typeset import Typesetter
 
@@ -42,6 +43,7 @@ class StoryDraft:
     jump_text: str = ""
     head_space: int = 0      # lines added around the headline to take up a module's slack
     foot_space: int = 0      # lines of white space left at the module's foot
+    overflow: list = field(default_factory=list)   # (key, message) of headline lines too wide
 
     @property
     def headline_rows(self) -> int:
@@ -87,14 +89,17 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
     grid = setter.theme.grid
     width = grid.span_width(span)
     heads = []
-    for role, text, size_key in _headline_parts(story, lead, headline_size):
-        paragraph = setter.display(text, "kicker" if role == "rubric" else role, size_key, width)
-        heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
+    overflow = []
+    for role, name, text, size_key in _headline_parts(story, lead, headline_size):
+        setting = set_headline(setter, text, "kicker" if role == "rubric" else role, size_key, width)
+        heads.append((role, setting.paragraph, setter.rows_for(setting.paragraph, HEADLINE_LEADING)))
+        if setting.overflow:
+            overflow.append((f"{key}.{name}", setting.overflow))
     face = setter.commentary_role if story.kind == "commentary" else "body"
     paragraphs = [setter.body(p, grid.column_width, face) for p in story.paragraphs]
     if story.byline:
         paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
-    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
+    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow)  # figures: refit
     draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
                        for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
@@ -121,13 +126,14 @@ def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
 
 
 def _headline_parts(story: Story, lead: bool, headline_size: str = ""):
+    """(role, the story's key, text, size) of each part of the headline set, top to bottom."""
     if story.kind == "commentary" and story.rubric:
-        yield "rubric", story.rubric, "kicker"
+        yield "rubric", "rubric", story.rubric, "kicker"
     if story.kicker:
-        yield "kicker", story.kicker, "kicker"
-    yield "headline", story.headline, headline_size or ("lead_headline" if lead else "headline")
+        yield "kicker", "kicker", story.kicker, "kicker"
+    yield "headline", "headline", story.headline, headline_size or ("lead_headline" if lead else "headline")
     if story.subhead:
-        yield "kicker", story.subhead, "subhead"
+        yield "kicker", "subhead", story.subhead, "subhead"
 
 
 def _wanted_span(lead: bool) -> int:

@@ -83,6 +83,8 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
         base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
                            across=True, limits=limits)
         table: Table = {}
+        if base.overflow:             # a headline line wider than this module
+            return table
         head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
         for fig_columns, slots in base.slot_sets.items():
             draft = replace(base, figures=slots, figure_columns=fig_columns)
