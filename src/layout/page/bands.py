@@ -14,9 +14,9 @@ from markupsafe import Markup
 
 from ..errors import Finding, Severity
 from ..model import Issue, Page
-from .figures import FigureSlot, figure_slot, group_arrangements
+from .figures import group_arrangements
 from .fitting import copyfit_setters, cut_at_page_end, overset_at
-from .limits import lead_index
+from .limits import PhotoLimits, lead_index
 from .plan import Box, PagePlan
 from .story import StoryDraft, draft_story, place_story, refit
 from .typeset import Typesetter
@@ -29,7 +29,7 @@ class Stack:
     """The vertical composition of one page: bands measured, photo rows chosen, spare lines."""
 
     drafts: list[StoryDraft]
-    group: list[list[FigureSlot]] = field(default_factory=list)
+    group: list = field(default_factory=list)          # PhotoRows (group.py)
     photo_rows: list[int] = field(default_factory=list)
     banner_rows: int = 0
     gap: int = GAP_ROWS
@@ -90,8 +90,12 @@ def stack_page(issue: Issue, page: Page, key: str, setter: Typesetter) -> Stack:
         drafts.append(draft)
     banner_rows = grid.banner_lines if page.banner else 0
     options = []
-    for arrangement in group_arrangements(len(photos)) or [[]]:
+    arrangements = group_arrangements(len(photos)) or [[]]
+    arrangements.append([1] * len(photos))       # always possible: one photo a row
+    for arrangement in arrangements:
         group = _photo_group(photos, issue, setter, arrangement)
+        if group is None:
+            continue
         fixed = banner_rows + sum(d.rows for d in drafts) + GAP_ROWS * _gaps(page, drafts, group)
         photo_rows = _fit_group(group, grid.lines - fixed)
         spare = grid.lines - fixed - sum(photo_rows)
@@ -158,27 +162,27 @@ def _figures_leave_holes(draft: StoryDraft) -> bool:
     return bool(draft.figures) and draft.slack > 2 * max(1, text_columns)
 
 
-def _photo_group(photos: list, issue: Issue, setter: Typesetter,
-                 arrangement: list[int]) -> list[list[FigureSlot]]:
-    """The page's photo group in rows of `arrangement`; `photos` holds (key, Figure) pairs."""
-    grid = setter.theme.grid
+def _photo_group(photos: list, issue: Issue, setter: Typesetter, arrangement: list[int]) -> list | None:
+    """The page's photo group in full-width rows of `arrangement` (PhotoRows, group.py: photos
+    of a row share a height within their pixels and crop limits); None if a row cannot be
+    made. `photos` holds (key, Figure) pairs."""
+    from .group import photo_row
     rows, index = [], 0
     for count in arrangement:
-        width = (grid.type_width - (count - 1) * grid.gutter) / count
-        rows.append([figure_slot(k, f, issue.folder, width, setter) for k, f in photos[index:index + count]])
+        rows.append(photo_row(photos[index:index + count], issue.folder, setter.theme.grid.type_width,
+                              setter, PhotoLimits()))
         index += count
-    return rows
+    return None if not all(rows) else rows
 
 
-def _fit_group(group: list[list[FigureSlot]], available: int) -> list[int]:
+def _fit_group(group: list, available: int) -> list[int]:
     """Total rows of each photo row (image + caption + gap) that best fill `available` rows."""
     if not group:
         return []
-    lows = [max(s.min_rows for s in r) for r in group]
-    highs = [max(lo, min(s.max_rows for s in r)) for lo, r in zip(lows, group)]
-    image = [round(sum(s.natural_rows for s in r) / len(r)) for r in group]
-    image = [min(max(i, lo), hi) for i, lo, hi in zip(image, lows, highs)]
-    extras = [max(s.caption_rows for s in r) + GAP_ROWS for r in group]
+    lows = [r.lowest for r in group]
+    highs = [r.tallest for r in group]
+    image = [r.natural for r in group]
+    extras = [r.caption_rows + GAP_ROWS for r in group]
     target = available - sum(extras) - GAP_ROWS * (len(group) - 1)
     while sum(image) < target and any(i < hi for i, hi in zip(image, highs)):
         smallest = min((i, n) for n, (i, hi) in enumerate(zip(image, highs)) if i < hi)[1]
@@ -190,13 +194,13 @@ def _fit_group(group: list[list[FigureSlot]], available: int) -> list[int]:
 
 
 def _place_group(plan: PagePlan, group, photo_rows: list[int], row: int, setter: Typesetter) -> int:
+    """Each PhotoRow centred across the type area, its photos side by side at one height."""
     grid = setter.theme.grid
-    for slots, total in zip(group, photo_rows):
-        caption_rows = max(s.caption_rows for s in slots)
-        image_rows = total - caption_rows - GAP_ROWS
-        x = 0.0
-        for slot in slots:
-            plan.photos.append(slot.place(x, row * grid.line_pitch, image_rows, caption_rows,
+    for photos, total in zip(group, photo_rows):
+        image_rows = total - photos.caption_rows - GAP_ROWS
+        x = (grid.type_width - photos.width) / 2
+        for slot in photos.slots:
+            plan.photos.append(slot.place(x, row * grid.line_pitch, image_rows, photos.caption_rows,
                                           grid.line_pitch, caption_gap=3.0))
             x += slot.width + grid.gutter
         row += total

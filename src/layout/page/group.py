@@ -113,12 +113,12 @@ def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typ
     pictures = [picture_for(folder, f) for _, f in photos]
     aspects = [p.aspect for p in pictures]
     widths = [(room - gutters) * a / sum(aspects) for a in aspects]
+    if any(w < (MIN_PHOTO_COLUMNS if a > 1 else MIN_PORTRAIT_COLUMNS) * grid.column_width
+           for w, a in zip(widths, aspects)):
+        return None                  # too many photos for the row (small pictures may be narrower)
     scale = min([1.0] + [capped_width(p, w, limits.widest, limits.area(k)) / w
                          for (k, _), p, w in zip(photos, pictures, widths)])
     widths = [w * scale for w in widths]
-    if any(w < (MIN_PHOTO_COLUMNS if a > 1 else MIN_PORTRAIT_COLUMNS) * grid.column_width
-           for w, a in zip(widths, aspects)):
-        return None
     slots = tuple(figure_slot(k, f, folder, w, setter, limits.widest, limits.area(k))
                   for (k, f), w in zip(photos, widths))
     lowest, tallest = max(s.min_rows for s in slots), min(s.max_rows for s in slots)

@@ -13,17 +13,14 @@ from ..theme import Grid
 
 def usable_span(story, grid: Grid) -> int:
     """The story's `span` hint if the grid can honour it, else 0 (reported by span_findings)."""
-    narrowest = 2 if story.figures else 1
-    return story.span if narrowest <= story.span <= grid.columns else 0
+    return story.span if 1 <= story.span <= grid.columns else 0
 
 
 def span_findings(page: Page, key: str, grid: Grid) -> list[Finding]:
     out = []
     for s, story in enumerate(page.stories):
         if story.span and not usable_span(story, grid):
-            why = (f"the grid has {grid.columns} basic columns" if story.span > grid.columns
-                   else "a story with figures needs at least 2 columns")
-            out.append(Finding(f"span {story.span} cannot be honoured: {why}",
+            out.append(Finding(f"span {story.span} cannot be honoured: the grid has {grid.columns} basic columns",
                                key=f"{key}.stories[{s}].span", kind="layout"))
     return out
 

@@ -36,6 +36,7 @@ PHOTO_REFERENCE = {"other": 25}
 RULES = {
     "stub_lines": 4,        # no column of 1-4 lines, except a story's last
     "hole_lines": 8,        # no column with 8 or more empty lines at its foot
+    "white_column": True,   # no body column left without text when it has room for 5+ lines
     "lead_widest": True,    # no story wider than the lead
     "photo_ppi": 200,       # no photo larger than its pixels allow at this resolution (figures.py)
     "crop_area": 0.20,      # no crop removing more of the picture (figures.py)
@@ -128,6 +129,12 @@ def stub(lines: list[int]) -> bool:
     """True if a column other than the story's last holds 1-4 lines (a 碎栏)."""
     filled = [i for i, n in enumerate(lines) if n > 0]
     return any(0 < lines[i] <= RULES["stub_lines"] for i in filled[:-1])
+
+
+def white_column(lines: list[int], empties: list[int]) -> bool:
+    """True if a body column is left without text though it has room for more than a stub
+    (a module wider than its text)."""
+    return any(n == 0 and e > RULES["stub_lines"] for n, e in zip(lines, empties))
 
 
 def hole(empties: list[int]) -> bool:

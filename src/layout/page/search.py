@@ -19,6 +19,7 @@ GAP_ROWS = 1          # one body line between modules stacked or in tiers (a rul
 MAX_CUT = 2           # a cut between tiers may widen to this many lines to fill the page
 MAX_STACK = 3         # modules stacked in one cell
 MAX_CELLS = 4         # cells side by side in one tier
+MAX_WHITE = 24        # lines a cell may leave white at its foot when it is shorter than its tier
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class _Search:
                     if total not in step or value < step[total][0]:
                         step[total] = (value, chosen + (variant,))
             options = step
-        return options
+        return _with_white(options, end - start, span, self.columns)
 
     @functools.lru_cache(maxsize=None)
     def tiers(self, start: int) -> list[tuple[int, int, float, int, int, tuple[Cell, ...]]]:
@@ -141,6 +142,20 @@ class _Search:
 
         found = best_from(0, rows)
         return None if found is None else Composition(found[1], found[2], found[0])
+
+
+def _with_white(options: dict, count: int, span: int, columns: int) -> dict:
+    """A stack may also stand in a taller cell, white at its foot (as costly as white beside a
+    tier, score.blank), so that short modules can sit beside a tall one."""
+    if not count:
+        return options
+    out = dict(options)
+    for height, (cost, chosen) in options.items():
+        for white in range(1, MAX_WHITE + 1):
+            value = cost + score.blank(white * span, columns)
+            if height + white not in out or value < out[height + white][0] - 1e-9:
+                out[height + white] = (value, chosen)
+    return out
 
 
 def _merge(heights: dict | None, stacked: dict) -> dict:

@@ -75,7 +75,6 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     """A story's variants, 2 to all basic columns wide (1 for a text of a few lines), at most
     `rows` lines tall, its photos within the page's `limits`."""
     grid = setter.theme.grid
-    narrowest = 2 if story.figures else 1
     limits = limits or PhotoLimits()
 
     def measure(span: int) -> Table:
@@ -93,7 +92,7 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
         return table
 
     hinted = usable_span(story, grid)
-    spans = list(range(narrowest, grid.columns + 1))
+    spans = list(range(1, grid.columns + 1))     # one column: a short item, its figure above
     if story.kind == "briefs":
         spans = [s for s in spans if s in BRIEFS_SPANS]
     return Variants(key, rank, [hinted] if hinted else spans, measure)
@@ -141,7 +140,7 @@ def column_lines(draft: StoryDraft) -> tuple[list[int], list[int]]:
 def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
     """The cost of a story module measured at its height; None if it breaks a rule."""
     lines, empties = column_lines(draft)
-    if score.stub(lines) or score.hole(empties):
+    if score.stub(lines) or score.hole(empties) or score.white_column(lines, empties):
         return None
     depth = max(lines, default=0)
     if draft.figures and depth < min(score.RULES["figure_depth"], draft.body_lines):
