@@ -11,7 +11,7 @@ from __future__ import annotations
 WEIGHTS = {
     "holes": 1.5,           # per empty line at a column's foot, squared per column (unbalanced)
     "page_foot": 40.0,      # per body line left empty across the foot of the page
-    "shallow": 3.0,         # per line a story's columns are shallower than SHALLOW_LINES, x span
+    "shallow": 6.0,         # per line a story's columns are shallower than SHALLOW_LINES, x span
     "headline_space": 2.0,  # per line added around a headline to take up slack
     "wide_cut": 3.0,        # per line added to a cut between modules (beyond one line)
     "lead_width": 8.0,      # per basic column the lead is narrower than the type area
