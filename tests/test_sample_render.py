@@ -112,6 +112,7 @@ def test_html_is_written_per_page_and_self_contained(sample):
     headlines = [page.stories[0].headline for page in rendered.issue.pages]
     for html, own, other in zip(pages, headlines, reversed(headlines)):   # what that page was given
         assert '<html lang="zh-CN">' in html and "<style>" in html
+        own, other = own.split()[0], other.split()[0]    # a headline set breaks at its phrase spaces
         assert own in html and other not in html
 
 

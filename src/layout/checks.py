@@ -93,10 +93,12 @@ def _entries(data, name: str):
 
 
 def _bodies(data):
+    """(key, body) of every story that needs a body: all but briefs, whose items carry the text."""
     for p, page in _entries(data, "pages"):
         for s, story in _entries(page, "stories"):
-            if isinstance(story.get("body"), str):
-                yield f"pages[{p}].stories[{s}].body", story["body"]
+            body = story.get("body", "")
+            if story.get("kind") != "briefs" and isinstance(body, str):
+                yield f"pages[{p}].stories[{s}].body", body
 
 
 def _images(data):

@@ -304,16 +304,27 @@ def _to_output_colour(im: Image.Image, icc: bytes | None, white: float = 65535.0
 
 # --- geometry ----------------------------------------------------------------------------
 
-def _cover_box(size: tuple[int, int], aspect: float) -> tuple[int, int, int, int]:
-    """The centred box of `size` with the frame's aspect ratio (object-fit: cover)."""
+def _cover_box(size: tuple[int, int], aspect: float, focus: tuple[float, float] = (0.5, 0.5)
+               ) -> tuple[int, int, int, int]:
+    """The box of `size` with the frame's aspect ratio (object-fit: cover), centred on `focus`
+    (fractions of the size; the middle by default) as far as the picture allows."""
     width, height = size
     if width / height > aspect:
         new_width = max(1, round(height * aspect))
-        left = (width - new_width) // 2
+        left = min(max(0, round(focus[0] * width - new_width / 2)), width - new_width)
         return left, 0, left + new_width, height
     new_height = max(1, round(width / aspect))
-    top = (height - new_height) // 2
+    top = min(max(0, round(focus[1] * height - new_height / 2)), height - new_height)
     return 0, top, width, top + new_height
+
+
+def _region_box(size: tuple[int, int], region) -> tuple[int, int, int, int]:
+    """The pixels of an editor's exact crop [x0, y0, x1, y1] (fractions), or the whole picture."""
+    if region is None:
+        return 0, 0, *size
+    x0, y0, x1, y1 = region
+    left, top = round(x0 * size[0]), round(y0 * size[1])
+    return left, top, max(left + 1, round(x1 * size[0])), max(top + 1, round(y1 * size[1]))
 
 
 def _shown_size(size: tuple[int, int], placed: tuple[float, float], crop: bool
@@ -345,7 +356,8 @@ def _target_size(size: tuple[int, int], shown: tuple[float, float], target_ppi: 
 
 # --- the prepared file and its cache -------------------------------------------------------
 
-def _cache_key(path: Path, placed: tuple[float, float], target_ppi: int, crop: bool) -> str:
+def _cache_key(path: Path, placed: tuple[float, float], target_ppi: int, crop: bool,
+               focus=None, region=None) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
@@ -353,6 +365,8 @@ def _cache_key(path: Path, placed: tuple[float, float], target_ppi: int, crop: b
             if source.tell() > MAX_IMAGE_BYTES:   # the file grew since it was checked
                 raise ImageProblem(f"photo file is over {MAX_IMAGE_BYTES:,} bytes", path)
     params = f"{placed[0]:.2f}x{placed[1]:.2f}pt|{target_ppi}ppi|crop={crop}|v{PREPARE_VERSION}"
+    if focus is not None or region is not None:
+        params += f"|focus={focus}|region={region}"
     return hashlib.sha256(f"{digest.hexdigest()}|{params}".encode()).hexdigest()
 
 
@@ -403,11 +417,14 @@ def _draft_for(im: Image.Image, source_ppi: float, target_ppi: int) -> None:
 
 
 def _render(im: Image.Image, path: Path, placed: tuple[float, float], target_ppi: int,
-            crop: bool) -> tuple[Image.Image, dict]:
+            crop: bool, focus=None, region=None) -> tuple[Image.Image, dict]:
     """Upright, cropped, colour-converted and downsampled pixels, and how they were made."""
     source_mode, icc = im.mode, im.info.get("icc_profile")
     upright_size = _upright_size(im.size, _orientation(im))
-    box = _cover_box(upright_size, placed[0] / placed[1]) if crop else (0, 0, *upright_size)
+    kept = _region_box(upright_size, region)
+    centre = _focus_in(focus, kept, upright_size)
+    kept_size = (kept[2] - kept[0], kept[3] - kept[1])
+    box = _cover_box(kept_size, placed[0] / placed[1], centre) if crop else (0, 0, *kept_size)
     box_size = (box[2] - box[0], box[3] - box[1])
     shown = _shown_size(box_size, placed, crop)
     source_ppi = _ppi(box_size, shown)
@@ -415,8 +432,10 @@ def _render(im: Image.Image, path: Path, placed: tuple[float, float], target_ppi
     _decode(im, path)
     white = sample_range(im) if im.mode in _SIXTEEN_BIT_MODES else 255.0
     upright = ImageOps.exif_transpose(im)
+    if region is not None:
+        upright = upright.crop(_region_box(upright.size, region))
     if crop:
-        upright = upright.crop(_cover_box(upright.size, placed[0] / placed[1]))
+        upright = upright.crop(_cover_box(upright.size, placed[0] / placed[1], centre))
     try:
         coloured, embed_srgb, note = _to_output_colour(upright, icc, white)
     except ValueError:
@@ -433,12 +452,23 @@ def _render(im: Image.Image, path: Path, placed: tuple[float, float], target_ppi
     return coloured, facts
 
 
+def _focus_in(focus, kept: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[float, float]:
+    """A focus given in fractions of the whole picture, in fractions of the kept box."""
+    if focus is None:
+        return 0.5, 0.5
+    return ((focus[0] * size[0] - kept[0]) / (kept[2] - kept[0]),
+            (focus[1] * size[1] - kept[1]) / (kept[3] - kept[1]))
+
+
 def prepare_image(path: Path, *, placed_width: float, placed_height: float,
-                  target_ppi: int = 300, cache_dir: Path, crop: bool = True) -> PreparedImage:
+                  target_ppi: int = 300, cache_dir: Path, crop: bool = True,
+                  focus: tuple[float, float] | None = None,
+                  region: tuple[float, float, float, float] | None = None) -> PreparedImage:
     """Prepare a photo for a frame of `placed_width` x `placed_height` pt, through the cache.
 
-    With `crop` the photo fills the frame (object-fit: cover, centred); without it the whole
-    photo is kept and fits inside the frame.  The result is never upsampled.  The cache entry is
+    With `crop` the photo fills the frame (object-fit: cover, centred on `focus`, fractions of the
+    picture, or on its middle); `region` [x0, y0, x1, y1] is an exact crop taken first. Without
+    `crop` the whole photo is kept and fits inside the frame.  The result is never upsampled.  The cache entry is
     `cache_dir/<key>.jpg` plus `<key>.json` (the other fields), each written atomically, the
     record last; a hit hashes the source bytes but opens no image.
     """
@@ -449,7 +479,7 @@ def prepare_image(path: Path, *, placed_width: float, placed_height: float,
     placed = (round(placed_width, 2), round(placed_height, 2))
     _check_file(path)
     try:
-        key = _cache_key(path, placed, target_ppi, crop)
+        key = _cache_key(path, placed, target_ppi, crop, focus, region)
     except OSError as error:
         raise ImageProblem(f"not a readable image: {error.strerror}", path) from None
     jpeg, record = cache_dir / f"{key}.jpg", cache_dir / f"{key}.json"
@@ -459,7 +489,7 @@ def prepare_image(path: Path, *, placed_width: float, placed_height: float,
     with _strict_decoding(), _open_checked(path) as im:
         orientation = _orientation(im)
         source_size = _upright_size(im.size, orientation)
-        pixels, facts = _render(im, path, placed, target_ppi, crop)
+        pixels, facts = _render(im, path, placed, target_ppi, crop, focus, region)
     embed_srgb = facts.pop("embed_srgb")
     prepared = PreparedImage(jpeg, pixels.width, pixels.height, *source_size,
                              orientation_fixed=orientation not in (None, 1), **facts)

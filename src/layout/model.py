@@ -35,6 +35,36 @@ class Figure(Strict):
     image: Text
     caption: Text
     credit: Text = ""
+    # layout hints (issue 10): the page's 主图; a crop's centre; an exact crop (fractions 0-1)
+    main: bool = False
+    focus: tuple[float, float] | None = None
+    crop: tuple[float, float, float, float] | None = None
+
+    @field_validator("focus", "crop", mode="before")
+    @classmethod
+    def _fractions(cls, value: object, info) -> object:
+        count = 2 if info.field_name == "focus" else 4
+        form = "[x, y]" if count == 2 else "[x0, y0, x1, y1]"
+        if value is None:
+            return value
+        numbers = isinstance(value, list) and all(_fraction(v) is not None for v in value)
+        if not numbers or len(value) != count:
+            shown = value if isinstance(value, list) else _show(value)
+            raise ValueError(f"expected {form}: {count} numbers from 0 to 1 (fractions of the "
+                             f"picture), got {shown}")
+        value = [_fraction(v) for v in value]
+        if count == 4 and not (value[0] < value[2] and value[1] < value[3]):
+            raise ValueError(f"expected x0 < x1 and y0 < y1 in [x0, y0, x1, y1], got {value}")
+        return value
+
+
+def _fraction(value: object) -> float | None:
+    """A number from 0 to 1 written in the YAML (the issue source keeps scalars as text)."""
+    try:
+        number = float(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 <= number <= 1 else None
 
 
 class Banner(Strict):
@@ -58,6 +88,13 @@ class Paragraph(BaseModel):
         return self.lead + self.text
 
 
+class BriefItem(Strict):
+    """One item of a briefs (简讯) module: a run-in headline and a short text."""
+
+    headline: Text
+    body: Text
+
+
 class Story(Strict):
     """A story: its headline set (引题/主题/副题), byline, body and figures."""
 
@@ -65,13 +102,26 @@ class Story(Strict):
     kicker: Text = ""
     subhead: Text = ""
     byline: Text = ""
-    body: Text
+    body: Text = ""          # required but for kind: briefs (checks.py)
     figures: list[Figure] = []
     figure_span: int = Field(default=0, ge=0, le=12, strict=False)   # layout hint, basic columns
+    # layout hints (issue 10): this story is the page's 头条; its module's width in basic columns
+    lead: bool = False
+    span: int = Field(default=0, ge=0, le=12, strict=False)
+    # module kinds (issue 10): news; commentary with its 栏头 rubric; briefs (简讯) with items
+    kind: Literal["", "news", "commentary", "briefs"] = ""
+    rubric: Text = ""
+    items: list[BriefItem] = []
 
     @property
     def paragraphs(self) -> list[Paragraph]:
+        if self.kind == "briefs":       # each item a paragraph under its bold run-in headline
+            return [Paragraph(lead=f"■{i.headline}", text=f"　{_one_line(i.body)}") for i in self.items]
         return split_paragraphs(self.body)
+
+
+def _one_line(text: str) -> str:
+    return "".join(line.strip() for line in text.strip().splitlines())
 
 
 class Page(Strict):
@@ -83,8 +133,11 @@ class Page(Strict):
     stories: list[Story] = []
     photos: list[Figure] = []
     fit: Fit = ""
-    photos_at: Literal["top", "bottom"] = "top"    # layout hint: where the photo group goes
+    photos_at: Literal["", "top", "bottom"] = ""   # layout hint: the photo group first or last (default: where it reads best)
     spread: bool = False     # layout hint: this page and the next form a 通版; the banner crosses
+    # the photo group's (组图) overall title and caption (issue 10)
+    photos_title: Text = ""
+    photos_caption: Text = ""
 
 
 class Issue(Strict):
@@ -140,10 +193,12 @@ def load_issue(folder: Path, *, check_images: bool = True) -> Issue:
     collector = Collector()
     issue = validate(source, collector)
     from .checks import check_content, check_source
+    from .hints import check_hints
     check_source(folder.resolve(), source, collector, check_images=check_images)
     if issue is not None:
         issue = issue.model_copy(update={"folder": folder.resolve(), "slug": folder.resolve().name})
         check_content(issue, source, collector)
+        check_hints(issue, source, collector)
     if collector.errors:
         raise LayoutError(sorted(collector.errors, key=lambda f: f.line or 0))
     return issue

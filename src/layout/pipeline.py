@@ -52,7 +52,8 @@ def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[
         for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
             try:
                 prepared = prepare_image(figure.source, placed_width=figure.image.w,
-                                         placed_height=figure.image.h, target_ppi=ppi, cache_dir=cache)
+                                         placed_height=figure.image.h, target_ppi=ppi, cache_dir=cache,
+                                         focus=figure.focus, region=figure.region)
             except ImageProblem as exc:
                 findings.append(Finding(str(exc), key=f"{figure.key}.image", kind="image"))
                 continue

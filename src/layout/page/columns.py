@@ -35,9 +35,30 @@ def flow(paragraphs: list[Paragraph], columns: list[ColumnBox], capacities: list
     return sum(len(p.lines) - start for p, start in queue)
 
 
+STUB_LINES = 4       # a column of this many lines or fewer, before a story's last, is a 碎栏
+
+
 def balanced_capacities(total: int, full: list[int]) -> list[int]:
     """Take the slack evenly from the bottoms of the text columns, one line at a time from the
-    right, so that no column ends more than a line or so short of the others."""
+    right, so that no column ends more than a line or so short of the others; a text too short
+    for that (it would leave a column of STUB_LINES or fewer before its last) fills the first
+    columns instead, the last ones left white."""
+    balanced = _balanced(total, full)
+    filled = [n for n in balanced if n > 0]
+    if any(n <= STUB_LINES for n in filled[:-1]):
+        return _in_order(total, full)
+    return balanced
+
+
+def _in_order(total: int, full: list[int]) -> list[int]:
+    out = []
+    for capacity in full:
+        out.append(min(capacity, total))
+        total -= out[-1]
+    return out
+
+
+def _balanced(total: int, full: list[int]) -> list[int]:
     slack = sum(full) - total
     capacities = list(full)
     while slack > 0:

@@ -19,7 +19,7 @@ from .story import HEADLINE_LEADING, StoryDraft, fit_body
 from .typeset import Typesetter
 
 if TYPE_CHECKING:
-    from .placement import Stack
+    from .bands import Stack
     from .plan import PagePlan
 
 COPYFIT_STEP = 0.1     # pt of line pitch per copyfit step

@@ -1,14 +1,12 @@
-"""Layout decisions: automatic placement of a page's banner, photo group and story modules.
+"""Layout decisions: every page of the issue composed as a mosaic of modules.
 
-The page is stacked in full-width bands on the line grid: banner, photo group, then the stories
-in their order (the first, the lead, with the largest headline and figures). The photo group's
-frames, then the stories' figures, stretch or shrink by whole lines so that the bands fill the
-type area. A story that still does not fit is overset: an error naming the story and the exact
-number of lines over, unless the page (or issue) says `fit: copyfit` or `fit: jump`.
+Each story, and the page's photo group, is measured as modules of several widths and heights
+(variants.py, group.py); the search (search.py) picks the guillotine partition of the type area
+under the banner with the lowest score (score.py), keeping reading order; mosaic.py places it.
+A page whose modules cannot all be composed in its type area is stacked in bands instead
+(bands.py), where overset is measured exactly and `fit: copyfit` or `fit: jump` apply.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -16,26 +14,17 @@ from ..errors import Finding, Severity
 from ..fonts import FontFile
 from ..model import Issue, Page
 from ..theme import Theme
-from .figures import FigureSlot, figure_slot, group_arrangements
-from .fitting import _used_rows, copyfit_note, copyfit_setters, cut_at_page_end, jump_findings, overset_findings
+from .bands import plan_carried, plan_page_in_bands, stack_page
+from .fitting import copyfit_note, copyfit_setters, jump_findings
+from .group import group_variants
+from .hints import span_findings, unkept_span_findings
+from .limits import PhotoLimits, lead_index, page_limits
+from .mosaic import place_composition
 from .plan import Box, PagePlan
-from .story import StoryDraft, draft_story, place_story, refit
+from .search import GAP_ROWS, Composition, compose
+from .story import StoryDraft
 from .typeset import Typesetter
-
-GAP_ROWS = 1          # one body line between bands (a module rule runs through it)
-
-
-@dataclass
-class Stack:
-    """The vertical composition of one page: bands measured, photo rows chosen, spare lines."""
-
-    drafts: list[StoryDraft]
-    group: list[list[FigureSlot]] = field(default_factory=list)
-    photo_rows: list[int] = field(default_factory=list)
-    banner_rows: int = 0
-    gap: int = GAP_ROWS
-    spare: int = 0
-    photos_first: bool = True       # the photo group above the stories (or below: photos_at)
+from .variants import Variants, story_variants
 
 
 def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[PagePlan]:
@@ -63,40 +52,93 @@ def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[P
     return plans
 
 
+
 def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
               fit: str) -> tuple[PagePlan, list[StoryDraft]]:
-    """Plan one page; return it and, for a jump, the stories (or their rest) carried over."""
-    key = f"pages[{number - 1}]"
-    stack = stack_page(issue, page, key, setter)
-    notes: list[Finding] = []
-    if stack.spare < 0 and fit == "copyfit":
+    """Plan one page as modules; if they do not fit, tighten the pitch (copyfit) or stack the
+    page in bands, which measures the overset and cuts a jump. Return the plan and, for a
+    jump, the stories (or their rest) carried over."""
+    plan = compose_page(issue, page, number, setter)
+    if plan is None and fit == "copyfit":
         for tighter in copyfit_setters(setter):
-            candidate = stack_page(issue, page, key, tighter)
-            if candidate.spare >= 0:
-                notes.append(copyfit_note(stack, setter, tighter, key))
-                stack, setter = candidate, tighter
+            plan = compose_page(issue, page, number, tighter)
+            if plan is not None:
+                key = f"pages[{number - 1}]"
+                plan.findings.insert(0, copyfit_note(stack_page(issue, page, key, setter), setter, tighter, key))
                 break
-    findings = notes + _fit_findings(stack, setter, number, key)
-    carried = cut_at_page_end(stack, setter, fit == "jump", number) if stack.spare < 0 else []
-    plan = place_page(issue, page, number, stack, setter)
-    plan.findings += findings if fit != "jump" else [f for f in findings if "overset" not in f.message]
-    return plan, carried if fit == "jump" else []
-
-
-def plan_carried(issue: Issue, origin: PagePlan, carried: list[StoryDraft], number: int,
-                 setter: Typesetter) -> tuple[PagePlan, list[StoryDraft]]:
-    """A continuation page: the stories carried over from `origin`, stacked from the top."""
-    page = Page(section=origin.section, editor=origin.editor)
-    stack = Stack(carried)
-    stack.spare = setter.theme.grid.lines - sum(d.rows for d in carried) - GAP_ROWS * (len(carried) - 1)
-    rest = cut_at_page_end(stack, setter, True, number) if stack.spare < 0 else []
-    if rest and rest[0] is carried[0]:
-        raise_overset = Finding(f"'{carried[0].story.headline}' does not fit even on its own "
-                                f"continuation page {number}", key=carried[0].key, kind="layout")
-        plan = place_page(issue, page, number, stack, setter)
-        plan.findings.append(raise_overset)
+    grid = setter.theme.grid
+    if plan is not None:
+        plan.findings[:0] = span_findings(page, f"pages[{number - 1}]", grid)
         return plan, []
-    return place_page(issue, page, number, stack, setter), rest
+    plan, carried = plan_page_in_bands(issue, page, number, setter, fit)
+    plan.findings[:0] = (span_findings(page, f"pages[{number - 1}]", grid)
+                         + unkept_span_findings(page, f"pages[{number - 1}]", grid))
+    return plan, carried
+
+
+def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> PagePlan | None:
+    """The page as a mosaic of modules under its banner; None if they cannot all fit."""
+    grid = setter.theme.grid
+    key = f"pages[{number - 1}]"
+    top = grid.banner_lines + GAP_ROWS if page.banner else 0
+    rows = grid.lines - top
+    composition = best_composition(issue, page, key, setter, rows)
+    if composition is None:
+        return None
+    plan = PagePlan(number, page.section or issue.label, page.editor,
+                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+    if page.banner:
+        plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
+    place_composition(plan, composition, top, setter)
+    beside = f" and {composition.blank} empty column-lines beside its modules" if composition.blank else ""
+    if composition.foot > 2 or composition.blank:
+        plan.findings.append(Finding(
+            f"page {number} has {composition.foot} empty lines at the bottom{beside}; add content or photos",
+            key=key, severity=Severity.WARNING, kind="layout"))
+    return plan
+
+
+def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
+                     rows: int) -> Composition | None:
+    """Compose the page's items, with the photo group at each place it may take in reading
+    order (`photos_at: top` first, `bottom` last, otherwise anywhere after the lead, or split in
+    two: one part after the lead, the other after the last story)."""
+    limits = page_limits(page, key, issue.folder, setter.theme.grid)
+    found = _compose_with(issue, page, key, setter, rows, limits)
+    if found is None and limits.main_floor:
+        found = _compose_with(issue, page, key, setter, rows, limits.relaxed())
+    return found
+
+
+def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+                  limits: PhotoLimits) -> Composition | None:
+    columns = setter.theme.grid.columns
+    lead = lead_index(page)
+    order = [lead] + [i for i in range(len(page.stories)) if i != lead]
+    stories = [story_variants(f"{key}.stories[{i}]", page.stories[i], rank, issue.folder, setter, rows,
+                              limits) for rank, i in enumerate(order)]
+    if not page.photos:
+        return compose(stories, columns, rows)
+    photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
+    title, caption = page.photos_title, page.photos_caption
+    group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits, title, caption)
+    orders = [stories[:at] + [group] + stories[at:] for at in _group_places(page, len(stories))]
+    if not page.photos_at and len(stories) > 1 and len(photos) > 2:
+        for cut in range(1, len(photos)):
+            first = group_variants(f"{key}.photos", photos[:cut], issue.folder, setter, rows, limits, title)
+            rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits,
+                                  caption=caption)
+            orders.append(stories[:1] + [first] + stories[1:] + [rest])
+    found = [c for c in (compose(items, columns, rows) for items in orders) if c is not None]
+    return min(found, key=lambda c: c.score) if found else None
+
+
+def _group_places(page: Page, stories: int) -> list[int]:
+    if page.photos_at == "top":
+        return [0]
+    if page.photos_at == "bottom":
+        return [stories]
+    return list(range(min(1, stories), stories + 1))
 
 
 def _span_the_gutter(left: PagePlan, right: PagePlan, theme: Theme) -> None:
@@ -117,152 +159,3 @@ def _point_jump(origin: PagePlan, number: int) -> None:
             module.jump.html = Markup(str(module.jump.html).replace("?", str(number)))
 
 
-def stack_page(issue: Issue, page: Page, key: str, setter: Typesetter) -> Stack:
-    grid = setter.theme.grid
-    photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
-    drafts = []
-    for i, story in enumerate(page.stories):
-        draft = draft_story(f"{key}.stories[{i}]", story, issue.folder, setter, grid.columns, lead=(i == 0))
-        if _figures_leave_holes(draft):
-            photos += [(f"{draft.key}.figures[{j}]", f) for j, f in enumerate(story.figures)]
-            draft = draft_story(draft.key, story.model_copy(update={"figures": []}), issue.folder,
-                                setter, grid.columns, lead=(i == 0))
-        drafts.append(draft)
-    banner_rows = grid.banner_lines if page.banner else 0
-    options = []
-    for arrangement in group_arrangements(len(photos)) or [[]]:
-        group = _photo_group(photos, issue, setter, arrangement)
-        fixed = banner_rows + sum(d.rows for d in drafts) + GAP_ROWS * _gaps(page, drafts, group)
-        photo_rows = _fit_group(group, grid.lines - fixed)
-        spare = grid.lines - fixed - sum(photo_rows)
-        options.append(((spare < 0, abs(spare)), Stack(drafts, group, photo_rows, banner_rows, spare=spare,
-                                                       photos_first=page.photos_at == "top")))
-    stack = min(options, key=lambda o: o[0])[1]
-    stack.spare -= _grow_stories(stack.drafts, stack.spare)
-    gaps = _gaps(page, drafts, stack.group)
-    if stack.spare > 0 and gaps:
-        stack.gap = GAP_ROWS + min(2, stack.spare // gaps)
-        stack.spare -= (stack.gap - GAP_ROWS) * gaps
-    return stack
-
-
-def place_page(issue: Issue, page: Page, number: int, stack: Stack, setter: Typesetter) -> PagePlan:
-    """Give every band of the stack its rectangle, top to bottom."""
-    grid = setter.theme.grid
-    plan = PagePlan(number, page.section or issue.label, page.editor,
-                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
-    row = 0
-    if page.banner:
-        plan.banner_box = Box(0, 0, grid.type_width, stack.banner_rows * grid.line_pitch)
-        row = stack.banner_rows + stack.gap
-    if stack.group and stack.photos_first:
-        row = _place_group(plan, stack.group, stack.photo_rows, row, setter) + stack.gap
-    for draft in stack.drafts:
-        plan.modules.append(place_story(draft, row * grid.line_pitch, grid, setter))
-        row += draft.rows + stack.gap
-        plan.rules.append(Box(0, (row - stack.gap / 2) * grid.line_pitch, grid.type_width, 0))
-    if stack.group and not stack.photos_first:
-        _place_group(plan, stack.group, stack.photo_rows, row, setter)
-    elif plan.rules:
-        plan.rules.pop()
-    return plan
-
-
-def _grow_stories(drafts: list[StoryDraft], spare: int) -> int:
-    """Give spare lines to stories whose figures can take them (a taller body, larger photos),
-    as long as that leaves no more empty lines in their columns; return the lines used."""
-    used, growing = 0, True
-    while spare - used > 0 and growing:
-        growing = False
-        for index, draft in enumerate(drafts):
-            if not draft.figures or spare - used <= 0:
-                continue
-            taller = refit(draft, draft.body_rows + 1)
-            extra = taller.rows - draft.rows
-            if 0 < extra <= spare - used and taller.slack <= max(draft.slack, 2):
-                drafts[index] = taller
-                used += extra
-                growing = True
-    return used
-
-
-def _gaps(page: Page, drafts: list[StoryDraft], group: list) -> int:
-    bands = bool(page.banner) + bool(group) + len(drafts)
-    return max(0, bands - 1)
-
-
-def _figures_leave_holes(draft: StoryDraft) -> bool:
-    """A short story beside figures it cannot match in height would leave its columns
-    more than two lines short: its figures are better off in the page's photo group."""
-    text_columns = draft.span - len(draft.figures) * draft.figure_columns
-    return bool(draft.figures) and draft.slack > 2 * max(1, text_columns)
-
-
-def _photo_group(photos: list, issue: Issue, setter: Typesetter,
-                 arrangement: list[int]) -> list[list[FigureSlot]]:
-    """The page's photo group in rows of `arrangement`; `photos` holds (key, Figure) pairs."""
-    grid = setter.theme.grid
-    rows, index = [], 0
-    for count in arrangement:
-        width = (grid.type_width - (count - 1) * grid.gutter) / count
-        rows.append([figure_slot(k, f, issue.folder, width, setter) for k, f in photos[index:index + count]])
-        index += count
-    return rows
-
-
-def _fit_group(group: list[list[FigureSlot]], available: int) -> list[int]:
-    """Total rows of each photo row (image + caption + gap) that best fill `available` rows."""
-    if not group:
-        return []
-    lows = [max(s.min_rows for s in r) for r in group]
-    highs = [max(lo, min(s.max_rows for s in r)) for lo, r in zip(lows, group)]
-    image = [round(sum(s.natural_rows for s in r) / len(r)) for r in group]
-    image = [min(max(i, lo), hi) for i, lo, hi in zip(image, lows, highs)]
-    extras = [max(s.caption_rows for s in r) + GAP_ROWS for r in group]
-    target = available - sum(extras) - GAP_ROWS * (len(group) - 1)
-    while sum(image) < target and any(i < hi for i, hi in zip(image, highs)):
-        smallest = min((i, n) for n, (i, hi) in enumerate(zip(image, highs)) if i < hi)[1]
-        image[smallest] += 1
-    while sum(image) > target and any(i > lo for i, lo in zip(image, lows)):
-        largest = max((i, n) for n, (i, lo) in enumerate(zip(image, lows)) if i > lo)[1]
-        image[largest] -= 1
-    return [i + e for i, e in zip(image, extras)]
-
-
-def _place_group(plan: PagePlan, group, photo_rows: list[int], row: int, setter: Typesetter) -> int:
-    grid = setter.theme.grid
-    for slots, total in zip(group, photo_rows):
-        caption_rows = max(s.caption_rows for s in slots)
-        image_rows = total - caption_rows - GAP_ROWS
-        x = 0.0
-        for slot in slots:
-            plan.photos.append(slot.place(x, row * grid.line_pitch, image_rows, caption_rows,
-                                          grid.line_pitch, caption_gap=3.0))
-            x += slot.width + grid.gutter
-        row += total
-    return row - GAP_ROWS
-
-
-def _fit_findings(stack: Stack, setter: Typesetter, number: int, key: str) -> list[Finding]:
-    if stack.spare < 0:
-        return overset_findings(stack, setter, number) + _group_findings(stack, setter.theme.grid.lines, number, key)
-    if stack.spare > 2:
-        return [Finding(f"page {number} has {stack.spare} empty lines at the bottom; add content or photos",
-                        key=key, severity=Severity.WARNING, kind="layout")]
-    return []
-
-
-def _group_findings(stack: Stack, lines: int, number: int, key: str) -> list[Finding]:
-    """The photo group crossing the bottom of the type area (photos never jump or shrink away)."""
-    if not stack.group:
-        return []
-    if stack.photos_first:
-        bottom = (stack.banner_rows + stack.gap if stack.banner_rows else 0) + sum(stack.photo_rows) - GAP_ROWS
-    else:
-        bottom = _used_rows(stack)
-    if bottom <= lines:
-        return []
-    count = sum(len(row) for row in stack.group)
-    return [Finding(f"the photo group ({count} photos in {len(stack.group)} rows) runs {bottom - lines} lines "
-                    f"below the type area of page {number}; move photos to another page",
-                    key=f"{key}.photos", kind="layout")]

@@ -9,6 +9,9 @@ from markupsafe import Markup
 from ..errors import Finding
 
 
+FRAME_MARGIN = 4.0    # pt between a commentary's text and its box (within the cut's half gutter)
+
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle in pt, measured from the top-left corner of the type area (版心)."""
@@ -52,6 +55,8 @@ class PlacedFigure:
     image: Box
     caption: TextBlock
     credit: str = ""
+    focus: tuple[float, float] | None = None       # the crop's centre (fractions of the picture)
+    region: tuple[float, float, float, float] | None = None   # the editor's exact crop
 
     @property
     def box(self) -> Box:
@@ -92,6 +97,13 @@ class StoryModule:
     lead: bool = False
     jump: TextBlock | None = None
     overset_lines: int = 0
+    kind: str = ""            # "commentary" (boxed, 楷体), "briefs" (简讯), or news
+
+    @property
+    def frame(self) -> Box:
+        """A commentary's box: the module and a margin of FRAME_MARGIN pt around it."""
+        m = FRAME_MARGIN
+        return Box(self.box.x - m, self.box.y - m, self.box.w + 2 * m, self.box.h + 2 * m)
 
 
 @dataclass
@@ -106,6 +118,7 @@ class PagePlan:
     photos: list[PlacedFigure] = field(default_factory=list)
     modules: list[StoryModule] = field(default_factory=list)
     rules: list[Box] = field(default_factory=list)
+    texts: list[TextBlock] = field(default_factory=list)    # a photo group's title and caption
     line_pitch: float = 0.0
     spread: str = ""          # "left" or "right" half of a 通版, whose banner crosses the gutter
     findings: list[Finding] = field(default_factory=list)

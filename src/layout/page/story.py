@@ -16,6 +16,7 @@ from ..model import Story
 from ..theme import Grid
 from .columns import balanced_capacities, flow
 from .figures import FigureSlot, figure_slot
+from .headlines import set_headline
 from .plan import Box, ColumnBox, StoryModule, TextBlock
 from .typeset import Typesetter
 
@@ -40,10 +41,13 @@ class StoryDraft:
     skip: int = 0            # body lines already placed on an earlier page (a continuation)
     reserve: int = 0         # lines kept free at the end for a jump line (下转第N版)
     jump_text: str = ""
+    head_space: int = 0      # lines added around the headline to take up a module's slack
+    foot_space: int = 0      # lines of white space left at the module's foot
+    overflow: list = field(default_factory=list)   # (key, message) of headline lines too wide
 
     @property
     def headline_rows(self) -> int:
-        return sum(rows for _, _, rows in self.headline_set) + 1
+        return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space
 
     @property
     def total_lines(self) -> int:
@@ -56,7 +60,7 @@ class StoryDraft:
 
     @property
     def rows(self) -> int:
-        return self.headline_rows + self.body_rows
+        return self.headline_rows + self.body_rows + self.foot_space
 
     @property
     def slack(self) -> int:
@@ -77,22 +81,35 @@ class StoryDraft:
         return range(max(0, right - self.figure_columns), right)
 
 
-def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool) -> StoryDraft:
-    """Compose the story's texts once and fit them in the smallest module."""
+def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
+                headline_size: str = "", across: bool = False, limits=None) -> StoryDraft:
+    """Compose the story's texts once and fit them in the smallest module; the headline is set
+    at the theme size `headline_size` (default: the lead's or a story's headline size); with
+    `across`, figures may also stand side by side across the module's top, the text under them."""
     grid = setter.theme.grid
     width = grid.span_width(span)
     heads = []
-    for role, text, size_key in _headline_parts(story, lead):
-        paragraph = setter.display(text, role, size_key, width)
-        heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
-    paragraphs = [setter.body(p, grid.column_width) for p in story.paragraphs]
+    overflow = []
+    for role, name, text, size_key in _headline_parts(story, lead, headline_size):
+        setting = set_headline(setter, text, "kicker" if role == "rubric" else role, size_key, width)
+        heads.append((role, setting.paragraph, setter.rows_for(setting.paragraph, HEADLINE_LEADING)))
+        if setting.overflow:
+            overflow.append((f"{key}.{name}", setting.overflow))
+    face = setter.commentary_role if story.kind == "commentary" else "body"
+    paragraphs = [setter.body(p, grid.column_width, face) for p in story.paragraphs]
     if story.byline:
         paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
-    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0)  # figures chosen in refit
-    draft.slot_sets = {k: [figure_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter)
+    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow)  # figures: refit
+    draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
-                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span)}
+                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
     return refit(draft, 0)
+
+
+def _slot(key: str, figure, folder, room: float, setter: Typesetter, limits) -> FigureSlot:
+    if limits is None:
+        return figure_slot(key, figure, folder, room, setter)
+    return figure_slot(key, figure, folder, room, setter, limits.widest, limits.area(key))
 
 
 def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
@@ -108,19 +125,22 @@ def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
     return best[1]
 
 
-def _headline_parts(story: Story, lead: bool):
+def _headline_parts(story: Story, lead: bool, headline_size: str = ""):
+    """(role, the story's key, text, size) of each part of the headline set, top to bottom."""
+    if story.kind == "commentary" and story.rubric:
+        yield "rubric", "rubric", story.rubric, "kicker"
     if story.kicker:
-        yield "kicker", story.kicker, "kicker"
-    yield "headline", story.headline, "lead_headline" if lead else "headline"
+        yield "kicker", "kicker", story.kicker, "kicker"
+    yield "headline", "headline", story.headline, headline_size or ("lead_headline" if lead else "headline")
     if story.subhead:
-        yield "kicker", story.subhead, "subhead"
+        yield "kicker", "subhead", story.subhead, "subhead"
 
 
 def _wanted_span(lead: bool) -> int:
     return 3 if lead else 2
 
 
-def _figure_spans(span: int, count: int, lead: bool, hint: int = 0) -> list[int]:
+def _figure_spans(span: int, count: int, lead: bool, hint: int = 0, across: bool = False) -> list[int]:
     """Figure widths (in basic columns) worth trying, widest first; at least one text column.
     An editor's `figure_span` hint is the only width tried (bounded by the module)."""
     if not count:
@@ -128,7 +148,8 @@ def _figure_spans(span: int, count: int, lead: bool, hint: int = 0) -> list[int]
     widest = max(1, (span - 1) // count)
     if hint:
         return [min(hint, widest)]
-    return list(range(min(_wanted_span(lead), widest), 0, -1))
+    wide = [span // count] if across and span // count > widest else []   # the text under them
+    return wide + list(range(min(_wanted_span(lead), widest), 0, -1))
 
 
 def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
@@ -166,6 +187,7 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
     width = grid.span_width(draft.span)
     blocks, top = [], y
     for role, paragraph, rows in draft.headline_set:
+        rows += draft.head_space if role == "headline" else 0     # centred in a taller zone
         blocks.append(TextBlock(Box(x0, top, width, rows * pitch), setter.html(paragraph), role,
                                 len(paragraph.lines), paragraph.size))
         top += rows * pitch
@@ -187,7 +209,8 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                for i, slot in enumerate(draft.figures)]
     box = Box(x0, y, width, draft.rows * pitch)
     overset = 0 if draft.reserve else left      # with a jump line, the rest continues elsewhere
-    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset)
+    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset,
+                       kind=draft.story.kind)
 
 
 def _last_filled(capacities: list[int]) -> int:

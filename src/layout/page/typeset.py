@@ -41,14 +41,20 @@ class Typesetter:
         return cls(theme, chains)
 
     @property
+    def commentary_role(self) -> str:
+        """The face of a commentary's body: the theme's `commentary` role, else the caption's 楷体."""
+        return "commentary" if "commentary" in self.faces else "caption"
+
+    @property
     def pitch(self) -> float:
         return self.theme.grid.line_pitch
 
-    def body(self, paragraph: BodyParagraph, width: float) -> Paragraph:
+    def body(self, paragraph: BodyParagraph, width: float, role: str = "body") -> Paragraph:
+        """A body paragraph in the body face (or another role's: a commentary's 楷体)."""
         runs = []
         if paragraph.lead:
             runs.append(Run(paragraph.lead, self.faces["lead"], "lead"))
-        runs.append(Run(paragraph.text, self.faces["body"]))
+        runs.append(Run(paragraph.text, self.faces[role]))
         return _compose(tuple(runs), width, self.theme.grid.body_size, self.theme.grid.indent_em)
 
     def caption(self, caption: str, credit: str, width: float) -> Paragraph:

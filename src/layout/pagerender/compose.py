@@ -55,21 +55,25 @@ def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[
     for plan in plans:
         for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
             try:
-                urls[figure.key] = _prepared_url(figure.source, figure.image.w, figure.image.h, ppi, cache)
+                urls[figure.key] = _prepared_url(figure.source, figure.image.w, figure.image.h, ppi, cache,
+                                                 figure.focus, figure.region)
             except ImageProblem as exc:
                 findings.append(Finding(str(exc), key=f"{figure.key}.image", kind="image"))
     return urls, findings
 
 
-def _prepared_url(source: Path, width: float, height: float, ppi: int, cache: Path) -> str:
+def _prepared_url(source: Path, width: float, height: float, ppi: int, cache: Path,
+                  focus=None, region=None) -> str:
     try:
         stat = source.stat()
-        state = (str(source), stat.st_size, stat.st_mtime_ns, round(width, 2), round(height, 2), ppi, str(cache))
+        state = (str(source), stat.st_size, stat.st_mtime_ns, round(width, 2), round(height, 2), ppi, str(cache),
+                 focus, region)
     except OSError:
         state = None
     if state in _PREPARED and Path(_PREPARED[state][7:]).exists():
         return _PREPARED[state]
-    prepared = prepare_image(source, placed_width=width, placed_height=height, target_ppi=ppi, cache_dir=cache)
+    prepared = prepare_image(source, placed_width=width, placed_height=height, target_ppi=ppi, cache_dir=cache,
+                             focus=focus, region=region)
     url = prepared.path.resolve().as_uri()
     if state is not None:
         _PREPARED[state] = url

@@ -66,12 +66,18 @@ def _resolution(name: str, info: ImageInfo, figure: PlacedFigure, target_ppi: in
     ppi = effective_ppi(info.width, info.height, figure.image.w, figure.image.h)
     if ppi >= WARNING_PPI:
         return None
-    size = f"{figure.image.w / PT_PER_MM:.0f} × {figure.image.h / PT_PER_MM:.0f} mm"
+    size = f"{_mm(figure.image.w)} × {_mm(figure.image.h)} mm"
     message = (f"'{name}' is {info.width} × {info.height} pixels: {ppi:.0f} ppi at its placed "
                f"size {size} (target {target_ppi} ppi)")
     if ppi < ERROR_PPI:
         return f"{message}; below {ERROR_PPI} ppi it prints blurred: use a larger photo", Severity.ERROR
     return f"{message}; below {WARNING_PPI} ppi it may print soft", Severity.WARNING
+
+
+def _mm(points: float) -> str:
+    """A length in whole mm, or to 0.1 mm below 10 mm (a tiny frame never reads '0 mm')."""
+    mm = points / PT_PER_MM
+    return f"{mm:.0f}" if mm >= 10 else f"{mm:.1f}"
 
 
 def _name(path: Path, folder: Path) -> str:

@@ -1,0 +1,174 @@
+"""Layout decisions: the search for a page's composition, a guillotine partition in reading order.
+
+The type area under the banner is cut into tiers, top to bottom; a tier is cut into cells, left
+to right, that share its height; a cell holds one module, or a few stacked. Items (the stories in
+order, and the photo group at its place) fill the cells in reading order: top-left to
+bottom-right, so the lead is always at the top left. The search is exhaustive over these
+partitions (modules' variants from variants.py), by dynamic programming over (item, lines left),
+and deterministic: ties go to the first composition found. The lowest score (score.py) wins.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from . import score
+from .variants import Variant, Variants
+
+GAP_ROWS = 1          # one body line between modules stacked or in tiers (a rule runs through it)
+MAX_CUT = 2           # a cut between tiers may widen to this many lines to fill the page
+MAX_STACK = 3         # modules stacked in one cell
+MAX_CELLS = 4         # cells side by side in one tier
+MAX_WHITE = 24        # lines a cell may leave white at its foot when it is shorter than its tier
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Items `start`..`end`-1 stacked in basic columns `column`..`column + span`, with the
+    variant each takes."""
+
+    column: int
+    span: int
+    variants: tuple[Variant, ...]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A band of the page cut into cells that share its height."""
+
+    rows: int
+    cells: tuple[Cell, ...]
+    gap: int = GAP_ROWS         # lines between this tier and the next
+    blank: int = 0              # basic columns left white at the tier's right
+
+
+@dataclass(frozen=True)
+class Composition:
+    tiers: tuple[Tier, ...]
+    foot: int                   # lines left empty at the foot of the page
+    score: float
+
+    @property
+    def blank(self) -> int:
+        """Column-lines left white at the right of tiers whose cells do not fill the width."""
+        return sum(t.rows * t.blank for t in self.tiers)
+
+
+def compose(items: list[Variants], columns: int, rows: int) -> Composition | None:
+    """The best composition of `items` in a type area `columns` x `rows`; None if the items
+    cannot all be placed in it."""
+    if not items:
+        return Composition((), rows, score.page_foot(rows))
+    search = _Search(items, columns)
+    lead = next((i for i, item in enumerate(items) if item.rank == 0), None)
+    best = None
+    for lead_span in range(columns, 0, -1) if lead is not None else [columns]:
+        found = search.best(rows, lead_span)
+        if found is not None:
+            total = found.score + (score.lead_width(lead_span, columns) if lead is not None else 0)
+            if best is None or total < best.score - 1e-9:
+                best = Composition(found.tiers, found.foot, total)
+    return best
+
+
+class _Search:
+    def __init__(self, items: list[Variants], columns: int):
+        self.items, self.columns = items, columns
+        self.count = len(items)
+
+    @functools.lru_cache(maxsize=None)
+    def cell(self, start: int, end: int, span: int) -> dict[int, tuple[float, tuple[Variant, ...]]]:
+        """Heights a stack of items start..end-1 can take at `span` columns, cheapest first."""
+        options = {-GAP_ROWS: (score.stack(end - start), ())}
+        for item in self.items[start:end]:
+            step = {}
+            for height, (cost, chosen) in options.items():
+                for rows, variant in item.table(span).items():
+                    total, value = height + GAP_ROWS + rows, cost + variant.cost
+                    if total not in step or value < step[total][0]:
+                        step[total] = (value, chosen + (variant,))
+            options = step
+        return _with_white(options, end - start, span, self.columns)
+
+    @functools.lru_cache(maxsize=None)
+    def tiers(self, start: int) -> list[tuple[int, int, float, int, int, tuple[Cell, ...]]]:
+        """Every tier that can start with item `start`: (end, rows, cost, widest story span,
+        lead span or 0, cells), the cheapest of each kind."""
+        found: dict[tuple, tuple] = {}
+
+        def walk(index: int, column: int, cells: tuple, heights: dict, widest: int, lead: int):
+            if cells:                 # the tier may end here, white beyond its last cell
+                for rows, (cost, chosen) in heights.items():
+                    key = (index, rows, widest, lead)
+                    value = cost + score.blank((self.columns - column) * rows, self.columns)
+                    if key not in found or value < found[key][2] - 1e-9:
+                        found[key] = (index, rows, value, widest, lead, _cells(cells, chosen, self.items))
+            if column == self.columns:
+                return
+            if index == self.count or len(cells) == MAX_CELLS:
+                return
+            for end in range(index + 1, min(self.count, index + MAX_STACK) + 1):
+                for span in range(1, self.columns - column + 1):
+                    stacked = self.cell(index, end, span)
+                    merged = _merge(heights, stacked)
+                    if merged:
+                        stories = [i for i in range(index, end) if self.items[i].is_story]
+                        has_lead = any(self.items[i].rank == 0 for i in stories)
+                        walk(end, column + span, cells + ((index, end, column, span),), merged,
+                             max(widest, span if stories else 0), span if has_lead else lead)
+
+        walk(start, 0, (), None, 0, 0)
+        return sorted(found.values(), key=lambda t: (t[0], t[1], t[2]))
+
+    def best(self, rows: int, lead_span: int) -> Composition | None:
+        @functools.lru_cache(maxsize=None)
+        def best_from(start: int, left: int) -> tuple[float, tuple[Tier, ...], int] | None:
+            if start == self.count:
+                return score.page_foot(left), (), left
+            result = None
+            for end, height, cost, widest, lead, cells in self.tiers(start):
+                if height > left or widest > lead_span or (lead and lead != lead_span):
+                    continue
+                for gap in ([0] if end == self.count else range(GAP_ROWS, MAX_CUT + 1)):
+                    rest = best_from(end, left - height - gap) if left - height - gap >= 0 else None
+                    if rest is None:
+                        continue
+                    value = cost + rest[0] + score.wide_cut(max(0, gap - GAP_ROWS))
+                    if result is None or value < result[0] - 1e-9:
+                        blank = self.columns - sum(c.span for c in cells)
+                        result = (value, (Tier(height, cells, gap, blank),) + rest[1], rest[2])
+            return result
+
+        found = best_from(0, rows)
+        return None if found is None else Composition(found[1], found[2], found[0])
+
+
+def _with_white(options: dict, count: int, span: int, columns: int) -> dict:
+    """A stack may also stand in a taller cell, white at its foot (as costly as white beside a
+    tier, score.blank), so that short modules can sit beside a tall one."""
+    if not count:
+        return options
+    out = dict(options)
+    for height, (cost, chosen) in options.items():
+        for white in range(1, MAX_WHITE + 1):
+            value = cost + score.blank(white * span, columns)
+            if height + white not in out or value < out[height + white][0] - 1e-9:
+                out[height + white] = (value, chosen)
+    return out
+
+
+def _merge(heights: dict | None, stacked: dict) -> dict:
+    """Heights both the tier so far and a new cell can take, with their summed costs."""
+    if heights is None:
+        return {h: (c, (chosen,)) for h, (c, chosen) in stacked.items()}
+    out = {}
+    for h, (cost, chosen) in heights.items():
+        if h in stacked:
+            out[h] = (cost + stacked[h][0], chosen + (stacked[h][1],))
+    return out
+
+
+def _cells(cells: tuple, chosen: tuple, items: list[Variants]) -> tuple[Cell, ...]:
+    return tuple(Cell(column, span, variants, tuple(items[i].key for i in range(start, end)))
+                 for (start, end, column, span), variants in zip(cells, chosen))

@@ -1,0 +1,162 @@
+"""Layout decisions: every story and photo group measured as modules of several shapes.
+
+A variant is a module `span` basic columns wide and `rows` body lines tall, with its cost (the
+score terms of one module, score.py) and what is needed to place it (a StoryDraft or a
+GroupDraft). `Variants.table(span)` maps each height the module can take to its cheapest
+variant: a story takes up height by its own means (larger figures within their limits, a
+little headline space, then balanced column feet), never by a photo beyond its limits.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from ..model import Story
+from . import score
+from .columns import balanced_capacities
+from .figures import CAPTION_GAP
+from .hints import usable_span
+from .limits import PhotoLimits
+from .story import StoryDraft, _wanted_span, draft_story, fit_body
+from .typeset import Typesetter
+
+HEAD_SPACE = 2        # at most this many lines added around a headline
+FOOT_SPACE = 2        # at most this many lines of white space left at a module's foot
+BRIEFS_SPANS = (2, 3)  # a briefs (简讯) module is narrow
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One shape of one module: its height in lines, its cost and the draft to place."""
+
+    rows: int
+    cost: float
+    draft: object
+
+
+Table = dict[int, Variant]
+
+
+@dataclass
+class Variants:
+    """The module shapes of one item (a story or the photo group), measured on demand."""
+
+    key: str
+    rank: int                         # 0 for the lead, then 1, 2...; -1 for the photo group
+    spans: list[int]
+    measure: Callable[[int], Table]
+    tables: dict[int, Table] = field(default_factory=dict)
+
+    def table(self, span: int) -> Table:
+        if span not in self.tables:
+            self.tables[span] = self.measure(span) if span in self.spans else {}
+        return self.tables[span]
+
+    @property
+    def is_story(self) -> bool:
+        return self.rank >= 0
+
+
+def headline_size(rank: int, span: int, columns: int, sizes: dict[str, float], kind: str = "") -> str:
+    """The theme size of a headline, by the story's rank and its module's width: the lead's
+    is the largest (largest still across most of the page), short narrow items the smallest."""
+    if kind in ("commentary", "briefs"):
+        key = "headline_narrow"
+    elif rank == 0:
+        key = "lead_headline_wide" if span * 4 >= columns * 3 else "lead_headline"
+    else:
+        key = "headline" if span * 2 >= columns else "headline_narrow"
+    return key if key in sizes else ("lead_headline" if rank == 0 else "headline")
+
+
+def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter, rows: int,
+                   limits: PhotoLimits | None = None) -> Variants:
+    """A story's variants, 2 to all basic columns wide (1 for a text of a few lines), at most
+    `rows` lines tall, its photos within the page's `limits`."""
+    grid = setter.theme.grid
+    limits = limits or PhotoLimits()
+
+    def measure(span: int) -> Table:
+        size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
+        base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
+                           across=True, limits=limits)
+        table: Table = {}
+        if base.overflow:             # a headline line wider than this module
+            return table
+        head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
+        for fig_columns, slots in base.slot_sets.items():
+            draft = replace(base, figures=slots, figure_columns=fig_columns)
+            _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
+                                                          if slots else 0.0), grid, limits)
+        return table
+
+    hinted = usable_span(story, grid)
+    spans = list(range(1, grid.columns + 1))     # one column: a short item, its figure above
+    if story.kind == "briefs":
+        spans = [s for s in spans if s in BRIEFS_SPANS]
+    return Variants(key, rank, [hinted] if hinted else spans, measure)
+
+
+def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
+             limits: PhotoLimits) -> None:
+    """Add to `table` the draft at every body height from its smallest up, while a taller body
+    can still be taken up without a hole."""
+    fit_body(draft)
+    body = draft.body_rows
+    while draft.headline_rows + body <= rows:
+        candidate = replace(draft)
+        fit_body(candidate, body)
+        if candidate.body_rows == body:
+            cost = _module_cost(candidate, grid, limits)
+            if cost is None and _figures_at_most(candidate) and score.hole(column_lines(candidate)[1]):
+                break
+            if cost is not None:
+                _spaced(candidate, base_cost + cost, rows, table)
+        body += 1
+
+
+def _spaced(draft: StoryDraft, cost: float, rows: int, table: Table) -> None:
+    """The draft with a few lines of headline space and white space at its foot."""
+    for head in range(HEAD_SPACE + 1):
+        for foot in range(FOOT_SPACE + 1):
+            total = draft.rows + head + foot
+            value = cost + score.headline_space(head) + score.white_space(foot)
+            if total <= rows and (total not in table or value < table[total].cost):
+                table[total] = Variant(total, value, replace(draft, head_space=head, foot_space=foot))
+
+
+def _figures_at_most(draft: StoryDraft) -> bool:
+    return all(r >= s.max_rows for r, s in zip(draft.figure_rows, draft.figures))
+
+
+def column_lines(draft: StoryDraft) -> tuple[list[int], list[int]]:
+    """(lines, empty lines at the foot) of each body column, as place_story will fill them."""
+    full = draft.capacities()
+    lines = balanced_capacities(draft.body_lines, full)
+    return lines, [f - n for f, n in zip(full, lines)]
+
+
+def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
+    """The cost of a story module measured at its height; None if it breaks a rule."""
+    lines, empties = column_lines(draft)
+    if score.stub(lines) or score.hole(empties) or score.white_column(lines, empties):
+        return None
+    depth = max(lines, default=0)
+    if draft.figures and depth < min(score.RULES["figure_depth"], draft.body_lines):
+        return None
+    photos = 0.0
+    for r, s in zip(draft.figure_rows, draft.figures):
+        area = s.width * (r * grid.line_pitch - CAPTION_GAP)
+        if area < limits.floor(s.key) - 1e-6:
+            return None
+        reference = area_lines(limits.floor(s.key), grid)
+        photos += score.crop(r, s.natural_rows) + score.photo_scale(area_lines(area, grid), reference)
+        photos += score.photo_margin(area_lines((s.room - s.width) * r * grid.line_pitch, grid))
+    return (score.holes(empties) + score.shallow(depth, draft.span)
+            + score.strip(depth, draft.span, draft.body_lines) + photos)
+
+
+def area_lines(area: float, grid) -> float:
+    """An area (pt²) in column-lines."""
+    return area / ((grid.column_width + grid.gutter) * grid.line_pitch)
