@@ -1,7 +1,9 @@
 """Batch stage: many issues, each rendered page by page in its own worker, one report.
 
 Every issue is isolated: its content errors (located `Finding`s) or an unexpected failure are
-recorded for that issue and the others render on. An issue whose pages all have the keys of the
+recorded for that issue and the others render on. A worker that dies (killed, out of memory)
+breaks its pool; the issues that pool had not finished are then rendered again one by one, each
+in a worker of its own, so that only the issue that kills its worker fails. An issue whose pages all have the keys of the
 PDF already in OUT is skipped. The report is written to `OUT/batch-report.json`.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import time
 from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -126,15 +129,24 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
     per_pool = max(1, jobs) * ISSUES_PER_WORKER
+    def record(outcome: IssueOutcome) -> None:
+        report.issues.append(outcome)
+        if on_done:
+            on_done(outcome)
+
     for first in range(0, len(folders), per_pool):
+        broken = []
         with RenderPool(jobs, always_fork=True) as pool:   # fresh workers: caches grow issue by issue
             futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder
                        for folder in folders[first:first + per_pool]}
             for future in as_completed(futures):
-                outcome = _outcome(future, futures[future])
-                report.issues.append(outcome)
-                if on_done:
-                    on_done(outcome)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken.append(futures[future])
+                else:
+                    record(_outcome(future, futures[future]))
+        for folder in broken:   # a dying worker breaks the whole pool: each issue is tried alone
+            with RenderPool(1, always_fork=True) as alone:
+                record(_outcome(alone.submit(render_one, folder, out_dir, cache_dir), folder))
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
