@@ -94,7 +94,7 @@ def test_a_worker_that_raises_or_dies_fails_only_its_issue(small_issues, tmp_pat
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(small_issues), "-j", str(jobs), "-o", str(out)])
     assert result.exit_code == 1
-    assert "4 issues: 2 rendered, 0 unchanged, 2 failed" in result.output
+    assert "4 issues: 2 rendered, 0 unchanged, 2 failed" in result.output, result.output
     assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "batch-report.json", "z.pdf"]
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     assert [(i["slug"], i["status"]) for i in report["issues"]] == [

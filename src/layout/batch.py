@@ -87,12 +87,12 @@ def issue_folders(paths: list[Path]) -> list[Path]:
     return found
 
 
-def render_one(folder: Path, out_dir: Path, cache_dir: Path | None) -> IssueOutcome:
+def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, skip_unchanged: bool = True) -> IssueOutcome:
     """Render one issue (in a worker); never raises."""
     started = time.perf_counter()
     outcome = IssueOutcome(str(folder), folder.name, "failed")
     try:
-        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=True)
+        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=skip_unchanged)
     except LayoutError as exc:
         outcome.findings = [f.as_dict() for f in exc.findings]
     except Exception as exc:  # noqa: BLE001 - isolated: reported for this issue only
@@ -144,9 +144,9 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
                     broken.append(futures[future])
                 else:
                     record(_outcome(future, futures[future]))
-        for folder in broken:   # a dying worker breaks the whole pool: each issue is tried alone
-            with RenderPool(1, always_fork=True) as alone:
-                record(_outcome(alone.submit(render_one, folder, out_dir, cache_dir), folder))
+        for folder in broken:   # a dying worker breaks the whole pool: each issue is tried alone,
+            with RenderPool(1, always_fork=True) as alone:   # not skipped: its worker may have written it
+                record(_outcome(alone.submit(render_one, folder, out_dir, cache_dir, False), folder))
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
