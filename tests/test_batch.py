@@ -29,8 +29,7 @@ def issues(tmp_path) -> Path:
     return folder
 
 
-def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(issues), "-j", "2", "-o", str(out)])
     assert result.exit_code == 1
@@ -47,8 +46,7 @@ def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path, m
     assert (bad["key"], bad["line"], bad["message"]) == ("date", 15, "not a real date: '2026-02-30'")
 
 
-def test_unchanged_issues_are_skipped(issues, tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+def test_unchanged_issues_are_skipped(issues, tmp_path):
     shutil.rmtree(issues / "bad")
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["batch", str(issues), "-j", "1", "-o", str(out)]).exit_code == 0
