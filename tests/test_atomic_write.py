@@ -109,7 +109,7 @@ def test_the_print_pdf_is_kept_when_finishing_fails(tmp_path):
     path.write_bytes(OLD)
 
     def finish(tmp: Path):
-        assert tmp.read_bytes().startswith(b"%PDF-")      # the new PDF was written, unnamed
+        assert tmp.read_bytes().startswith(b"%PDF-") and tmp.parent != path.parent   # written, not in OUT
         raise ValueError("no output intent")
     with pytest.raises(LayoutError) as caught:
         write_pdf(document, path, finish=finish)
@@ -140,9 +140,28 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def test_sigkill_while_writing_leaves_the_old_pdf_and_no_temporary_file(edition):
+#: runs `layout render --print ISSUE -o OUT`, stopping inside the PDF/X finishing step, once
+#: WeasyPrint has written the new PDF
+PRINT_CHILD = textwrap.dedent("""
+    import os, sys
+    from layout import press
+    real = press.finish_for_press
+
+    def finish(path, *args):
+        real(path, *args)
+        print(os.path.getsize(path), flush=True)
+        sys.stdin.read()
+
+    press.finish_for_press = finish
+    from layout.cli import main
+    main(["render", "--print", sys.argv[1], "-o", sys.argv[2]])
+""")
+
+
+@pytest.mark.parametrize("child_code", [CHILD, PRINT_CHILD], ids=["render", "render --print"])
+def test_sigkill_while_writing_leaves_the_old_pdf_and_no_temporary_file(edition, child_code):
     folder, out = edition
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder), str(out)], stdin=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", child_code, str(folder), str(out)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         written = int(_line_from(child, timeout=120))
