@@ -128,30 +128,37 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     """Render every issue folder into out_dir across `jobs` workers; write the JSON report."""
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
-    per_pool = max(1, jobs) * ISSUES_PER_WORKER
+
     def record(outcome: IssueOutcome) -> None:
         report.issues.append(outcome)
         if on_done:
             on_done(outcome)
 
+    per_pool = max(1, jobs) * ISSUES_PER_WORKER
     for first in range(0, len(folders), per_pool):
-        broken = []
-        with RenderPool(jobs, always_fork=True) as pool:   # fresh workers: caches grow issue by issue
-            futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder
-                       for folder in folders[first:first + per_pool]}
-            for future in as_completed(futures):
-                if isinstance(future.exception(), BrokenProcessPool):
-                    broken.append(futures[future])
-                else:
-                    record(_outcome(future, futures[future]))
-        for folder in broken:   # a dying worker breaks the whole pool: each issue is tried alone,
-            with RenderPool(1, always_fork=True) as alone:   # not skipped: its worker may have written it
+        broken = _render_in_pool(folders[first:first + per_pool], out_dir, jobs, cache_dir, record)
+        for folder in broken:   # each issue a dying worker took down is tried alone, and not
+            with RenderPool(1, always_fork=True) as alone:   # skipped: the pool may have written it
                 record(_outcome(alone.submit(render_one, folder, out_dir, cache_dir, False), folder))
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
     write_report(report, out_dir / REPORT_NAME)
     return report
+
+
+def _render_in_pool(folders: list[Path], out_dir: Path, jobs: int, cache_dir: Path | None, record) -> list[Path]:
+    """Render `folders` in a pool of fresh workers (caches grow issue by issue), recording each
+    outcome; return the folders whose futures a dying worker broke (the pool fails them all)."""
+    broken = []
+    with RenderPool(jobs, always_fork=True) as pool:
+        futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder for folder in folders}
+        for future in as_completed(futures):
+            if isinstance(future.exception(), BrokenProcessPool):
+                broken.append(futures[future])
+            else:
+                record(_outcome(future, futures[future]))
+    return broken
 
 
 def _outcome(future, folder: Path) -> IssueOutcome:
