@@ -51,7 +51,7 @@ def test_markup_in_text_prints_literally(write_issue, tmp_path):
     folder = write_issue(text)
     result = run("render", folder, "-o", tmp_path / "out", "--html")
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "out" / "x.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "x-p1.html").read_text(encoding="utf-8")
     assert "<script" not in html and "<b>" not in html and "&lt;" in html
     with pdfplumber.open(tmp_path / "out" / "x.pdf") as pdf:
         chars = "".join(c["text"] for page in pdf.pages for c in page.chars)

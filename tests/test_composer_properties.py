@@ -1,27 +1,30 @@
 """Property tests of the composer (layout decisions: line composition) over random
 paragraphs of Han, punctuation (pairs, ——, ……, quotes, brackets), numbers, units and Latin
 words: no line wider than its measure, no forbidden line start or end, no character lost or
-added, every non-final line flush, tokens never split."""
+added, every non-final line flush, tokens, dashes and ellipses never split (GB/T 15834-2011
+5.1: —— and …… may start a line, a lone connector — may not), nor a number and its unit."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from layout.composer import Run, compose_paragraph
+from layout.composer.keep import unit_length
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_composer_render import body_faces  # noqa: E402
 
 SIZE = 9.0
-NO_START = set("，。、；：？！”’）》」』〉】〕…—%‰")
+NO_START = set("，。、；：？！”’）》」』〉】〕%‰·")
 NO_END = set("“‘（《「『〈【〔")
 TOKENS = ["15.8", "2025", "94.9%", "3.2‰", "GMP", "AI", "PM2.5", "COVID-19", "iPhone", "1,280", "0.75"]
 
 han = st.sampled_from("发展产业项目建设推动农村经济服务群众城乡基础设施改革创新生态䶮𠮷")
-mark = st.sampled_from(list("，。、；：？！") + ["。”", "）、", "”，", "——", "……", "·"])
+mark = st.sampled_from(list("，。、；：？！") + ["。”", "）、", "”，", "——", "……", "·", "⸺", "⋯⋯", "—"])
 quoted = st.tuples(st.sampled_from(["“”", "（）", "《》", "「」", "【】", "‘’"]),
                    st.text(alphabet="文字内容标题", min_size=1, max_size=6)).map(lambda t: t[0][0] + t[1] + t[0][1])
 token = st.sampled_from(TOKENS)
@@ -34,6 +37,8 @@ widths = st.one_of(st.sampled_from([13 * SIZE, 20 * SIZE, 117.5, 10 * SIZE]), st
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=paragraphs, width=widths)
+@example(text="“内”，——……", width=80.0)   # issue 16: no break was allowed before ——
+@example(text="————————", width=80.0)     # a run wider than the line parts between units
 def test_composed_paragraph_properties(text, width):
     para = compose_paragraph([Run(text, body_faces())], width=width, size=SIZE)
     assert "".join(line.text for line in para.lines) == text
@@ -47,13 +52,40 @@ def test_composed_paragraph_properties(text, width):
             assert line.width + line.letter_spacing * _gaps(line) <= measure + 0.01
         if i > 0:
             assert para.forced or line.text[0] not in NO_START, line.text
+            assert para.forced or not _lone_connector_starts(line.text), line.text
     if para.forced:   # only when the rules alone would run a line into the next column
         legal = compose_paragraph([Run(text, body_faces())], width=width, size=SIZE, allow_forced=False)
         assert any(line.width > line.measure + 0.01 for line in legal.lines), text
     joined = "\n".join(line.text for line in para.lines)
     for tok in TOKENS:
         assert joined.count(tok) == text.count(tok)  # never split across lines
-    assert "—\n—" not in joined and "…\n…" not in joined
+    assert not _cuts_a_unit(joined), joined   # never, even by a forced break
+    assert not _parts_a_number_from_its_unit(joined), joined   # keep-together (issue 10)
+
+
+def _cuts_a_unit(joined: str) -> bool:
+    """Whether a line break falls inside —— or …… (GB/T 15834 5.1.4, 5.1.5): inside a run of
+    U+2014 / U+2026 / U+22EF, only after an even number of them (———— may part as —— ——)."""
+    for k, ch in enumerate(joined):
+        if ch == "\n" and 0 < k < len(joined) - 1 and joined[k - 1] == joined[k + 1] in "—…⋯":
+            left = len(joined[:k]) - len(joined[:k].rstrip(joined[k - 1]))
+            right = len(joined[k + 1:]) - len(joined[k + 1:].lstrip(joined[k - 1]))
+            if left % 2 or right < 2:
+                return True
+    return False
+
+
+def _parts_a_number_from_its_unit(joined: str) -> bool:
+    """Whether a line ends with a number (1,280, 15.8) and the next starts with its unit."""
+    for a, b in zip(joined.split("\n"), joined.split("\n")[1:]):
+        if re.search(r"(?<![A-Za-z0-9.,‰%-])\d(?:[\d.,]*\d)?$", a) and unit_length(list(b[:6])):
+            return True
+    return False
+
+
+def _lone_connector_starts(text: str) -> bool:
+    """The line starts with one U+2014 alone: the connector 一字线 (GB/T 15834 5.1.6)."""
+    return text.startswith("—") and not text.startswith("——")
 
 
 def _gaps(line) -> int:

@@ -104,11 +104,15 @@ def test_han_fonts_are_the_simplified_chinese_faces(sample):
     assert all(re.match(r"(Noto-Serif-CJK-SC|Noto-Sans-CJK-SC|LXGW-WenKai)", n) for n in han_fonts), han_fonts
 
 
-def test_html_is_written_and_self_contained(sample):
+def test_html_is_written_per_page_and_self_contained(sample):
     rendered, pdf = sample
-    html = (pdf.parent / f"{rendered.issue.slug}.html").read_text(encoding="utf-8")
-    assert html == rendered.html
-    assert '<html lang="zh-CN">' in html and "<style>" in html
+    slug = rendered.issue.slug
+    assert sorted(p.name for p in pdf.parent.glob("*.html")) == [f"{slug}-p1.html", f"{slug}-p2.html"]
+    pages = [(pdf.parent / f"{slug}-p{n}.html").read_text(encoding="utf-8") for n in (1, 2)]
+    headlines = [page.stories[0].headline for page in rendered.issue.pages]
+    for html, own, other in zip(pages, headlines, reversed(headlines)):   # what that page was given
+        assert '<html lang="zh-CN">' in html and "<style>" in html
+        assert own in html and other not in html
 
 
 def test_running_header_names_paper_folio_section_and_date(sample):
@@ -117,3 +121,18 @@ def test_running_header_names_paper_folio_section_and_date(sample):
     with pdfplumber.open(pdf) as doc:
         heads = [squash(page.crop((0, 0, page.width, grid.margin_top)).extract_text()) for page in doc.pages]
     assert heads == [f"示例日报第{n}版两会特刊2026年2月10日星期二" for n in (1, 2)]
+
+
+def test_no_number_is_parted_from_its_unit(sample):
+    """Keep-together (issue 10 item 6): in the PDF's text lines no line ends with a number whose
+    unit starts the next line (回首2025 | 年 and 达3.8 | 亿元 were in the sample)."""
+    from layout.composer.keep import unit_length
+
+    from .test_composer_keep import pdf_lines
+    _, pdf = sample
+    lines = pdf_lines(pdf)
+    assert len(lines) > 200
+    parted = [(a, b) for a, b in zip(lines, lines[1:])
+              if re.search(r"(?<![A-Za-z0-9.,‰%-])\d(?:[\d.,]*\d)?$", a) and unit_length(list(b[:6]))]
+    assert parted == []
+    assert any(line.startswith("2025年") for line in lines)   # moved down whole

@@ -3,8 +3,9 @@
 Every issue is isolated: its content errors (located `Finding`s) or an unexpected failure are
 recorded for that issue and the others render on. A worker that dies (killed, out of memory)
 breaks its pool; the issues that pool had not finished are then rendered again one by one, each
-in a worker of its own, so that only the issue that kills its worker fails. An issue whose pages all have the keys of the
-PDF already in OUT is skipped. The report is written to `OUT/batch-report.json`.
+in a worker of its own, so that only the issue that kills its worker fails. An issue whose
+pages all have the keys of the PDF already in OUT is skipped. The report is written to
+`OUT/batch-report.json`.
 """
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ import time
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .errors import Finding, LayoutError, Severity
+from .errors import Finding, LayoutError, Severity, plural
+from .model import ISSUE_FILE, look_alikes
 from .pagerender import RenderPool, write_issue
 from .pagerender.pool import peak_rss_mb
+from .pipeline import output_names, with_preflight
 from .render import write_atomically
 
 REPORT_NAME = "batch-report.json"
@@ -43,11 +47,16 @@ class IssueOutcome:
 
     @property
     def errors(self) -> list[str]:
-        return [_line(f) for f in self.findings if f["severity"] == Severity.ERROR.value]
+        return [str(f) for f in self.found(Severity.ERROR)]
 
     @property
     def warnings(self) -> list[str]:
-        return [_line(f) for f in self.findings if f["severity"] != Severity.ERROR.value]
+        return [str(f) for f in self.found(Severity.WARNING)]
+
+    def found(self, *severities: Severity) -> list[Finding]:
+        """The findings of these severities (all, without any), as Finding objects."""
+        wanted = {s.value for s in severities}
+        return [finding_of(f) for f in self.findings if not wanted or f["severity"] in wanted]
 
 
 @dataclass
@@ -64,10 +73,17 @@ class BatchReport:
     def failed(self) -> bool:
         return self.count("failed") > 0
 
+    @property
+    def with_errors(self) -> int:
+        """Issues written although errors remain (what `layout check` calls an error)."""
+        return sum(1 for o in self.issues if o.status != "failed" and o.errors)
+
     def summary(self) -> str:
         pages = sum(o.rendered_pages for o in self.issues)
-        return (f"{len(self.issues)} issues: {self.count('rendered')} rendered, {self.count('unchanged')} unchanged, "
-                f"{self.count('failed')} failed; {pages} pages laid out in {self.seconds:.1f} s with {self.jobs} workers")
+        remain = f" ({self.with_errors} with errors)" if self.with_errors else ""
+        return (f"{plural(len(self.issues), 'issue')}: {self.count('rendered')} rendered, "
+                f"{self.count('unchanged')} unchanged, {self.count('failed')} failed{remain}; "
+                f"{plural(pages, 'page')} laid out in {self.seconds:.1f} s with {plural(self.jobs, 'worker')}")
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -77,22 +93,33 @@ class BatchReport:
 
 
 def issue_folders(paths: list[Path]) -> list[Path]:
-    """Issue folders: each path itself if it holds issue.yaml, else its sub-folders that do."""
+    """Issue folders: each path itself if it looks like one, else its sub-folders that do.
+
+    A folder looks like an issue when it holds `issue.yaml`, even a dangling link, or a
+    look-alike (`issue.yml`, `Issue.yaml`): those fail with a located error, never unseen."""
     found = []
     for path in paths:
-        if (path / "issue.yaml").is_file() or not path.is_dir():
+        if looks_like_issue(path) or not path.is_dir():
             found.append(path)
         else:
-            found += sorted(p for p in path.iterdir() if (p / "issue.yaml").is_file()) or [path]
-    return found
+            found += sorted(p for p in path.iterdir() if p.is_dir() and looks_like_issue(p)) or [path]
+    return list({folder.resolve(): folder for folder in reversed(found)}.values())[::-1]
 
 
-def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, skip_unchanged: bool = True) -> IssueOutcome:
-    """Render one issue (in a worker); never raises."""
+def looks_like_issue(folder: Path) -> bool:
+    """Anything named issue.yaml (a file, a link even to nothing, a FIFO...) or a look-alike."""
+    return os.path.lexists(folder / ISSUE_FILE) or bool(look_alikes(folder))
+
+
+def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, *, name: str | None = None,
+               skip_unchanged: bool = True) -> IssueOutcome:
+    """Render one issue (in a worker) to `out_dir/<name>.pdf`; never raises. Its findings are the
+    render's and `layout check`'s."""
     started = time.perf_counter()
-    outcome = IssueOutcome(str(folder), folder.name, "failed")
+    outcome = IssueOutcome(str(folder), name or folder.name, "failed")
     try:
-        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=skip_unchanged)
+        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=skip_unchanged, name=name)
+        result.findings = with_preflight(result.findings, result.issue, result.plans)
     except LayoutError as exc:
         outcome.findings = [f.as_dict() for f in exc.findings]
     except Exception as exc:  # noqa: BLE001 - isolated: reported for this issue only
@@ -124,8 +151,11 @@ ISSUES_PER_WORKER = 8
 
 
 def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: Path | None = None,
-              on_done=None) -> BatchReport:
-    """Render every issue folder into out_dir across `jobs` workers; write the JSON report."""
+              on_done=None, names: dict[Path, str] | None = None) -> BatchReport:
+    """Render every issue folder into out_dir across `jobs` workers; write the JSON report.
+
+    `names` gives each folder's output name (`pipeline.output_names`); by default its own."""
+    names = names or output_names(folders)
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
 
@@ -136,10 +166,11 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
 
     per_pool = max(1, jobs) * ISSUES_PER_WORKER
     for first in range(0, len(folders), per_pool):
-        broken = _render_in_pool(folders[first:first + per_pool], out_dir, jobs, cache_dir, record)
+        broken = _render_in_pool(folders[first:first + per_pool], names, out_dir, jobs, cache_dir, record)
         for folder in broken:   # each issue a dying worker took down is tried alone, and not
             with RenderPool(1, always_fork=True) as alone:   # skipped: the pool may have written it
-                record(_outcome(alone.submit(render_one, folder, out_dir, cache_dir, False), folder))
+                one = partial(render_one, name=names[folder.resolve()], skip_unchanged=False)
+                record(_outcome(alone.submit(one, folder, out_dir, cache_dir), folder))
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
@@ -147,12 +178,14 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     return report
 
 
-def _render_in_pool(folders: list[Path], out_dir: Path, jobs: int, cache_dir: Path | None, record) -> list[Path]:
+def _render_in_pool(folders: list[Path], names: dict[Path, str], out_dir: Path, jobs: int,
+                    cache_dir: Path | None, record) -> list[Path]:
     """Render `folders` in a pool of fresh workers (caches grow issue by issue), recording each
     outcome; return the folders whose futures a dying worker broke (the pool fails them all)."""
     broken = []
     with RenderPool(jobs, always_fork=True) as pool:
-        futures = {pool.submit(render_one, folder, out_dir, cache_dir): folder for folder in folders}
+        futures = {pool.submit(partial(render_one, name=names[folder.resolve()]), folder, out_dir, cache_dir): folder
+                   for folder in folders}
         for future in as_completed(futures):
             if isinstance(future.exception(), BrokenProcessPool):
                 broken.append(futures[future])
@@ -182,6 +215,7 @@ def _worker_peaks(issues: list[IssueOutcome]) -> dict[str, float]:
     return peaks
 
 
-def _line(finding: dict) -> str:
-    return str(Finding(finding["message"], finding["file"], finding["line"], finding["key"],
-                       Severity(finding["severity"]), finding["kind"]))
+def finding_of(finding: dict) -> Finding:
+    """A finding from its JSON form (as workers send them and the report holds them)."""
+    return Finding(finding["message"], finding["file"], finding["line"], finding["key"],
+                   Severity(finding["severity"]), finding["kind"])

@@ -1,7 +1,9 @@
 """Stage 2 (continued): content checks the schema cannot express.
 
-Empty texts, absurd lengths, control characters, misplaced lead-in markup, and image paths that
-are missing, unreadable, or point outside the issue folder (or to the network).
+Empty texts, absurd lengths, control characters, misplaced lead-in markup, image paths that
+are missing, unreadable, or point outside the issue folder (or to the network), an unknown
+theme, and a `figure_span` the theme's grid cannot hold. The checks of written values run on
+the plain values, so that they are reported together with the schema's problems.
 """
 from __future__ import annotations
 
@@ -9,57 +11,116 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .errors import Collector
-from .model import Figure, Issue
+from .errors import Collector, LayoutError, plural
+from .model import Issue
 from .source import Source
+from . import theme as themes
+from .theme import DEFAULT_THEME, load_theme
 
 LIMITS = {"headline": 48, "kicker": 60, "subhead": 60, "byline": 60, "caption": 300,
           "credit": 40, "title": 40, "slogan": 60, "label": 16, "section": 16, "editor": 40,
           "paper": 24}
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+TEXT_FIELDS = {"paper", "title", "label", "section", "editor", "kicker", "slogan", "headline", "subhead",
+               "byline", "body", "caption", "credit"}
 
 
-def check_content(issue: Issue, source: Source, out: Collector, *, check_images: bool = True) -> None:
-    """Add a located finding for every content problem in `issue`."""
-    for key, value in _texts(issue):
+def check_source(folder: Path, source: Source, out: Collector, *, check_images: bool = True) -> None:
+    """Add a located finding for every problem in the written values, valid or not.
+
+    Works on the plain values (not the model) so that a missing photo is reported in the same
+    run as a bad date or an unknown key."""
+    for key, value in _texts(source.data):
         _check_text(key, value, source, out)
-    for p, page in enumerate(issue.pages):
-        for s, story in enumerate(page.stories):
-            key = f"pages[{p}].stories[{s}].body"
-            if not story.body.strip():
-                out.add("story body is empty", file=source.label, line=source.line_of(key), key=key)
-            _check_lead_ins(story.body, key, source, out)
-    _check_spreads(issue, source, out)
+    for key, body in _bodies(source.data):
+        if not body.strip():
+            out.add("story body is empty", file=source.label, line=source.line_of(key), key=key)
+        _check_lead_ins(body, key, source, out)
     if check_images:
-        for key, figure in _figures(issue):
-            _check_image(issue.folder, figure, f"{key}.image", source, out)
+        for key, image in _images(source.data):
+            _check_image(folder, image, key, source, out)
+    theme = source.data.get("theme", "") if isinstance(source.data, dict) else ""
+    problem = theme_problem(theme) if isinstance(theme, str) else None
+    if problem:
+        out.add(problem, file=source.label, line=source.line_of("theme"), key="theme")
 
 
-def _texts(issue: Issue):
-    yield "paper", issue.paper
-    yield "title", issue.title
-    yield "label", issue.label
+def check_content(issue: Issue, source: Source, out: Collector) -> None:
+    """Add a located finding for every problem of the validated issue against its theme."""
+    _check_spreads(issue, source, out)
+    if theme_problem(issue.theme):
+        return              # reported by check_source
+    try:
+        columns = load_theme(issue.theme).grid.columns
+    except LayoutError as exc:
+        out.findings += exc.findings
+        return
+    _check_figure_spans(issue, columns, source, out)
+
+
+def theme_problem(name: str) -> str | None:
+    """Why `theme: name` names no theme folder (the test `theme.load_theme` makes), or None."""
+    name = name or DEFAULT_THEME
+    templates = themes.TEMPLATES_DIR   # read when called: the folder load_theme reads
+    if "/" not in name and "\\" not in name and not name.startswith(".") \
+            and (templates / name / "theme.yaml").is_file():
+        return None
+    known = sorted(p.name for p in templates.iterdir() if (p / "theme.yaml").is_file())
+    return f"unknown theme '{name}'; themes in {templates}: {', '.join(known)}"
+
+
+def _texts(data):
+    """(key, text) for every text field written, wherever it was written."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if isinstance(value, str) and name in TEXT_FIELDS:
+                yield name, value
+        for name, value in data.items():
+            for key, text in _texts(value):
+                yield f"{name}{key}" if key.startswith("[") else f"{name}.{key}", text
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            for key, text in _texts(value):
+                yield f"[{index}]{key}" if key.startswith("[") else f"[{index}].{key}", text
+
+
+def _entries(data, name: str):
+    """(index, mapping) for each mapping in the list `data[name]`, if there is one."""
+    items = data.get(name) if isinstance(data, dict) else None
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def _bodies(data):
+    for p, page in _entries(data, "pages"):
+        for s, story in _entries(page, "stories"):
+            if isinstance(story.get("body"), str):
+                yield f"pages[{p}].stories[{s}].body", story["body"]
+
+
+def _images(data):
+    """(key, path) of every photo written: a story's figures, then the page's photo group."""
+    for p, page in _entries(data, "pages"):
+        figures = [(f"pages[{p}].stories[{s}].figures[{f}]", figure)
+                   for s, story in _entries(page, "stories") for f, figure in _entries(story, "figures")]
+        figures += [(f"pages[{p}].photos[{f}]", figure) for f, figure in _entries(page, "photos")]
+        for key, figure in figures:
+            if isinstance(figure.get("image"), str):
+                yield f"{key}.image", figure["image"]
+
+
+def _check_figure_spans(issue: Issue, columns: int, source: Source, out: Collector) -> None:
+    """A `figure_span` must leave at least one basic column of the grid for the text."""
     for p, page in enumerate(issue.pages):
-        yield f"pages[{p}].section", page.section
-        yield f"pages[{p}].editor", page.editor
-        if page.banner:
-            for name, value in page.banner.model_dump().items():
-                yield f"pages[{p}].banner.{name}", value
         for s, story in enumerate(page.stories):
-            for name in ("headline", "kicker", "subhead", "byline", "body"):
-                yield f"pages[{p}].stories[{s}].{name}", getattr(story, name)
-    for key, figure in _figures(issue):
-        yield f"{key}.caption", figure.caption
-        yield f"{key}.credit", figure.credit
-
-
-def _figures(issue: Issue):
-    for p, page in enumerate(issue.pages):
-        for s, story in enumerate(page.stories):
-            for f, figure in enumerate(story.figures):
-                yield f"pages[{p}].stories[{s}].figures[{f}]", figure
-        for f, figure in enumerate(page.photos):
-            yield f"pages[{p}].photos[{f}]", figure
+            count = len(story.figures)
+            widest = max(1, (columns - 1) // max(1, count))
+            if story.figure_span > widest:
+                key = f"pages[{p}].stories[{s}].figure_span"
+                out.add(f"figure_span {story.figure_span} is too wide for the {columns}-column grid: with "
+                        f"{plural(count, 'figure')}, at most {widest} (one column stays for the text)",
+                        file=source.label, line=source.line_of(key), key=key)
 
 
 def _check_text(key: str, value: str, source: Source, out: Collector) -> None:
@@ -111,14 +172,14 @@ def _check_lead_ins(body: str, key: str, source: Source, out: Collector) -> None
             return
 
 
-def _check_image(folder: Path, figure: Figure, key: str, source: Source, out: Collector) -> None:
-    problem = image_path_problem(folder, figure.image)
+def _check_image(folder: Path, image: str, key: str, source: Source, out: Collector) -> None:
+    problem = image_path_problem(folder, image)
     if problem is None:
         from .images import ImageProblem, inspect_image
         try:
-            inspect_image(folder / figure.image)
+            inspect_image(folder / image)
         except ImageProblem as exc:
-            problem = f"'{figure.image}': {exc}"
+            problem = f"'{image}': {exc}"
     if problem:
         out.add(problem, file=source.label, line=source.line_of(key), key=key)
 
@@ -127,6 +188,9 @@ def image_path_problem(folder: Path, image: str) -> str | None:
     """Why `image` may not be used, or None: it must be a file inside the issue folder."""
     if not image.strip():
         return "image path is empty"
+    invisible = next((c for c in image if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")), None)
+    if invisible is not None:
+        return f"image path contains the invisible character U+{ord(invisible):04X}; delete it"
     if URL.match(image) and not re.match(r"^[A-Za-z]:[\\/]", image):
         return f"images must be files in the issue folder, not URLs: '{image}'"
     path = Path(image)
@@ -135,6 +199,6 @@ def image_path_problem(folder: Path, image: str) -> str | None:
     resolved = (folder / path).resolve()
     if not resolved.is_relative_to(folder.resolve()):
         return f"image path leaves the issue folder: '{image}'"
-    if not resolved.is_file():
+    if not resolved.exists():     # anything else that is not a photo file: inspect_image says what
         return f"file '{image}' not found"
     return None

@@ -6,6 +6,8 @@ autoescape it); composed lines are markup the composer escaped itself.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markupsafe import Markup
 
 from .composer import COMPOSER_CSS
@@ -15,6 +17,7 @@ from .page import PagePlan
 from .theme import Theme
 
 WEEKDAYS = "一二三四五六日"
+DROPPED_IN = "LayoutFonts"      # suffix of the family name of a face from fonts/ in the CSS
 
 
 def date_text(issue: Issue) -> str:
@@ -38,6 +41,13 @@ def print_context(theme: Theme) -> dict:
             "media_margin_mm": f"{media_margin_mm(theme.grid):g}"}
 
 
+def css_family(font: FontFile) -> str:
+    """The family name the CSS asks for. A face from fonts/ is declared (@font-face) under a
+    name of its own: WeasyPrint would otherwise print an installed font of the same family
+    instead of the file the layout measured."""
+    return f"{font.family} {DROPPED_IN}" if font.dropped_in else font.family
+
+
 def compose_context(issue: Issue, theme: Theme, fonts: dict[str, FontFile], plans: list[PagePlan],
                     images: dict[str, str], *, press: bool = False) -> dict:
     """Everything the page templates need. `images` maps a figure key to its prepared file URL;
@@ -51,7 +61,9 @@ def compose_context(issue: Issue, theme: Theme, fonts: dict[str, FontFile], plan
         "sizes": theme.sizes,
         "colours": css_colours(theme, press),
         "print": print_context(theme) if press else None,
-        "fonts": {role: f.family for role, f in fonts.items()},
-        "font_faces": [f for f in fonts.values() if f.dropped_in],
+        "fonts": {role: css_family(f) for role, f in fonts.items()},
+        "weights": {role: 700 if f.bold else 400 for role, f in fonts.items()},
+        "font_faces": list({(f.path, f.index, f.bold): replace(f, family=css_family(f))
+                            for f in fonts.values() if f.dropped_in}.values()),
         "composer_css": Markup(COMPOSER_CSS),  # the composer's own stylesheet, not content
     }

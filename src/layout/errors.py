@@ -10,9 +10,17 @@ from enum import Enum
 
 
 class Severity(str, Enum):
+    """How bad a finding is, in the words of the report: error, warning, note."""
+
     ERROR = "error"
     WARNING = "warning"
-    INFO = "info"
+    NOTE = "note"
+    INFO = "note"        # the former name of NOTE (an alias: the same member)
+
+    @classmethod
+    def _missing_(cls, value):
+        """'info', the former value, read back from page caches written before: a note."""
+        return cls.NOTE if value == "info" else None
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,8 @@ class Collector:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise LayoutError(self.errors)
+
+
+def plural(n: int, word: str) -> str:
+    """`1 page`, `2 pages`: a count in words, for messages."""
+    return f"{n} {word}" + ("" if n == 1 else "s")

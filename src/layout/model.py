@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import Collector, LayoutError
+from .errors import Collector, Finding, LayoutError
 from .source import Source, load_source
 
 ISSUE_FILE = "issue.yaml"
+ISSUE_NAMES = {"issue.yaml", "issue.yml"}      # lower-cased names an editor may have used
 Text = Annotated[str, Field(strict=True)]
 #: What may happen to a story that does not fit its page: nothing (an error), copyfit, or a jump.
 Fit = Literal["", "copyfit", "jump"]
@@ -128,44 +130,74 @@ def split_paragraphs(body: str) -> list[Paragraph]:
 
 
 def load_issue(folder: Path, *, check_images: bool = True) -> Issue:
-    """Read and validate `folder/issue.yaml`; raise LayoutError listing every problem."""
+    """Read and validate `folder/issue.yaml`; raise LayoutError listing every problem.
+
+    Every content problem is found in one run: the schema's (an unknown key, a bad date), the
+    written values' (a missing photo, an empty headline) and, once the issue is valid, the
+    theme's (an unknown theme, a figure_span wider than its grid)."""
     folder = Path(folder)
-    source = load_source(folder / ISSUE_FILE, label=_label(folder / ISSUE_FILE))
-    issue = validate(source)
-    issue = issue.model_copy(update={"folder": folder.resolve(), "slug": folder.resolve().name})
-    from .checks import check_content
+    source = load_source(issue_file(folder), label=_label(folder / ISSUE_FILE))
     collector = Collector()
-    check_content(issue, source, collector, check_images=check_images)
-    collector.raise_if_errors()
+    issue = validate(source, collector)
+    from .checks import check_content, check_source
+    check_source(folder.resolve(), source, collector, check_images=check_images)
+    if issue is not None:
+        issue = issue.model_copy(update={"folder": folder.resolve(), "slug": folder.resolve().name})
+        check_content(issue, source, collector)
+    if collector.errors:
+        raise LayoutError(sorted(collector.errors, key=lambda f: f.line or 0))
     return issue
+
+
+def issue_file(folder: Path) -> Path:
+    """`folder/issue.yaml`; raise a located error when the folder holds a look-alike instead
+    (`issue.yml`, `Issue.yaml`) or issue.yaml is a link to nothing."""
+    path = folder / ISSUE_FILE
+    if path.is_symlink() and not path.exists():
+        raise LayoutError(Finding(f"issue.yaml is a link to '{os.readlink(path)}', which does not exist",
+                                  file=str(Path(_label(folder)) / ISSUE_FILE)))
+    others = look_alikes(folder) if not path.exists() else []
+    if others:
+        raise LayoutError(Finding(f"an issue file must be named {ISSUE_FILE}: rename '{others[0].name}'",
+                                  file=_label(others[0])))
+    return path
+
+
+def look_alikes(folder: Path) -> list[Path]:
+    """Files in `folder` named like an issue file but not exactly `issue.yaml`."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.name.lower() in ISSUE_NAMES and p.name != ISSUE_FILE)
+    except OSError:
+        return []
 
 
 def _label(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # the folder resolved, not the file: a linked issue.yaml is still named as the editor sees it
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
-def validate(source: Source) -> Issue:
-    """Turn the plain values into an Issue, or raise every schema problem, located."""
+def validate(source: Source, collector: Collector | None = None) -> Issue | None:
+    """Turn the plain values into an Issue; every schema problem goes to `collector`, located
+    (without one, they are raised as a LayoutError)."""
+    out = collector or Collector()
     if not isinstance(source.data, dict):
-        raise LayoutError(_collect_one(source, "", "the issue file must be a mapping of keys "
-                                       "(paper:, title:, date:, pages:)"))
-    try:
-        return Issue.model_validate(source.data)
-    except ValidationError as exc:
-        collector = Collector()
-        for error in exc.errors(include_url=False):
-            key = _key_path(error["loc"])
-            collector.add(_message(error), file=source.label, line=source.line_of(key), key=key)
-        raise LayoutError(sorted(collector.findings, key=lambda f: f.line or 0)) from None
-
-
-def _collect_one(source: Source, key: str, message: str):
-    collector = Collector()
-    collector.add(message, file=source.label, line=source.line_of(key), key=key)
-    return collector.findings
+        out.add("the issue file must be a mapping of keys (paper:, title:, date:, pages:)",
+                file=source.label, line=source.line_of(""))
+        issue = None
+    else:
+        try:
+            issue = Issue.model_validate(source.data)
+        except ValidationError as exc:
+            issue = None
+            for error in exc.errors(include_url=False):
+                key = _key_path(error["loc"])
+                out.add(_message(error), file=source.label, line=source.line_of(key), key=key)
+    if collector is None:
+        out.raise_if_errors()
+    return issue
 
 
 def _key_path(loc: tuple) -> str:

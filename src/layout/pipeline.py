@@ -15,11 +15,12 @@ from .errors import Finding, LayoutError, Severity
 from .fonts import FONTS_DIR, resolve_fonts
 from .html import render_html
 from .images import ImageProblem, prepare_image
-from .model import Issue, load_issue
+from .model import ISSUE_FILE, Issue, _label, load_issue
 from .page import PagePlan, plan_issue
 from .render import render_document, write_atomically, write_pdf
 from .theme import Theme, load_theme
 
+PRINT_SUFFIX = "-print"     # the print PDF is <slug>-print.pdf: never overwritten by the screen PDF
 CACHE_DIR = Path(os.environ.get("LAYOUT_CACHE", Path.home() / ".cache" / "layout"))
 
 
@@ -68,7 +69,7 @@ def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) 
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
-    findings = [f for plan in plans for f in plan.findings]
+    findings = [*theme.findings, *(f for plan in plans for f in plan.findings), *glyph_errors(issue, fonts)]
     images, image_findings = prepare_photos(plans, cache / "images", theme.print.image_ppi)
     findings += image_findings
     html = render_html(compose_context(issue, theme, fonts, plans, images, press=press), theme)
@@ -80,6 +81,13 @@ def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) 
     findings += render_findings
     return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started,
                     theme if press else None)
+
+
+def glyph_errors(issue: Issue, fonts: dict) -> list[Finding]:
+    """Located errors for the characters no installed face of their role has: a render stops
+    on them rather than print a .notdef box (see `preflight.fonts`)."""
+    from .preflight.fonts import missing_glyphs
+    return missing_glyphs(issue.folder, str(_relative(issue.folder / "issue.yaml")), fonts)
 
 
 def _located(findings: list[Finding], issue: Issue) -> list[Finding]:
@@ -103,15 +111,16 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def write_outputs(rendered: Rendered, out_dir: Path, *, html: bool = False) -> list[Path]:
-    """Write `<slug>.pdf` (and `<slug>.html`) into out_dir, each atomically."""
-    slug = rendered.issue.slug
+def write_outputs(rendered: Rendered, out_dir: Path, *, html: bool = False, name: str | None = None) -> list[Path]:
+    """Write `<name>.pdf` (and `<name>.html`) into out_dir, each atomically; the print version
+    is `<name>-print.pdf`, so that a screen render or a proof never overwrites it."""
+    stem = (name or rendered.issue.slug) + (PRINT_SUFFIX if rendered.press_theme else "")
     written = []
     if html:
-        path = out_dir / f"{slug}.html"
+        path = out_dir / f"{stem}.html"
         write_atomically(path, lambda tmp: tmp.write_text(rendered.html, encoding="utf-8"))
         written.append(path)
-    pdf = out_dir / f"{slug}.pdf"
+    pdf = out_dir / f"{stem}.pdf"
     rendered.findings += write_pdf(rendered.document, pdf, **_press_options(rendered.press_theme))
     written.append(pdf)
     return written
@@ -126,12 +135,77 @@ def _press_options(theme: Theme | None) -> dict:
             "finish": lambda tmp: finish_for_press(tmp, theme.grid, theme.print.icc_profile)}
 
 
-def render_to_files(folder: Path, out_dir: Path, *, html: bool = False,
-                    press: bool = False, jobs: int | None = None) -> tuple[Rendered, list[Path]]:
+def render_to_files(folder: Path, out_dir: Path, *, html: bool = False, press: bool = False,
+                    jobs: int | None = None, name: str | None = None, force: bool = False):
+    """Render one issue into out_dir; return what was rendered and the files written.
+
+    Its findings are those `layout check` reports (editorial slips, glyph coverage, photo
+    resolution) besides the render's own. The print version is refused while any of them is an
+    error, unless `force`."""
     if not press:   # screen version: page by page, in parallel, through the page cache
         from .pagerender import render_issue_files
-        return render_issue_files(folder, out_dir, html=html, jobs=jobs, cache_dir=CACHE_DIR)
+        rendered, written = render_issue_files(folder, out_dir, html=html, jobs=jobs, cache_dir=CACHE_DIR,
+                                               name=name)
+        rendered.findings = with_preflight(rendered.findings, rendered.issue, rendered.plans)
+        return rendered, written
     rendered = render_issue(folder, press=press)
     if rendered.errors:
         raise LayoutError(rendered.errors)
-    return rendered, write_outputs(rendered, out_dir, html=html)
+    rendered.findings = with_preflight(rendered.findings, rendered.issue, rendered.plans)
+    if rendered.errors and not force:
+        errors = f"{len(rendered.errors)} error" + ("" if len(rendered.errors) == 1 else "s")
+        refusal = Finding(f"the print PDF is not written while errors remain ({errors}); fix them, "
+                          "or write it anyway with --force", file=_label(rendered.issue.folder / ISSUE_FILE))
+        raise LayoutError(rendered.errors + [refusal])
+    return rendered, write_outputs(rendered, out_dir, html=html, name=name)
+
+
+def preflight_findings(issue: Issue, plans: list[PagePlan]) -> list[Finding]:
+    """What `layout check` finds besides the render: slips in the text, characters no font has,
+    and photos at their placed size."""
+    from .preflight.fonts import check_fonts
+    from .preflight.images import check_images
+    from .preflight.lint import check_text
+    from .source import load_source
+    theme = load_theme(issue.theme)
+    source = load_source(issue.folder / ISSUE_FILE, label=_label(issue.folder / ISSUE_FILE))
+    return (check_text(source) + check_fonts(source, resolve_fonts(theme))
+            + check_images(plans, source, issue.folder, theme.print.image_ppi))
+
+
+def with_preflight(findings: list[Finding], issue: Issue, plans: list[PagePlan]) -> list[Finding]:
+    """A render's findings and check's, each once, in the order of the issue file."""
+    found = preflight_findings(issue, plans)
+    seen = {(f.key, f.message) for f in found}
+    merged = [f for f in findings if (f.key, f.message) not in seen] + found
+    return sorted(merged, key=lambda f: (f.file, f.line or 0, f.key))
+
+
+def output_names(folders: list[Path], *, by: str = "folder", suffix: str = ".pdf") -> dict[Path, str]:
+    """The name of each issue's output files (by its folder's name, or by its path); two issues
+    that would write the same file are refused before anything is written."""
+    names: dict[Path, str] = {}
+    owners: dict[str, Path] = {}
+    clashes = []
+    for folder in folders:
+        if folder.resolve() in names:
+            continue
+        name = path_name(folder) if by == "path" else folder.resolve().name
+        if name in owners:
+            clashes.append(Finding(f"would write {name}{suffix} over the PDF of {owners[name]}; rename one "
+                                   "of the folders, or name the files by path (--name-by path)", file=str(folder)))
+        owners.setdefault(name, folder)
+        names[folder.resolve()] = name
+    if clashes:
+        raise LayoutError(clashes)
+    return names
+
+
+def path_name(folder: Path) -> str:
+    """A name made of the folder's path from the working folder: `a/issue` -> `a-issue`."""
+    path = folder.resolve()
+    try:
+        parts = path.relative_to(Path.cwd().resolve()).parts
+    except ValueError:
+        parts = path.parts[1:]
+    return "-".join(parts) or path.name

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .errors import Finding, LayoutError, Severity
+from .overflow import banner_findings
 
 LOGGER_NAMES = ("weasyprint", "weasyprint.progress")
 
@@ -51,7 +52,10 @@ class WeasyLog(logging.Handler):
         self.records.append(record)
 
     def findings(self, file: str) -> list[Finding]:
-        return [Finding(f"WeasyPrint: {r.getMessage()}", file=file, severity=Severity.WARNING,
+        """Warnings, except a .notdef glyph drawn: an error (a character would print as a box;
+        preflight's glyph check refuses such characters first, this is the backstop)."""
+        return [Finding(f"WeasyPrint: {r.getMessage()}", file=file,
+                        severity=Severity.ERROR if r.getMessage().startswith(".notdef") else Severity.WARNING,
                         kind="render") for r in self.records]
 
 
@@ -75,7 +79,7 @@ def render_document(html: str, *, base_url: Path, roots: list[Path], label: str)
     with captured_weasyprint_log() as log:
         document = weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
                                    url_fetcher=fetcher).render()
-    findings = log.findings(label)
+    findings = log.findings(label) + banner_findings(document)
     findings += [Finding(f"refused to load '{url}': rendering reads only the issue folder, "
                          "the templates and the fonts", file=label, kind="render") for url in fetcher.refused]
     return document, findings

@@ -6,10 +6,12 @@ code reads the same object, so no number is written twice.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import Finding, LayoutError
+from .settings import Settings, parse_number, shown
 from .source import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +19,12 @@ TEMPLATES_DIR = Path(os.environ.get("LAYOUT_TEMPLATES", ROOT / "templates"))
 FONTS_DIR = Path(os.environ.get("LAYOUT_FONTS", ROOT / "fonts"))
 DEFAULT_THEME = "newspaper"
 PT_PER_MM = 72 / 25.4
+#: what every theme declares: the layout code and the templates use each of these
+ROLES = ("body", "lead", "headline", "kicker", "banner", "caption", "furniture", "fallback")
+SIZES = ("banner_title", "banner_kicker", "banner_slogan", "lead_headline", "headline", "kicker",
+         "subhead", "caption", "furniture")
+COLOURS = ("red", "black", "rule", "white")
+RGB = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True)
@@ -106,47 +114,129 @@ class Theme:
     sizes: dict[str, float]
     colours: dict[str, dict]
     print: PrintSettings = PrintSettings()
+    label: str = ""                       # theme.yaml as findings name it
+    findings: tuple[Finding, ...] = ()    # warnings about the settings (colours.*)
 
 
 def load_theme(name: str = "") -> Theme:
-    """Load `templates/<name>/theme.yaml`; raise LayoutError naming the file and key."""
+    """Load `templates/<name>/theme.yaml`; raise LayoutError with every problem, located
+    (`templates/x/theme.yaml:13: grid.columns: expected a whole number, got 'eight'`)."""
     name = name or DEFAULT_THEME
     folder = TEMPLATES_DIR / name
     if "/" in name or "\\" in name or name.startswith(".") or not (folder / "theme.yaml").is_file():
         known = sorted(p.name for p in TEMPLATES_DIR.iterdir() if (p / "theme.yaml").is_file())
         raise LayoutError(f"unknown theme '{name}'; themes in {TEMPLATES_DIR}: {', '.join(known)}")
-    source = load_source(folder / "theme.yaml")
-    data = source.data
+    source = load_source(folder / "theme.yaml", label=_label(folder / "theme.yaml"))
+    settings = Settings(source)
+    grid = _grid(settings)
+    fonts = {role: _font_role(settings, role) for role in _names(settings, "fonts", ROLES)}
+    sizes = {size: settings.number(f"sizes_pt.{size}") for size in _names(settings, "sizes_pt", SIZES)}
+    colours = {colour: _colour(settings, colour) for colour in _names(settings, "colours", COLOURS)}
+    printing = _print_settings(settings, folder)
+    settings.raise_if_errors()
+    theme = Theme(name, folder, grid, fonts, sizes, colours, printing, label=source.label)
+    from .colours import colour_findings
+    return replace(theme, findings=tuple(colour_findings(theme, source)))
+
+
+def _label(path: Path) -> str:
+    """The file as the user would name it: relative to the working folder when inside it."""
     try:
-        grid = _grid(data["page"], data["grid"])
-        fonts = {role: FontRole(role, str(v["family"]), int(v.get("weight", 400)), str(v.get("package", "")))
-                 for role, v in data["fonts"].items()}
-        sizes = {k: float(v) for k, v in data["sizes_pt"].items()}
-        colours = {k: {"cmyk": [float(c) for c in v["cmyk"]], "rgb": str(v["rgb"])}
-                   for k, v in data["colours"].items()}
-        printing = _print_settings(data.get("print") or {}, folder)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise LayoutError(Finding(f"theme setting missing or invalid: {exc}", file=source.label)) from None
-    return Theme(name, folder, grid, fonts, sizes, colours, printing)
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
-def _print_settings(data: dict, folder: Path) -> PrintSettings:
+def _names(settings: Settings, section: str, required: tuple[str, ...]) -> list[str]:
+    """The entries of a section: the required ones (each reported when missing), then any others."""
+    written = settings.value(section)
+    if written is not None and not isinstance(written, dict):
+        settings.problem(section, f"expected a mapping of keys, got {shown(written)}")
+    if not isinstance(written, dict):
+        return []
+    for name in required:
+        if name not in written:
+            settings.problem(f"{section}.{name}", "required setting is missing")
+    return [str(name) for name in written]
+
+
+def _font_role(settings: Settings, role: str) -> FontRole | None:
+    key = f"fonts.{role}"
+    if not isinstance(settings.value(key), dict):
+        settings.problem(key, f"expected a mapping of keys (family:, weight:, package:), got "
+                              f"{shown(settings.value(key))}")
+        return None
+    family = settings.text(f"{key}.family")
+    if family is not None and not family.strip():
+        settings.problem(f"{key}.family", "expected a font family name, got ''")
+    weight = settings.number(f"{key}.weight", "400", whole=True, most=1000)
+    package = settings.text(f"{key}.package", "")
+    return FontRole(role, family, weight, package) if family and weight else None
+
+
+def _colour(settings: Settings, name: str) -> dict | None:
+    key = f"colours.{name}"
+    if not isinstance(settings.value(key), dict):
+        settings.problem(key, f"expected a mapping of keys (cmyk:, rgb:), got {shown(settings.value(key))}")
+        return None
+    cmyk = settings.value(f"{key}.cmyk")
+    inks = [parse_number(c) for c in cmyk] if isinstance(cmyk, list) else []
+    if cmyk is not None and (len(inks) != 4 or any(c is None or not 0 <= c <= 100 for c in inks)):
+        settings.problem(f"{key}.cmyk", f"expected four percentages [C, M, Y, K] from 0 to 100, "
+                                        f"got {shown(cmyk)}")
+    rgb = settings.text(f"{key}.rgb")
+    if rgb is not None and not RGB.fullmatch(rgb):
+        settings.problem(f"{key}.rgb", f"expected a screen colour '#rrggbb', got {shown(rgb)}")
+    return {"cmyk": inks, "rgb": rgb}
+
+
+def _print_settings(settings: Settings, folder: Path) -> PrintSettings:
     """`print:` settings; a relative profile path is relative to the theme folder."""
-    ppi = int(data.get("image_ppi", DEFAULT_IMAGE_PPI))
-    if ppi <= 0:
-        raise ValueError(f"print.image_ppi must be positive, got {ppi}")
-    profile = Path(str(data.get("icc_profile") or DEFAULT_ICC_PROFILE))
-    return PrintSettings(ppi, profile if profile.is_absolute() else folder / profile)
+    ppi = settings.number("print.image_ppi", str(DEFAULT_IMAGE_PPI), whole=True)
+    profile = Path(settings.text("print.icc_profile", "") or DEFAULT_ICC_PROFILE)
+    return PrintSettings(ppi or DEFAULT_IMAGE_PPI, profile if profile.is_absolute() else folder / profile)
 
 
-def _grid(page: dict, grid: dict) -> Grid:
-    mm = lambda key: float(page[key]) * PT_PER_MM  # noqa: E731
-    return Grid(
-        page_width=mm("width_mm"), page_height=mm("height_mm"), margin_top=mm("margin_top_mm"),
-        bleed=mm("bleed_mm"), body_size=float(grid["body_size_pt"]),
-        line_pitch=float(grid["line_pitch_pt"]), columns=int(grid["columns"]),
-        column_chars=int(grid["column_chars"]), gutter_chars=int(grid["gutter_chars"]),
-        lines=int(grid["lines"]), indent_em=float(grid["indent_em"]),
-        banner_lines=int(grid.get("banner_lines", 0)),
-        min_line_pitch=float(grid.get("copyfit_min_line_pitch_pt", grid["line_pitch_pt"])),
+def _grid(settings: Settings) -> Grid | None:
+    mm = lambda key, **bounds: _times(settings.number(f"page.{key}", **bounds), PT_PER_MM)  # noqa: E731
+    number = lambda key, *default, **bounds: settings.number(f"grid.{key}", *default, **bounds)  # noqa: E731
+    pitch = number("line_pitch_pt")
+    values = dict(
+        page_width=mm("width_mm"), page_height=mm("height_mm"),
+        margin_top=mm("margin_top_mm", above=False), bleed=mm("bleed_mm", above=False),
+        body_size=number("body_size_pt"), line_pitch=pitch,
+        columns=number("columns", whole=True), column_chars=number("column_chars", whole=True),
+        gutter_chars=number("gutter_chars", whole=True, above=False),
+        lines=number("lines", whole=True), indent_em=number("indent_em", above=False),
+        banner_lines=number("banner_lines", "0", whole=True, above=False),
+        min_line_pitch=number("copyfit_min_line_pitch_pt", str(pitch or 1)),
     )
+    if any(v is None for v in values.values()):
+        return None
+    grid = Grid(**values)
+    _check_grid(settings, grid)
+    return grid
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _check_grid(settings: Settings, grid: Grid) -> None:
+    """What each setting allows on its own may still not make a page: check them together."""
+    if grid.min_line_pitch > grid.line_pitch:
+        settings.problem("grid.copyfit_min_line_pitch_pt", f"expected at most grid.line_pitch_pt "
+                         f"({grid.line_pitch:g}), got '{grid.min_line_pitch:g}'")
+    if grid.type_width > grid.page_width + 0.01:
+        chars = grid.columns * grid.column_chars + (grid.columns - 1) * grid.gutter_chars
+        settings.problem("grid.columns", f"the type area is {chars} characters of {grid.body_size:g} pt "
+                         f"= {grid.type_width:.1f} pt wide, wider than the page "
+                         f"({grid.page_width / PT_PER_MM:g} mm = {grid.page_width:.1f} pt)")
+    bottom = grid.margin_top + grid.type_height
+    if bottom > grid.page_height + 0.01:
+        settings.problem("grid.lines", f"{grid.lines} lines of {grid.line_pitch:g} pt under a top margin of "
+                         f"{grid.margin_top / PT_PER_MM:g} mm end {bottom - grid.page_height:.1f} pt below "
+                         f"the foot of the page ({grid.page_height / PT_PER_MM:g} mm)")
+    if grid.banner_lines >= grid.lines:
+        settings.problem("grid.banner_lines", f"a banner of {grid.banner_lines} lines leaves no room "
+                         f"for stories on a page of {grid.lines} lines")

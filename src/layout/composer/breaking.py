@@ -11,7 +11,9 @@ points, as Knuth–Plass does) by minimising the sum of line costs:
   small cost), then what is left is spread over its inter-item gaps, and that cost grows with
   the cube of the spacing per gap, so pushing a character down (后推出) wins only when
   squeezing cannot make the line fit or is dearer;
-* the last line is never stretched, and one holding a single character (段末孤字) is penalised.
+* the last line is never stretched, and one holding a single character (段末孤字) is penalised;
+* a line may start with —— or …… (GB/T 15834-2011 forbids only cutting them), at a small cost,
+  so that it does when that spares squeezing or spacing, not on a tie.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import NamedTuple
 from itertools import accumulate
 from math import ceil, inf
 
-from .classes import CLOSING_MARKS, PUNCT, SPACE
+from .classes import CLOSING_MARKS, GROUPED, PUNCT, SPACE, cluster_count
 from .items import BOUNDARY_GIVE, BOUNDARY_TAKE, Items
 
 EPS = 0.01          # pt of tolerance on "fits"
@@ -34,6 +36,7 @@ LONE_CHAR = 400.0   # last line holds one character
 LONE_HAN = 60.0     # last line holds one character plus punctuation
 OVERFULL = 1e7
 FORCED = 1e5        # a break where the rules allow none (only when nothing else fits)
+UNIT_START = 5.0    # a line starts with —— or ……: allowed (GB/T 15834), yet a little worse
 UNFILLABLE = 1e5    # a non-final line with slack but no gap to put it in
 SHORT_LINE = 0.8    # lines shorter than this share of the width are tried only as a fallback
 
@@ -126,11 +129,11 @@ def _stretch_cost(slack: float, take: float, gaps: int, size: float) -> float:
 
 
 def _lone_penalty(it: Items, a: int, j: int) -> float:
-    chars = sum(len(it.text[i]) for i in range(a, j) if it.kind[i] != SPACE)
+    chars = sum(cluster_count(it.text[i]) for i in range(a, j) if it.kind[i] != SPACE)
     if chars <= 1:
         return LONE_CHAR
     solid = [i for i in range(a, j) if it.kind[i] not in (SPACE, PUNCT)]
-    if len(solid) == 1 and len(it.text[solid[0]]) == 1:
+    if len(solid) == 1 and cluster_count(it.text[solid[0]]) == 1:
         return LONE_HAN
     return 0.0
 
@@ -140,14 +143,23 @@ def break_lines(it: Items, width: float, first_width: float, size: float,
     """Best breaks for the paragraph: a list of (start, end, fit), one per line.
 
     Only legal break points are used, unless they leave a line wider than the column (a run of
-    marks with no legal break, say “内”，———— in a narrow column): then, as a last resort, a
-    break between any two items is allowed at a high cost, since a line running into the next
-    column is worse than a mark at a line start."""
+    marks with no legal break, say “内”，“《文》” in a narrow column): then, as a last resort, a
+    break between two items that the rules forbid is allowed at a high cost, since a line
+    running into the next column is worse than a mark at a line start. Even then no break falls
+    inside an item (——, ……, a Latin word or a number that fits the column), nor inside a kept
+    group (a number and its unit, a name in a credit), nor before a space (it would start the
+    line)."""
     lines = _break(it, width, first_width, size, it.breakable)
     if allow_forced and any(fit.cost >= OVERFULL for _, _, fit in lines):
-        anywhere = [True] * (len(it) + 1)
-        lines = _break(it, width, first_width, size, anywhere, legal=it.breakable)
+        lines = _break(it, width, first_width, size, _forcible(it), legal=it.breakable)
     return lines
+
+
+def _forcible(it: Items) -> list[bool]:
+    """Break points for a forced break: between any two items, but not before a space nor
+    inside a kept group (a number and its unit, a name in a credit: keep.py)."""
+    return [i == len(it) or (i > 0 and it.kind[i] != SPACE and not it.glued[i])
+            for i in range(len(it) + 1)]
 
 
 def _break(it: Items, width: float, first_width: float, size: float, breakable: list[bool],
@@ -158,6 +170,13 @@ def _break(it: Items, width: float, first_width: float, size: float, breakable: 
     p = _Prefix(it)
     x, solid, kind, gap, grow = p.x, p.solid, it.kind, it.gap, p.grow
     ends = [i for i in range(1, n + 1) if breakable[i]]
+    # what a break before item b costs of itself: a forced break, a line starting with —— / ……
+    at = [0.0] * (n + 1)
+    for b in ends:
+        if legal is not None and not legal[b]:
+            at[b] = FORCED
+        elif b < n and it.text[b][0] in GROUPED:
+            at[b] = UNIT_START
     ends_x = [x[b] for b in ends]
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
@@ -184,7 +203,7 @@ def _break(it: Items, width: float, first_width: float, size: float, breakable: 
                 else:
                     ratio = slack / gaps / size / STRETCH_EM
                     cost = LINE_COST + 100.0 * ratio * ratio * ratio
-            total = before + cost + (FORCED if legal is not None and not legal[b] else 0.0)
+            total = before + cost + at[b]
             if total < best[b]:
                 best[b], back[b] = total, a
     lines = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .classes import CLOSING_MARKS, SPACE, WORD
+from .classes import CLOSING_MARKS, DASHES, SPACE, WORD, is_unit
 from .metrics import feature_neutral, halt_trims_right
 from .spacing import Line, Piece
 
@@ -21,7 +21,8 @@ COMPOSER_CSS = """\
 .cz-j { }
 .cz-h { font-feature-settings: "halt"; }
 .cz-w { letter-spacing: 0; font-feature-settings: normal; }
-.cz-d { font-feature-settings: "fwid"; }
+.cz-d { letter-spacing: 0; font-feature-settings: "fwid"; }
+.cz-e { letter-spacing: 0; }
 .cz-i { }
 .cz-p.cz-pre { white-space: pre; }
 """
@@ -57,7 +58,21 @@ def _bare_word(piece: Piece) -> bool:
 
 def _plain(piece: Piece) -> bool:
     """A piece painted as bare text (no span of its own, halt aside)."""
-    return (piece.kind != WORD or _bare_word(piece)) and piece.text[0] != "—"
+    return (piece.kind != WORD or _bare_word(piece)) and not _unit(piece)
+
+
+def _unit(piece: Piece) -> bool:
+    """A dash, an ellipsis unit or a cluster of several characters (classes.is_unit): a span
+    of its own, never letter-spaced inside."""
+    return piece.kind != WORD and is_unit(piece.text)
+
+
+def _unit_html(piece: Piece) -> str:
+    """—— (full width, 2 em, whatever script Pango gives its box), …… or a cluster of several
+    characters: no letter-spacing inside; the line's spacing after it is a margin."""
+    cls = "cz-d" if piece.text[0] in DASHES else "cz-e"
+    style = f' style="margin-right:{_pt(piece.margin_right)}"' if piece.margin_right else ""
+    return f'<span class="{cls}"{style}>{escape(piece.text)}</span>'
 
 
 def _inline_html(pieces: list[Piece], faces, halted: bool = False) -> str:
@@ -69,8 +84,8 @@ def _inline_html(pieces: list[Piece], faces, halted: bool = False) -> str:
         piece = pieces[i]
         if piece.kind == WORD and not _bare_word(piece):
             out.append(_word_html(piece))
-        elif piece.text[0] == "—":  # —— is full width (2 em) whatever script Pango gives its box
-            out.append(f'<span class="cz-d">{escape(piece.text)}</span>')
+        elif _unit(piece):
+            out.append(_unit_html(piece))
         elif piece.halt and not halted:
             end, j = i + 1, i + 1
             while j < n and _plain(pieces[j]) and pieces[j].kind != SPACE and (
@@ -94,7 +109,7 @@ def _spaced_html(pieces: list[Piece], spacing: float, faces) -> tuple[str, str, 
     its Han neighbours inside the span; a negative right margin takes back the spacing after it.
     """
     style = f"letter-spacing:{_pt(spacing)}"
-    if pieces[-1].last and (pieces[-1].kind != WORD or _bare_word(pieces[-1])):
+    if pieces[-1].last and _plain(pieces[-1]):
         style += f";margin-right:{_pt(-spacing)}"
     texts = [p for p in pieces if _plain(p)]
     halted = any(p.halt for p in texts) and all(
@@ -110,13 +125,14 @@ def _group_parts(pieces: list[Piece], spacing: float, faces) -> list:
     A closing mark squeezed at the line end needs no `halt` span when its ink sits in the left
     half of its em box: set full width, it overhangs the column edge by the blank half."""
     parts, run, rest = [], [], []
+    pieces = _spaces_into_words(pieces)
     if pieces[-1].last and pieces[-1].halt and pieces[-1].text in CLOSING_MARKS and \
             halt_trims_right(pieces[-1].text, faces):
         pieces = pieces[:-1] + [pieces[-1]._replace(halt=False)]  # overhangs instead
     for piece in pieces + [None]:
         joins = piece is not None and piece.kind != SPACE and (
             (piece.spaced and (piece.kind != WORD or _bare_word(piece)))
-            or (run and (piece.kind == WORD or piece.last)))
+            or (run and (piece.kind == WORD or _unit(piece) or piece.last)))
         if joins:
             if rest:
                 parts.append(_inline_html(rest, faces))
@@ -131,6 +147,21 @@ def _group_parts(pieces: list[Piece], spacing: float, faces) -> list:
     if rest:
         parts.append(_inline_html(rest, faces))
     return parts
+
+
+def _spaces_into_words(pieces: list[Piece]) -> list[Piece]:
+    """The spaces between a token and what follows it on the line go inside the token's span
+    (Crème brûlée): a space alone between two elements is a text box of its own, for which
+    Pango may pick another face of the font-family list than the one the composer measured
+    (Noto Color Emoji, whose space is 5 times wider)."""
+    out: list[Piece] = []
+    for k, piece in enumerate(pieces):
+        if piece.kind == SPACE and out and out[-1].kind == WORD and not _bare_word(out[-1]) and \
+                any(p.kind != SPACE for p in pieces[k + 1:]):
+            out[-1] = out[-1]._replace(text=out[-1].text + piece.text)
+        else:
+            out.append(piece)
+    return out
 
 
 def _wrap(tag: str, classes: str, parts: list) -> str:
@@ -154,7 +185,8 @@ def _plain_line(line: Line, runs) -> bool:
     run = line.pieces[0].run if line.pieces else 0
     if runs[run].css_class:
         return False
-    return all(piece.run == run and not piece.halt and _plain(piece) for piece in line.pieces)
+    return all(piece.run == run and not piece.halt and (
+        _plain(piece) or piece.kind != WORD and piece.text[0] not in DASHES) for piece in line.pieces)
 
 
 def _line_html(line: Line, runs, indent: float) -> str:

@@ -8,12 +8,17 @@ in the Chinese run. Fonts, faces and advances are cached per process.
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+import regex
 import uharfbuzz as hb
 
 from .classes import is_latin_script
+
+
+_HANGUL = regex.compile(r"\p{Hangul}")
 
 
 class FontFace(NamedTuple):
@@ -120,7 +125,9 @@ def _shaped(face: FontFace, text: str, latin: bool, feature: str | None) -> hb.B
     buf = hb.Buffer()
     buf.add_str(text)
     buf.direction = "ltr"
-    if latin:
+    if _HANGUL.search(text):
+        buf.script, buf.language = "Hang", "ko"   # Pango's script run: jamo compose to a syllable
+    elif latin:
         buf.script, buf.language = "Latn", "en"
     else:
         buf.script, buf.language = "Hani", "zh-CN"
@@ -134,12 +141,27 @@ def _shape(face: FontFace, text: str, latin: bool, feature: str | None) -> float
     return sum(p.x_advance for p in buf.glyph_positions) / _hb_font(face)[1]
 
 
+def _joins_previous(ch: str) -> bool:
+    """A default-ignorable character (ZWJ, ZWNJ, a variation selector, an emoji tag): shaped in
+    the face of the character before it, as Pango does, so that an emoji ZWJ sequence or an
+    ideographic variation sequence stays one run (and one glyph)."""
+    value = _joiners.get(ch)
+    if value is None:
+        cp = ord(ch)
+        value = _joiners[ch] = unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F \
+            or 0xE0100 <= cp <= 0xE01EF
+    return value
+
+
+_joiners: dict[str, bool] = {}
+
+
 def _face_runs(text: str, faces: tuple[FontFace, ...]):
     """(face, part) pairs: the text cut where the face that maps its characters changes."""
     start, cur = 0, None
     chars = face_table(faces)
     for i, ch in enumerate(text):
-        face = chars[ch] or faces[0]
+        face = cur if cur is not None and _joins_previous(ch) else chars[ch] or faces[0]
         if cur is not None and face != cur:
             yield cur, text[start:i]
             start = i
@@ -175,9 +197,11 @@ def advance_em(text: str, faces: tuple[FontFace, ...], feature: str | None = Non
 
 
 def missing_chars(text: str, faces: tuple[FontFace, ...]) -> set[str]:
-    """Characters of text (other than whitespace/controls) that no face maps."""
+    """Characters of text (other than whitespace, controls and default-ignorable characters
+    such as ZWJ and variation selectors, which are never drawn) that no face maps."""
     chars = face_table(faces)
-    return {c for c in set(text) if chars[c] is None and not c.isspace() and ord(c) >= 0x20}
+    return {c for c in set(text) if chars[c] is None and not c.isspace() and ord(c) >= 0x20
+            and not _joins_previous(c)}
 
 
 @lru_cache(maxsize=10_000)

@@ -6,7 +6,8 @@ the Han–Latin spaces (clreq, after JLREQ, counts them among the adjustable pla
 from a quarter em to at most BOUNDARY_MAX_EM, or shrink to BOUNDARY_MIN_EM on a line that is
 still too long; what is left evenly over the gaps between items, as letter-spacing after Han
 characters and marks and as margin after Latin/number tokens (which themselves are never
-letter-spaced). The Han–Latin space is a margin on the token, so a line whose slack fits into
+letter-spaced), nor are —— and …… inside (the spacing after them is a margin too). The
+Han–Latin space is a margin on the token, so a line whose slack fits into
 its Han–Latin spaces needs no letter-spaced span. The last item of a
 line carries no spacing, so non-final lines end exactly at the column edge; the paragraph's
 last line keeps its natural spacing.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .breaking import EPS, Fit
-from .classes import SPACE, WORD
+from .classes import SPACE, WORD, is_unit
 from .items import BOUNDARY_GIVE, BOUNDARY_TAKE, Items
 
 #: which marks to squeeze first inside a line: ink-left stops, then closing brackets/quotes
@@ -132,6 +133,10 @@ def set_line(it: Items, a: int, b: int, fit: Fit, measure: float, last: bool) ->
                 pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
             else:
                 pieces.append(Piece(texts[i], kind, runs[i], halt, False, ml, after + right))
+        elif is_unit(texts[i]):
+            # ——, ……, a cluster of several characters: never letter-spaced inside (Pango would
+            # space it again wherever a fallback face takes over); the spacing after is a margin
+            pieces.append(Piece(texts[i], kind, runs[i], halt, False, 0.0, after, i == last_solid))
         else:
             pieces.append(Piece(texts[i], kind, runs[i], halt, after > 0, 0.0, 0.0, i == last_solid))
     flush = not last and abs(stretched + spacing * max(gaps, 0) - measure) <= EPS

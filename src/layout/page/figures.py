@@ -68,12 +68,19 @@ def group_rows(count: int, per_row: int = 4) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(rows)]
 
 
+#: arrangements of more rows than this are tried only when no other arrangement exists
+MAX_GROUP_ROWS = 4
+
+
 def group_arrangements(count: int) -> list[list[int]]:
-    """Ways to arrange a photo group, fewest rows first (7 -> 4+3, 3+2+2, 2+2+2+1 ...)."""
+    """Ways to arrange a photo group, fewest rows first (7 -> 4+3, 3+2+2, 2+2+2+1 ...).
+
+    A group of more than 16 photos keeps all of them: 4 a row, in as many rows as it takes
+    (17 -> 4+4+3+3+3); if the rows do not fit the page, that is reported as overset."""
     seen, out = set(), []
     for per_row in (4, 3, 2, 1):
         rows = tuple(group_rows(count, per_row))
-        if rows and rows not in seen and len(rows) <= 4:
+        if rows and rows not in seen and len(rows) <= MAX_GROUP_ROWS:
             seen.add(rows)
             out.append(list(rows))
-    return out
+    return out or ([group_rows(count)] if count else [])

@@ -4,6 +4,9 @@ Overset is measured exactly, in body lines, for the story that crosses the botto
 area (and every story after it). An editor may allow a remedy on the page or the issue:
 `fit: copyfit` tightens the line pitch within the theme's bounds (the body size never changes),
 `fit: jump` continues the story on a page added after the last one (下转第N版 / 上接第N版).
+
+Every figure an editor reads is the same one: "overset by N lines" is the story's body lines
+that do not fit, and the copyfit note and the warning on a nearly empty jump page quote it.
 """
 from __future__ import annotations
 
@@ -11,13 +14,16 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..errors import Finding, Severity
 from .story import HEADLINE_LEADING, StoryDraft, fit_body
 from .typeset import Typesetter
 
 if TYPE_CHECKING:
     from .placement import Stack
+    from .plan import PagePlan
 
 COPYFIT_STEP = 0.1     # pt of line pitch per copyfit step
+NEARLY_EMPTY = 0.25    # a page added for a jump that fills at most this share of its lines is reported
 
 
 def copyfit_setters(setter: Typesetter):
@@ -111,3 +117,62 @@ def continuation_of(first: StoryDraft, placed: int, number: int, setter: Typeset
                    jump_text="", body_rows=0)
     fit_body(rest)
     return rest
+
+
+def overset_findings(stack: Stack, setter: Typesetter, number: int) -> list[Finding]:
+    """An error for every story that does not fit on page `number`, with its lines over."""
+    return [Finding(f"overset by {_lines(over)}: '{draft.story.headline}' does not fit on page {number}",
+                    key=draft.key, kind="layout") for draft, over in overset_at(stack, setter)]
+
+
+def copyfit_note(stack: Stack, setter: Typesetter, tighter: Typesetter, key: str) -> Finding:
+    """What copyfit did on a page, quoting the overset it saved (the figure `overset_findings` gives)."""
+    over = overset_at(stack, setter)
+    saved = (_and([f"'{draft.story.headline}' (overset by {_lines(n)})" for draft, n in over])
+             + (" fits" if len(over) == 1 else " fit")) if over else \
+        f"the page's bands fit ({_lines(-stack.spare)} too deep)"
+    return Finding(f"copyfit: line pitch {setter.pitch:g} pt -> {tighter.pitch:g} pt so that {saved}",
+                   key=key, severity=Severity.NOTE, kind="layout")
+
+
+def jump_findings(origin: PagePlan, added: PagePlan, carried: list[StoryDraft], lines: int) -> list[Finding]:
+    """A note for each story a jump takes from `origin` to the page it adds, and a warning when
+    that page, `lines` body lines deep, is nearly empty."""
+    cut = carried[0] if carried[0].skip else None
+    findings = [_jump_note(draft, origin, added, carried[0]) for draft in carried]
+    used = round(max(m.box.bottom for m in added.modules) / added.line_pitch) if added.modules else 0
+    if used > NEARLY_EMPTY * lines:
+        return findings
+    if cut is not None and len(carried) == 1:
+        continued = _module_lines(added, cut.key)
+        advice = (f"holds only {_lines(continued)} of '{cut.story.headline}': cut {_lines(continued - 1)} "
+                  f"(its overset on page {origin.number}), or use fit: copyfit, "
+                  f"to do without page {added.number}")
+    else:
+        advice = (f"is nearly empty ({used} of its {lines} lines used): shorten the stories of page "
+                  f"{origin.number}, or use fit: copyfit, to do without page {added.number}")
+    findings.append(Finding(f"page {added.number} was added for a jump and {advice}", key=carried[0].key,
+                            severity=Severity.WARNING, kind="layout"))
+    return findings
+
+
+def _jump_note(draft: StoryDraft, origin: PagePlan, added: PagePlan, first: StoryDraft) -> Finding:
+    if draft is first and draft.skip:
+        message = (f"'{draft.story.headline}' jumps from page {origin.number} to page {added.number} "
+                   f"(下转第{added.number}版): {_lines(_module_lines(added, draft.key))} continue there")
+    else:
+        message = (f"'{draft.story.headline}' moves from page {origin.number} to page {added.number}, "
+                   f"after the jump of '{first.story.headline}'")
+    return Finding(message, key=draft.key, severity=Severity.NOTE, kind="layout")
+
+
+def _module_lines(plan: PagePlan, key: str) -> int:
+    return sum(c.lines for m in plan.modules if m.key == key for c in m.columns)
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" + ("" if count == 1 else "s")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -17,7 +17,7 @@ from ..fonts import FontFile
 from ..model import Issue, Page
 from ..theme import Theme
 from .figures import FigureSlot, figure_slot, group_arrangements
-from .fitting import copyfit_setters, cut_at_page_end, overset_at
+from .fitting import _used_rows, copyfit_note, copyfit_setters, cut_at_page_end, jump_findings, overset_findings
 from .plan import Box, PagePlan
 from .story import StoryDraft, draft_story, place_story, refit
 from .typeset import Typesetter
@@ -56,8 +56,10 @@ def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[P
         while carried:
             number = len(plans) + 1
             _point_jump(origin, number)
-            origin, carried = plan_carried(issue, origin, carried, number, setter)
-            plans.append(origin)
+            added, rest = plan_carried(issue, origin, carried, number, setter)
+            added.findings += jump_findings(origin, added, carried, theme.grid.lines)
+            plans.append(added)
+            origin, carried = added, rest
     return plans
 
 
@@ -71,10 +73,7 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
         for tighter in copyfit_setters(setter):
             candidate = stack_page(issue, page, key, tighter)
             if candidate.spare >= 0:
-                notes.append(Finding(
-                    f"copyfit: line pitch {setter.pitch:g} pt -> {tighter.pitch:g} pt so that "
-                    f"every story fits ({-stack.spare} lines were over)", key=key,
-                    severity=Severity.INFO, kind="layout"))
+                notes.append(copyfit_note(stack, setter, tighter, key))
                 stack, setter = candidate, tighter
                 break
     findings = notes + _fit_findings(stack, setter, number, key)
@@ -246,9 +245,24 @@ def _place_group(plan: PagePlan, group, photo_rows: list[int], row: int, setter:
 
 def _fit_findings(stack: Stack, setter: Typesetter, number: int, key: str) -> list[Finding]:
     if stack.spare < 0:
-        return [Finding(f"overset by {lines} lines: '{draft.story.headline}' does not fit on page {number}",
-                        key=draft.key, kind="layout") for draft, lines in overset_at(stack, setter)]
+        return overset_findings(stack, setter, number) + _group_findings(stack, setter.theme.grid.lines, number, key)
     if stack.spare > 2:
         return [Finding(f"page {number} has {stack.spare} empty lines at the bottom; add content or photos",
                         key=key, severity=Severity.WARNING, kind="layout")]
     return []
+
+
+def _group_findings(stack: Stack, lines: int, number: int, key: str) -> list[Finding]:
+    """The photo group crossing the bottom of the type area (photos never jump or shrink away)."""
+    if not stack.group:
+        return []
+    if stack.photos_first:
+        bottom = (stack.banner_rows + stack.gap if stack.banner_rows else 0) + sum(stack.photo_rows) - GAP_ROWS
+    else:
+        bottom = _used_rows(stack)
+    if bottom <= lines:
+        return []
+    count = sum(len(row) for row in stack.group)
+    return [Finding(f"the photo group ({count} photos in {len(stack.group)} rows) runs {bottom - lines} lines "
+                    f"below the type area of page {number}; move photos to another page",
+                    key=f"{key}.photos", kind="layout")]

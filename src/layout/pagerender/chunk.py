@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding
+from ..overflow import banner_findings
 from ..render import captured_weasyprint_log, restricted_fetcher
 from .cache import PageCache, PageEntry
 
@@ -60,7 +61,7 @@ def layout_page(job: PageJob, font_config) -> tuple[object, list[Finding]]:
     with captured_weasyprint_log() as log:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url.as_uri() + "/",
                                    url_fetcher=fetcher).render(font_config=font_config)
-    findings = log.findings(job.label)
+    findings = log.findings(job.label) + banner_findings(document)
     findings += [Finding(f"refused to load '{url}': rendering reads only the issue folder, "
                          "the templates and the fonts", file=job.label, kind="render") for url in fetcher.refused]
     return document, findings

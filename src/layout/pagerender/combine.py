@@ -1,9 +1,10 @@
 """Page render stage: combine one-page PDFs into the issue's PDF.
 
-The first page's file is the base: its document information (title, subject, producer), its
-language and any output intent carry over. Pages follow in folio order; bookmarks and named
-anchors are rebuilt from the page records; font programs that several pages carry (pages of
-one chunk share one subset) are kept once.
+The first page's file is the base: its document information (title, subject, producer: what
+the page's HTML says in `<title>` and `<meta name="description">`), its language and any output
+intent carry over, and the document information is written as XMP metadata as well. Pages
+follow in folio order; bookmarks and named anchors are rebuilt from the page records; font
+programs that several pages carry (pages of one chunk share one subset) are kept once.
 """
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import hashlib
 from contextlib import ExitStack
 
 from .cache import PageEntry
+
+#: document information entries and the XMP fields that carry them (as in WeasyPrint's PDF/X)
+XMP_FIELDS = {"/Title": "dc:title", "/Subject": "dc:description", "/Producer": "pdf:Producer"}
 
 
 def combine_pages(entries: list[PageEntry], path, *, info: dict[str, str] | None = None) -> None:
@@ -31,7 +35,17 @@ def combine_pages(entries: list[PageEntry], path, *, info: dict[str, str] | None
         _add_bookmarks(pdf, entries, starts)
         for name, value in (info or {}).items():
             pdf.docinfo[f"/{name}"] = value
+        write_metadata(pdf)
         pdf.save(path)
+
+
+def write_metadata(pdf) -> None:
+    """The document information (title, subject, producer) also as XMP metadata, as WeasyPrint
+    writes it in the print PDF: readers that look only at XMP show the issue's title too."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        for name, field in XMP_FIELDS.items():
+            if name in pdf.docinfo:
+                meta[field] = str(pdf.docinfo[name])
 
 
 def share_resources(pdf) -> None:

@@ -73,13 +73,15 @@ class PagedRender:
 
 def compose_issue(folder: Path, cache_dir: Path) -> ComposedIssue:
     """Load, check, plan and prepare photos; one PageJob per page. Raises LayoutError."""
-    from ..pipeline import _located
+    from ..pipeline import _located, glyph_errors
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
     images, image_findings = prepare_photos(plans, cache_dir / "images", theme.print.image_ppi)
-    findings = _located([f for plan in plans for f in plan.findings] + image_findings, issue)
+    findings = [*theme.findings,
+                *_located([f for plan in plans for f in plan.findings] + image_findings, issue)]
+    findings += glyph_errors(issue, fonts)
     if any(f.severity is Severity.ERROR for f in findings):
         raise LayoutError([f for f in findings if f.severity is Severity.ERROR])
     roots = [issue.folder, theme.folder, FONTS_DIR, cache_dir, *{f.path.parent for f in fonts.values()}]
@@ -107,18 +109,20 @@ def _render_chunk(jobs: list[PageJob], cache_dir: Path) -> tuple[list[PageEntry]
 
 
 def write_issue(folder: Path, out_dir: Path, *, pool: RenderPool | None = None, cache_dir: Path | None = None,
-                html: bool = False, skip_unchanged: bool = False) -> PagedRender:
-    """Render `folder` page by page to `out_dir/<slug>.pdf` (and `<slug>.html`). Raises LayoutError."""
+                html: bool = False, skip_unchanged: bool = False, name: str | None = None) -> PagedRender:
+    """Render `folder` page by page to `out_dir/<name>.pdf` (name: the slug unless given), and with
+    `html` each page's HTML as WeasyPrint gets it, `<name>-p<N>.html`. Raises LayoutError."""
     started = time.perf_counter()
     cache_dir = Path(cache_dir or env_cache_dir())
     composed = compose_issue(folder, cache_dir)
     result = PagedRender(composed.issue, composed.plans, list(composed.findings), page_count=len(composed.jobs),
                          whole_html=functools.cache(composed.whole_html))
-    pdf = Path(out_dir) / f"{composed.issue.slug}.pdf"
+    pdf = Path(out_dir) / f"{name or composed.issue.slug}.pdf"
     if html:
-        path = pdf.with_suffix(".html")
-        write_atomically(path, lambda tmp: tmp.write_text(result.html, encoding="utf-8"))
-        result.written.append(path)
+        for job in composed.jobs:
+            path = pdf.with_name(f"{pdf.stem}-p{job.number}.html")
+            write_atomically(path, lambda tmp, text=job.html: tmp.write_text(text, encoding="utf-8"))
+            result.written.append(path)
     if skip_unchanged and written_key(pdf) == composed.key:
         result.skipped = True
     else:
@@ -131,7 +135,8 @@ def write_issue(folder: Path, out_dir: Path, *, pool: RenderPool | None = None, 
 def _render_and_combine(composed: ComposedIssue, pdf: Path, pool: RenderPool, cache: PageCache,
                         result: PagedRender) -> None:
     entries, result.rendered_pages, result.worker_rss_mb = render_pages(composed.jobs, cache, pool)
-    result.findings += [f for entry in entries for f in entry.findings]
+    from ..pipeline import _located
+    result.findings += _located([f for entry in entries for f in entry.findings], composed.issue)
     if result.errors:
         raise LayoutError(result.errors)
     info = {ISSUE_KEY[1:]: composed.key}
@@ -154,8 +159,8 @@ def written_key(pdf: Path) -> str | None:
 
 
 def render_issue_files(folder: Path, out_dir: Path, *, html: bool = False, jobs: int | None = None,
-                       cache_dir: Path | None = None) -> tuple[PagedRender, list[Path]]:
+                       cache_dir: Path | None = None, name: str | None = None) -> tuple[PagedRender, list[Path]]:
     """`pipeline.render_to_files` for the screen version: page by page across `jobs` workers."""
     with RenderPool(jobs or os.cpu_count() or 1) as pool:
-        result = write_issue(folder, out_dir, pool=pool, cache_dir=cache_dir, html=html)
+        result = write_issue(folder, out_dir, pool=pool, cache_dir=cache_dir, html=html, name=name)
     return result, result.written

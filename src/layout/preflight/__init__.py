@@ -6,9 +6,13 @@
 Findings, each with a severity, `file:line`, key path and a message an editor acts on:
 
 - `text` (lint.py): editorial slips in every text field (`layout.lint`), warnings;
-- `font` (fonts.py): characters only the fallback face has (warning) or no face has (error);
+- `font` (fonts.py): characters only the fallback face has (note) or no face has (error);
+  (faces.py): a role resolved to a face of a collection in fonts/ that is not its first (error);
 - `image` (images.py): effective resolution at the placed size, colour mode, EXIF orientation;
-- `layout`, `render` (layout.py): overset stories, underset pages, WeasyPrint warnings, pages;
+- `layout`, `render` (layout.py): overset stories, underset pages, jumps and nearly empty jump
+  pages, a banner its theme cuts off, WeasyPrint warnings, pages;
+- `theme`: problems in theme.yaml (errors, `layout.theme`), theme colours whose screen and
+  print values differ (warnings, `layout.colours`);
 - `content`: whatever stops the issue from loading (then only text lint runs besides).
 """
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..fonts import resolve_fonts
 from ..model import ISSUE_FILE, _label
 from ..source import load_source
 from ..theme import load_theme
+from .faces import check_faces
 from .fonts import check_fonts
 from .images import check_images
 from .layout import check_layout
@@ -49,8 +54,8 @@ def check_issue(folder: Path, cache: Path | None = None) -> Report:
         report.findings += exc.findings
         return report
     report.pages = rendered.page_count
-    found = check_fonts(source, fonts) + check_images(rendered.plans, source, folder,
-                                                      theme.print.image_ppi)
+    found = check_fonts(source, fonts) + check_faces(theme, fonts) + check_images(
+        rendered.plans, source, folder, theme.print.image_ppi)
     report.findings += _new(check_layout(rendered, label), found) + found
     return report
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Finding, Severity
 
-ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Report:
 
     def summary(self) -> dict:
         return {"pages": self.pages, "errors": self.count(Severity.ERROR),
-                "warnings": self.count(Severity.WARNING), "notes": self.count(Severity.INFO)}
+                "warnings": self.count(Severity.WARNING), "notes": self.count(Severity.NOTE)}
 
     def as_json(self) -> str:
         data = {"issue": self.issue, "findings": [f.as_dict() for f in self.sorted()],
@@ -52,8 +52,7 @@ class Report:
 def format_finding(finding: Finding) -> str:
     """`file:line: severity: key: message`, the way compilers print diagnostics."""
     place = finding.file + (f":{finding.line}" if finding.line is not None else "")
-    label = "note" if finding.severity is Severity.INFO else finding.severity.value
-    parts = [p for p in (place, label, finding.key) if p]
+    parts = [p for p in (place, finding.severity.value, finding.key) if p]
     return ": ".join(parts + [finding.message])
 
 
