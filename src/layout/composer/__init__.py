@@ -4,7 +4,8 @@ Sets a Chinese paragraph to clreq / GB/T 15834 and hands WeasyPrint lines it onl
 paint: total-fit line breaking with kinsoku, squeezing before pushing (先挤进，后推出),
 compressed punctuation pairs, a quarter em between Han and Latin, even justification by
 letter-spacing, no lone last character, a number kept with its unit and a name in a credit
-kept whole. Stages: `classes` (character classes), `metrics` (HarfBuzz advances), `items`
+kept whole. Stages: `classes` (character classes), `emoji` (which clusters Pango sets as
+emoji), `metrics` (HarfBuzz advances, in the face Pango draws each cluster in), `items`
 (measured items), `keep` (keep-together), `breaking` (line breaks), `spacing` (spacing within
 lines), `markup` (HTML).
 
