@@ -2,7 +2,8 @@
 paragraphs of Han, punctuation (pairs, ——, ……, quotes, brackets), numbers, units and Latin
 words: no line wider than its measure, no forbidden line start or end, no character lost or
 added, every non-final line flush, tokens, dashes and ellipses never split (GB/T 15834-2011
-5.1: —— and …… may start a line, a lone connector — may not), nor a number and its unit."""
+5.1: —— and …… may start a line, a lone connector — may not), nor a number and its unit unless
+keeping them whole leaves a line looser than breaking.KEEP_LOOSE_EM."""
 from __future__ import annotations
 
 import re
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from layout.composer import Run, compose_paragraph
+from layout.composer.breaking import KEEP_LOOSE_EM, PART_COST, STRETCH_EM
 from layout.composer.keep import unit_length
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -60,7 +62,32 @@ def test_composed_paragraph_properties(text, width):
     for tok in TOKENS:
         assert joined.count(tok) == text.count(tok)  # never split across lines
     assert not _cuts_a_unit(joined), joined   # never, even by a forced break
-    assert not _parts_a_number_from_its_unit(joined), joined   # keep-together (issue 10)
+    if para.parted:   # keep-together (issue 10), bounded: keeping them leaves a line too loose
+        kept = compose_paragraph([Run(text, body_faces())], width=width, size=SIZE, allow_parting=False)
+        spacing, spacing_kept = _spacings(para), _spacings(kept)
+        assert max(spacing_kept) > KEEP_LOOSE_EM, text
+        # fewer lines beyond the bound, or a line of half an em or more relieved: the breaker
+        # parts a group only for more than PART_COST of cubic badness (and a lone character's
+        # penalty at most, 400, on the other side)
+        assert _loose(spacing) < _loose(spacing_kept) or \
+            _badness(spacing) < _badness(spacing_kept) - (min(PART_COST.values()) - 400), text
+    else:
+        assert not _parts_a_number_from_its_unit(joined), joined
+
+
+def _spacings(para) -> list[float]:
+    """Letter-spacing of each non-final line (em); a line short of its measure with no gap to
+    spread the slack over counts as infinitely loose."""
+    return [line.letter_spacing / SIZE if line.flush or len(line.pieces) > 1 else float("inf")
+            for line in para.lines[:-1]] or [0.0]
+
+
+def _loose(spacings: list[float]) -> int:
+    return sum(s > KEEP_LOOSE_EM + 0.001 for s in spacings)
+
+
+def _badness(spacings: list[float]) -> float:
+    return sum(100 * (s / STRETCH_EM) ** 3 for s in spacings)
 
 
 def _cuts_a_unit(joined: str) -> bool:

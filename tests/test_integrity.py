@@ -193,12 +193,6 @@ def test_image_paths_are_kept_as_written(write_issue):
     assert (figure.image, figure.caption) == (decomposed, "Zoë 摄")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the composer measures emoji-presentation characters the body face also has (⌚🀄🈶🆗⚽⚾🈚🈯, "
-    "27 of them in Noto Serif CJK SC) in that face, 1 em; Pango draws them in the colour emoji "
-    "face, 1.24 em: a line holding them ends past the column (1.5 pt here, 13 pt with 8 of them "
-    "on a line). Fix in composer.metrics: a "
-    r"character with \p{Emoji_Presentation} (regex) takes the chain's emoji face first"))
 def test_emoji_the_body_face_also_has_stay_in_the_column(write_issue, tmp_path):
     folder = write_issue(MINIMAL.replace("第一段正文。", "这是⌚🀄🈶🆗⚽⚾🈚🈯🉐🉑这是一段很长的正文用来看看右边有没有越界"))
     _, written = render_to_files(folder, tmp_path / "out", jobs=1)

@@ -4,7 +4,8 @@ Sets a Chinese paragraph to clreq / GB/T 15834 and hands WeasyPrint lines it onl
 paint: total-fit line breaking with kinsoku, squeezing before pushing (先挤进，后推出),
 compressed punctuation pairs, a quarter em between Han and Latin, even justification by
 letter-spacing, no lone last character, a number kept with its unit and a name in a credit
-kept whole. Stages: `classes` (character classes), `metrics` (HarfBuzz advances), `items`
+kept whole. Stages: `classes` (character classes), `emoji` (which clusters Pango sets as
+emoji), `metrics` (HarfBuzz advances, in the face Pango draws each cluster in), `items`
 (measured items), `keep` (keep-together), `breaking` (line breaks), `spacing` (spacing within
 lines), `markup` (HTML).
 
@@ -51,6 +52,9 @@ class Paragraph:
     indent: float                      # first-line indent, pt
     missing: set[str] = field(default_factory=set)
     forced: bool = False               # a break the rules forbid, because nothing else fitted
+    #: numbers parted from their units: keeping them whole left a line looser than
+    #: breaking.KEEP_LOOSE_EM
+    parted: int = 0
 
     @property
     def text(self) -> str:
@@ -58,22 +62,26 @@ class Paragraph:
 
 
 def compose_paragraph(runs: Sequence[Run], *, width: float, size: float, indent: float = 2.0,
-                      lang: str = "zh-CN", allow_forced: bool = True) -> Paragraph:
+                      lang: str = "zh-CN", allow_forced: bool = True,
+                      allow_parting: bool = True) -> Paragraph:
     """Break and space a paragraph for a column `width` pt wide at `size` pt.
 
     `indent` is the first-line indent in em. Only mainland Chinese rules are implemented:
     `lang` is accepted for the interface and must be a zh-Hans language tag. When no legal
     break keeps every line within the column, a forced break is made (`Paragraph.forced`),
-    unless `allow_forced` is False.
+    unless `allow_forced` is False. A number parts from its unit only where keeping it would
+    leave a line letter-spaced more than a quarter em (breaking.KEEP_LOOSE_EM;
+    `Paragraph.parted`), unless `allow_parting` is False.
     """
     runs = tuple(r for r in runs if r.text)
     indent_pt = indent * size
     first_width = max(width - indent_pt, size)
     items = build_items(runs, size, min(width, first_width))
     lines = []
-    breaks = break_lines(items, width, first_width, size, allow_forced)
+    breaks = break_lines(items, width, first_width, size, allow_forced, allow_parting)
     for a, b, fit in breaks:
         measure = first_width if a == 0 else width
         lines.append(set_line(items, a, b, fit, measure, b == len(items)))
-    forced = any(not items.breakable[b] for _, b, _ in breaks)
-    return Paragraph(lines, runs, size, width, indent_pt, items.missing, forced)
+    forced = any(not items.breakable[b] and not items.parting[b] for _, b, _ in breaks)
+    parted = sum(items.parting[b] > 0 for _, b, _ in breaks)
+    return Paragraph(lines, runs, size, width, indent_pt, items.missing, forced, parted)

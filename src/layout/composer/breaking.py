@@ -13,7 +13,15 @@ points, as Knuth–Plass does) by minimising the sum of line costs:
   squeezing cannot make the line fit or is dearer;
 * the last line is never stretched, and one holding a single character (段末孤字) is penalised;
 * a line may start with —— or …… (GB/T 15834-2011 forbids only cutting them), at a small cost,
-  so that it does when that spares squeezing or spacing, not on a tie.
+  so that it does when that spares squeezing or spacing, not on a tie;
+* a number stays with its unit (keep.py), as a strong preference with a bound: when the best
+  breaks that keep every group whole leave a line letter-spaced more than KEEP_LOOSE_EM, the
+  paragraph is broken again with a group allowed to part (before its unit, PART_UNIT; less
+  willingly before its amount word, PART_AMOUNT; never inside the digits or the unit) and a
+  line looser than KEEP_LOOSE_EM costing LOOSE_LINE, far more than parting. Those breaks are
+  taken when they part a group (which they do only to bring a line under the bound, or to
+  relieve a line spaced half an em or more) or leave fewer loose lines: 先挤进，后推出, then a
+  break.
 """
 from __future__ import annotations
 
@@ -24,6 +32,7 @@ from math import ceil, inf
 
 from .classes import CLOSING_MARKS, GROUPED, PUNCT, SPACE, cluster_count
 from .items import BOUNDARY_GIVE, BOUNDARY_TAKE, Items
+from .keep import PART_AMOUNT, PART_UNIT
 
 EPS = 0.01          # pt of tolerance on "fits"
 END_SQUEEZE = 0.5   # cost of setting the line-end mark half-width
@@ -39,6 +48,19 @@ FORCED = 1e5        # a break where the rules allow none (only when nothing else
 UNIT_START = 5.0    # a line starts with —— or ……: allowed (GB/T 15834), yet a little worse
 UNFILLABLE = 1e5    # a non-final line with slack but no gap to put it in
 SHORT_LINE = 0.8    # lines shorter than this share of the width are tried only as a fallback
+#: letter-spacing (em) beyond which keeping a number with its unit gives way: a quarter em, the
+#: Han–Latin space itself and the spacing the breaker scores as badness 100 (STRETCH_EM). Up to
+#: it a line pushed short by a kept group reads as a line justified wide, as kinsoku leaves
+#: them; past it the characters stand apart (keep-together left 村材服动保 a whole em apart before
+#: 1,280倍！), and parting 1,280 | 倍 is the lesser fault. A quarter em keeps short groups whole
+#: where an indented first line of a 13-em column must push them down (汉×8，| 56个: 2 em over 8
+#: gaps); 1/6 em would part 2 of 3 of those, and 1/8 em the sample's 回首2025 | 年.
+KEEP_LOOSE_EM = 0.25
+LOOSE_LINE = 1e4    # (second pass) a non-final line letter-spaced more than KEEP_LOOSE_EM
+#: (second pass) a break inside a number's group, by keep.py's rank, before its unit first:
+#: far less than a line beyond the bound (LOOSE_LINE), far more than any ordinary trade-off
+#: (a lone last character, squeezed marks, the badness of a line under about half an em)
+PART_COST = {PART_UNIT: 1e3, PART_AMOUNT: 2e3}
 
 
 class Fit(NamedTuple):
@@ -77,8 +99,10 @@ class _Prefix:
         return self.shrink[j] - self.shrink[a + 1], self.grow[j] - self.grow[a + 1]
 
 
-def line_fit(it: Items, p: _Prefix, a: int, b: int, width: float, size: float, last: bool) -> Fit:
-    """Cost and squeezing of the line holding items a..b-1 set to `width` pt."""
+def line_fit(it: Items, p: _Prefix, a: int, b: int, width: float, size: float, last: bool,
+             loose: float = 0.0) -> Fit:
+    """Cost and squeezing of the line holding items a..b-1 set to `width` pt; `loose` is added
+    when it is letter-spaced more than KEEP_LOOSE_EM."""
     nat = p.x[b] - p.x[a] - (it.gap[a] if a else 0.0)
     j = b
     while j > a + 1 and it.kind[j - 1] == SPACE:
@@ -108,12 +132,14 @@ def line_fit(it: Items, p: _Prefix, a: int, b: int, width: float, size: float, l
     slack = max(0.0, -need)
     if last:
         return Fit(cost + _lone_penalty(it, a, j), end, mid, slack)
-    return Fit(cost + _stretch_cost(slack, take, p.solid[j] - p.solid[a] - 1, size), end, mid, slack)
+    return Fit(cost + _stretch_cost(slack, take, p.solid[j] - p.solid[a] - 1, size, loose),
+               end, mid, slack)
 
 
-def _stretch_cost(slack: float, take: float, gaps: int, size: float) -> float:
+def _stretch_cost(slack: float, take: float, gaps: int, size: float, loose: float = 0.0) -> float:
     """Cost of stretching a line by `slack` pt: its Han–Latin spaces take up to `take` pt,
-    then the rest is spread over its `gaps` gaps (badness 100 at STRETCH_EM a gap)."""
+    then the rest is spread over its `gaps` gaps (badness 100 at STRETCH_EM a gap), plus
+    `loose` beyond KEEP_LOOSE_EM a gap."""
     if slack <= EPS:
         return 0.0
     cost = 0.0
@@ -125,7 +151,20 @@ def _stretch_cost(slack: float, take: float, gaps: int, size: float) -> float:
     if gaps <= 0:
         return cost + UNFILLABLE
     ratio = slack / gaps / size / STRETCH_EM
+    if loose and slack > gaps * size * KEEP_LOOSE_EM + EPS:
+        cost += loose
     return cost + 100.0 * ratio * ratio * ratio
+
+
+def is_loose(it: Items, p: _Prefix, a: int, b: int, fit: Fit, size: float) -> bool:
+    """Whether the non-final line of items a..b-1 is letter-spaced more than KEEP_LOOSE_EM
+    (what its Han–Latin spaces cannot take of its slack, over its gaps; as spacing.set_line)."""
+    j = b
+    while j > a + 1 and it.kind[j - 1] == SPACE:
+        j -= 1
+    rest = fit.slack - p.flex(a, j)[1]
+    gaps = p.solid[j] - p.solid[a] - 1
+    return fit.cost < OVERFULL and rest > EPS and (gaps <= 0 or rest > gaps * size * KEEP_LOOSE_EM + EPS)
 
 
 def _lone_penalty(it: Items, a: int, j: int) -> float:
@@ -139,7 +178,7 @@ def _lone_penalty(it: Items, a: int, j: int) -> float:
 
 
 def break_lines(it: Items, width: float, first_width: float, size: float,
-                allow_forced: bool = True) -> list[tuple[int, int, Fit]]:
+                allow_forced: bool = True, allow_parting: bool = True) -> list[tuple[int, int, Fit]]:
     """Best breaks for the paragraph: a list of (start, end, fit), one per line.
 
     Only legal break points are used, unless they leave a line wider than the column (a run of
@@ -148,11 +187,28 @@ def break_lines(it: Items, width: float, first_width: float, size: float,
     running into the next column is worse than a mark at a line start. Even then no break falls
     inside an item (——, ……, a Latin word or a number that fits the column), nor inside a kept
     group (a number and its unit, a name in a credit), nor before a space (it would start the
-    line)."""
-    lines = _break(it, width, first_width, size, it.breakable)
+    line). A number's group parts only where keeping it leaves a line looser than
+    KEEP_LOOSE_EM (module docstring), unless `allow_parting` is False."""
+    p = _Prefix(it)
+    breakable, legal = it.breakable, None
+    lines = _break(it, p, width, first_width, size, breakable, _start_costs(it, breakable))
     if allow_forced and any(fit.cost >= OVERFULL for _, _, fit in lines):
-        lines = _break(it, width, first_width, size, _forcible(it), legal=it.breakable)
+        breakable, legal = _forcible(it), it.breakable
+        lines = _break(it, p, width, first_width, size, breakable, _start_costs(it, breakable, legal))
+    if allow_parting and any(it.parting):
+        loose = _count_loose(it, p, lines, size)
+        if loose:
+            parting = [b or r > 0 for b, r in zip(breakable, it.parting)]
+            costs = [c + PART_COST.get(r, 0.0)
+                     for c, r in zip(_start_costs(it, parting, legal), it.parting)]
+            relaxed = _break(it, p, width, first_width, size, parting, costs, LOOSE_LINE)
+            if any(it.parting[b] for _, b, _ in relaxed) or _count_loose(it, p, relaxed, size) < loose:
+                lines = relaxed
     return lines
+
+
+def _count_loose(it: Items, p: _Prefix, lines, size: float) -> int:
+    return sum(is_loose(it, p, a, b, fit, size) for a, b, fit in lines[:-1])
 
 
 def _forcible(it: Items) -> list[bool]:
@@ -162,21 +218,30 @@ def _forcible(it: Items) -> list[bool]:
             for i in range(len(it) + 1)]
 
 
-def _break(it: Items, width: float, first_width: float, size: float, breakable: list[bool],
-           legal: list[bool] | None = None) -> list[tuple[int, int, Fit]]:
+def _start_costs(it: Items, breakable: list[bool], legal: list[bool] | None = None) -> list[float]:
+    """What a break before item b costs of itself: a forced break (not `legal`), a line
+    starting with —— / ……."""
     n = len(it)
-    if n == 0:
-        return []
-    p = _Prefix(it)
-    x, solid, kind, gap, grow = p.x, p.solid, it.kind, it.gap, p.grow
-    ends = [i for i in range(1, n + 1) if breakable[i]]
-    # what a break before item b costs of itself: a forced break, a line starting with —— / ……
     at = [0.0] * (n + 1)
-    for b in ends:
-        if legal is not None and not legal[b]:
+    for b in range(1, n + 1):
+        if not breakable[b]:
+            continue
+        if legal is not None and not legal[b] and not it.parting[b]:
             at[b] = FORCED
         elif b < n and it.text[b][0] in GROUPED:
             at[b] = UNIT_START
+    return at
+
+
+def _break(it: Items, p: _Prefix, width: float, first_width: float, size: float,
+           breakable: list[bool], at: list[float], loose: float = 0.0) -> list[tuple[int, int, Fit]]:
+    """Total-fit breaks among the `breakable` points, each costing `at[b]` of itself; a line
+    looser than KEEP_LOOSE_EM costs `loose` more."""
+    n = len(it)
+    if n == 0:
+        return []
+    x, solid, kind, gap, grow = p.x, p.solid, it.kind, it.gap, p.grow
+    ends = [i for i in range(1, n + 1) if breakable[i]]
     ends_x = [x[b] for b in ends]
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
@@ -191,11 +256,12 @@ def _break(it: Items, width: float, first_width: float, size: float, breakable: 
             # line_fit(...).cost, inlined for the common line: nothing to squeeze
             slack = w - (x[b] - xa - ga)
             if b == n or kind[b - 1] == SPACE or slack < -EPS:
-                cost = line_fit(it, p, a, b, w, size, b == n).cost
+                cost = line_fit(it, p, a, b, w, size, b == n, loose).cost
             elif slack <= EPS:
                 cost = LINE_COST
             elif grow[b] != grow[a + 1]:
-                cost = LINE_COST + _stretch_cost(slack, grow[b] - grow[a + 1], solid[b] - solid[a] - 1, size)
+                cost = LINE_COST + _stretch_cost(slack, grow[b] - grow[a + 1], solid[b] - solid[a] - 1,
+                                                 size, loose)
             else:
                 gaps = solid[b] - solid[a] - 1
                 if gaps <= 0:
@@ -203,6 +269,8 @@ def _break(it: Items, width: float, first_width: float, size: float, breakable: 
                 else:
                     ratio = slack / gaps / size / STRETCH_EM
                     cost = LINE_COST + 100.0 * ratio * ratio * ratio
+                    if loose and slack > gaps * size * KEEP_LOOSE_EM + EPS:
+                        cost += loose
             total = before + cost + at[b]
             if total < best[b]:
                 best[b], back[b] = total, a

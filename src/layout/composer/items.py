@@ -3,7 +3,8 @@
 Turns styled runs into parallel lists (one entry per item) that the line breaker scans:
 advance in pt, what squeezing the item with `halt` would save, the Han–Latin quarter em
 before it, and whether a line may break before it (never inside a kept group: a number and
-its unit, a name in a credit; see keep.py). Adjacent punctuation is compressed here
+its unit, a name in a credit; see keep.py; a number's group may still part where keeping it
+leaves a line too loose: `parting`). Adjacent punctuation is compressed here
 once and for all: the first mark of a pair (。” ）、 ”，) is set half-width.
 """
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Items:
     gap: list[float] = field(default_factory=list)      # Han–Latin space before the item, pt
     breakable: list[bool] = field(default_factory=list)  # a line may start with this item
     glued: list[bool] = field(default_factory=list)     # no break before it, even forced (keep.py)
+    #: where a glued number group may still part, by rank (keep.PART_UNIT, keep.PART_AMOUNT;
+    #: 0: nowhere): only when keeping it whole leaves a line too loose (breaking.py)
+    parting: list[int] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
@@ -67,7 +71,8 @@ def build_items(runs, size: float, max_width: float) -> Items:
     _measure(it, runs, size)
     _pair_punctuation(it, size)
     _gaps_and_breaks(it, size)
-    it.glued = glue(it, kept, max_width)
+    it.glued, parting = glue(it, kept, max_width)
+    it.parting = [p if b else 0 for p, b in zip(parting, it.breakable)]
     it.breakable = [b and not g for b, g in zip(it.breakable, it.glued)]
     return it
 

@@ -1,16 +1,20 @@
 """Layout decisions: line composition -- keep-together (issue 10 item 6).
 
-Two things are never split across lines (newspaper-conventions.md, "Keep together"):
+Two things are kept on one line (newspaper-conventions.md, "Keep together"):
 
 * a number and its unit or measure word: 2月5日 breaks as 2月 | 5日, never as 2 | 月5日;
-  56个, 3.8亿元, 1458公里, 8600平方米 stay whole (100MW and 94.9% are one token already);
-* a person's name in a byline or credit: 本报记者 王某某 摄, 通讯员 李四 (marked by the caller
-  as a `Run.keep` span, found with `credit_names`).
+  56个, 3.8亿元, 1458公里, 8600平方米 stay whole (100MW and 94.9% are one token already),
+  unless every way of keeping them leaves a line letter-spaced more than a quarter em
+  (breaking.KEEP_LOOSE_EM): then they part before the unit (PART_UNIT) or, less willingly,
+  before the amount word (PART_AMOUNT), never inside the digits or the unit;
+* a person's name in a byline or credit, always: 本报记者 王某某 摄, 通讯员 李四 (marked by the
+  caller as a `Run.keep` span, found with `credit_names`).
 
 Every item of a kept group but its first is `glued` (Items.glued): no line break, legal or
-forced, falls before it, unless the group alone is wider than the column (then it may break as
-an overlong word does). The items stay as they are, so the Han–Latin quarter em between a
-number and its unit stays too, and the digits are never letter-spaced.
+forced, falls before it (but at a number's parting points, on the bound), unless the group
+alone is wider than the column (then it may break as an overlong word does). The items stay as
+they are, so the Han–Latin quarter em between a number and its unit stays too, and the digits
+are never letter-spaced.
 """
 from __future__ import annotations
 
@@ -39,6 +43,10 @@ _LONGEST_UNIT = max(len(u) for u in UNITS)
 #: token with its unit already (94.9%, classes.TOKEN_SUFFIX): a Han character after it is no
 #: unit of it (7.5%的).
 DIGITS = frozenset("0123456789")
+#: where a number's group may part when keeping it whole leaves a line too loose (the ranks
+#: of Items.parting; breaking.py prices them): before the unit, and less willingly before the
+#: amount words (3.8亿 | 元 before 3.8 | 亿元)
+PART_UNIT, PART_AMOUNT = 1, 2
 NUMBER_CHARS = DIGITS | frozenset(".,-")
 
 
@@ -47,18 +55,25 @@ def is_number(token: str) -> bool:
     return token[0] in DIGITS and token[-1] in DIGITS and all(c in NUMBER_CHARS for c in token)
 
 
-def unit_length(chars: list[str]) -> int:
-    """How many of the Han characters after a number belong to its unit (0: none): magnitudes
-    and approximations (万, 亿, 余, 多), then the longest unit in UNITS."""
+def unit_parts(chars: list[str]) -> tuple[int, int]:
+    """How many of the Han characters after a number are its amount words (magnitudes and
+    approximations: 万, 亿, 余, 多) and how many its unit (the longest in UNITS after them):
+    (0, 0) when none belongs to it. 亿元 -> (1, 1), 余万人次 -> (2, 2), 个 -> (0, 1)."""
     k, n = 0, len(chars)
     while k < n:
         for size in range(min(_LONGEST_UNIT, n - k), 0, -1):
             if "".join(chars[k:k + size]) in UNITS and not (size == 1 and chars[k] in MAGNITUDES):
-                return k + size
+                return k, size
         if chars[k] not in MAGNITUDES:
-            return k
+            return k, 0
         k += 1
-    return k
+    return k, 0
+
+
+def unit_length(chars: list[str]) -> int:
+    """How many of the Han characters after a number belong to its unit (0: none): magnitudes
+    and approximations (万, 亿, 余, 多), then the longest unit in UNITS."""
+    return sum(unit_parts(chars))
 
 
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
@@ -103,23 +118,33 @@ def credit_names(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(spans))
 
 
-def glue(it, kept: list[bool], max_width: float) -> list[bool]:
+def glue(it, kept: list[bool], max_width: float) -> tuple[list[bool], list[int]]:
     """For each item i (and the paragraph's end, i = len(it)): whether no line may break before
-    it -- the unit after a number, or an item that starts inside a run's keep span (`kept`).
-    A kept group wider than `max_width` pt is not glued: it breaks as an overlong word does."""
+    it -- the unit after a number, or an item that starts inside a run's keep span (`kept`) --
+    and where a number's group may still part when keeping it whole would leave a line too
+    loose (breaking.KEEP_LOOSE_EM): PART_UNIT before its unit (56 | 个, 3.8亿 | 元), PART_AMOUNT
+    before its amount words (3.8 | 亿元), 0 nowhere (inside a unit, between amount words, in a
+    name). A kept group wider than `max_width` pt is not glued: it breaks as an overlong word
+    does."""
     n = len(it)
     glued = [False] * (n + 1)
     glued[1:n] = kept[1:]
+    parting = [0] * (n + 1)
     texts, kinds = it.text, it.kind
     for i in range(n - 1):
         if kinds[i] == WORD and kinds[i + 1] == HAN and is_number(texts[i]):
             j = i + 1
             while j < n and j <= i + _LONGEST_UNIT + 2 and kinds[j] == HAN:
                 j += 1
-            for k in range(i + 1, i + 1 + unit_length(texts[i + 1:j])):
+            amount, unit = unit_parts(texts[i + 1:j])
+            for k in range(i + 1, i + 1 + amount + unit):
                 glued[k] = True
+            if amount:
+                parting[i + 1] = PART_AMOUNT
+            if unit:
+                parting[i + 1 + amount] = PART_UNIT
     _unglue_overlong(it, glued, max_width)
-    return glued
+    return glued, [p if g else 0 for p, g in zip(parting, glued)]
 
 
 def _unglue_overlong(it, glued: list[bool], max_width: float) -> None:

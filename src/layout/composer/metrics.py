@@ -4,7 +4,10 @@ Measures text the way WeasyPrint 70 / Pango shapes it: same font files, OpenType
 'ZHS' (zh-CN) and script hani for CJK, HarfBuzz default features, `halt` for squeezed marks.
 Pango shapes a Latin-script run (a token holding a letter, e.g. "PM2.5", "GMP") with a non-
 Chinese language, which selects different digit glyphs; tokens of digits alone ("15.8%") stay
-in the Chinese run. Fonts, faces and advances are cached per process.
+in the Chinese run. What Pango sets as emoji (emoji.py: ⚽, ♥️, 1️⃣, 👍🏽) is measured in the
+chain's colour emoji face first, even where an earlier face has the character, and any other
+text in the chain's other faces first (the CSS does not name the emoji face), as Pango draws
+them. Fonts, faces and advances are cached per process.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import regex
 import uharfbuzz as hb
 
 from .classes import is_latin_script
+from .emoji import emoji_mask
 
 
 _HANGUL = regex.compile(r"\p{Hangul}")
@@ -156,12 +160,47 @@ def _joins_previous(ch: str) -> bool:
 _joiners: dict[str, bool] = {}
 
 
-def _face_runs(text: str, faces: tuple[FontFace, ...]):
-    """(face, part) pairs: the text cut where the face that maps its characters changes."""
+@lru_cache(maxsize=64)
+def emoji_face(faces: tuple[FontFace, ...]) -> FontFace | None:
+    """The chain's colour emoji face (the first with colour glyphs: bitmaps, layers or SVG),
+    where Pango sets an emoji run; None when the chain has none."""
+    for face in faces:
+        hb_face = _hb_font(face)[0].face
+        if hb_face.has_color_png or hb_face.has_color_layers or hb_face.has_color_paint or \
+                hb_face.has_color_svg:
+            return face
+    return None
+
+
+def _maps(face: FontFace, char: str) -> bool:
+    return _hb_font(face)[0].get_nominal_glyph(ord(char)) is not None
+
+
+@lru_cache(maxsize=64)
+def text_order(faces: tuple[FontFace, ...]) -> tuple[FontFace, ...]:
+    """The faces a text run is set in, in Pango's order: the chain without its emoji face,
+    which the CSS does not name (Pango finds it by itself), then the emoji face last."""
+    emoji = emoji_face(faces)
+    if emoji is None:
+        return faces
+    return tuple(f for f in faces if f != emoji) + (emoji,)
+
+
+def face_runs(text: str, faces: tuple[FontFace, ...]):
+    """(face, part) pairs: the text cut where the face that maps its characters changes. As
+    Pango sets them: a character in an emoji run (emoji.py) in the chain's emoji face when it
+    has it, any other in the first face of text_order(faces) that has it."""
     start, cur = 0, None
-    chars = face_table(faces)
+    chars = face_table(text_order(faces))
+    emoji = emoji_face(faces)
+    in_emoji = emoji_mask(text) if emoji is not None else ()
     for i, ch in enumerate(text):
-        face = cur if cur is not None and _joins_previous(ch) else chars[ch] or faces[0]
+        if cur is not None and _joins_previous(ch):
+            face = cur
+        elif in_emoji and in_emoji[i] and _maps(emoji, ch):
+            face = emoji
+        else:
+            face = chars[ch] or faces[0]
         if cur is not None and face != cur:
             yield cur, text[start:i]
             start = i
@@ -175,7 +214,7 @@ def feature_neutral(text: str, faces: tuple[FontFace, ...], feature: str) -> boo
     """Whether switching `feature` on leaves text exactly as it is: same glyphs, advances and
     offsets (a Han character inside a `halt` span, say)."""
     latin = is_latin_script(text)
-    for face, part in _face_runs(text, faces):
+    for face, part in face_runs(text, faces):
         plain, featured = _shaped(face, part, latin, None), _shaped(face, part, latin, feature)
         if [g.codepoint for g in plain.glyph_infos] != [g.codepoint for g in featured.glyph_infos]:
             return False
@@ -193,7 +232,7 @@ def advance_em(text: str, faces: tuple[FontFace, ...], feature: str | None = Non
     Characters no face maps are measured with the primary face's .notdef glyph.
     """
     latin = is_latin_script(text)
-    return sum(_shape(face, part, latin, feature) for face, part in _face_runs(text, faces))
+    return sum(_shape(face, part, latin, feature) for face, part in face_runs(text, faces))
 
 
 def missing_chars(text: str, faces: tuple[FontFace, ...]) -> set[str]:
@@ -210,7 +249,7 @@ def halt_trims_right(text: str, faces: tuple[FontFace, ...]) -> bool:
     side (same glyph and offsets, and all ink left of the narrower advance): then at a line end
     the full-width mark may overhang the column edge by the difference and look just the same."""
     latin = is_latin_script(text)
-    for face, part in _face_runs(text, faces):
+    for face, part in face_runs(text, faces):
         font, _ = _hb_font(face)
         plain, featured = _shaped(face, part, latin, None), _shaped(face, part, latin, "halt")
         if [g.codepoint for g in plain.glyph_infos] != [g.codepoint for g in featured.glyph_infos]:
