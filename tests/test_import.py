@@ -3,7 +3,9 @@ text boxes, tracked changes and hostile parts written as XML), filed into issue.
 that render; the editor's comments kept; every trap refused or reported with its exact message."""
 from __future__ import annotations
 
+import difflib
 import io
+import shutil
 import struct
 import zipfile
 import zlib
@@ -22,6 +24,8 @@ from PIL import Image
 
 from layout.cli import main
 from layout.model import load_issue
+
+from .conftest import SAMPLE
 
 NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
@@ -272,6 +276,9 @@ def test_a_trap_is_a_located_error_and_nothing_is_written(issue, tmp_path, trap)
     assert (issue / "issue.yaml").read_text(encoding="utf-8") == ISSUE and not (issue / "images").exists()
 
 
+COMMENT = "稿件.docx: warning: paragraph 3: comment by 李编辑 is not imported: '请核实数字'; settle it before printing"
+
+
 def test_a_comment_is_a_warning_and_the_story_is_filed(issue, tmp_path):
     def build(document):
         paragraph = document.add_paragraph("全年签约项目56个。")
@@ -279,9 +286,15 @@ def test_a_comment_is_a_warning_and_the_story_is_filed(issue, tmp_path):
 
     result = run("import", small(tmp_path / "稿件.docx", "正文。", build=build), "--into", issue)
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == (
-        "稿件.docx: warning: paragraph 3: comment by 李编辑 is not imported: '请核实数字'; settle it before printing")
+    assert result.output.splitlines()[0] == COMMENT
     assert [p.text for p in load_issue(issue).pages[0].stories[0].paragraphs] == ["正文。", "全年签约项目56个。"]
+
+
+NOT_DOCX = [
+    "旧稿.doc: error: a Word 97-2003 document (.doc) cannot be read; save as .docx (in Word or WPS: 另存为 .docx)",
+    "加密.docx: error: not a .docx inside: a Word 97-2003 document or a password-protected one; "
+    "open it in Word or WPS and save as .docx (without a password)",
+    "空稿.docx: error: the manuscript is empty: none of its paragraphs holds text"]
 
 
 def test_files_that_are_not_a_docx_are_refused(issue, tmp_path):
@@ -292,11 +305,7 @@ def test_files_that_are_not_a_docx_are_refused(issue, tmp_path):
     empty.add_paragraph("\u3000\u3000")
     empty.save(tmp_path / "空稿.docx")
     result = run("import", "旧稿.doc", "加密.docx", "空稿.docx", "--into", issue)
-    assert (result.exit_code, result.output.splitlines()) == (1, [
-        "旧稿.doc: error: a Word 97-2003 document (.doc) cannot be read; save as .docx (in Word or WPS: 另存为 .docx)",
-        "加密.docx: error: not a .docx inside: a Word 97-2003 document or a password-protected one; "
-        "open it in Word or WPS and save as .docx (without a password)",
-        "空稿.docx: error: the manuscript is empty: none of its paragraphs holds text"])
+    assert (result.exit_code, result.output.splitlines()) == (1, NOT_DOCX)
     assert (issue / "issue.yaml").read_text(encoding="utf-8") == ISSUE
 
 
@@ -309,3 +318,48 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(issue, tmp_path):
     assert (result.exit_code, result.output.splitlines()) == (1, [
         f"稿件.docx: error: refused as a zip bomb: 'word/media/bomb.bin' would unpack to 52,428,800 bytes "
         f"from {packed:,} ({52428800 // packed:,} to 1; at most 100 to 1)"])
+
+
+def test_an_entity_bomb_in_the_document_xml_is_refused(issue, tmp_path):
+    path = small(tmp_path / "稿件.docx", "正文。")
+    entities = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh"))
+    with zipfile.ZipFile(path) as package:
+        members = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in members:
+            if info.filename == "word/document.xml":
+                head, rest = data.split(b"?>", 1)
+                dtd = f'<!DOCTYPE w:document [<!ENTITY a "AAAAAAAAAA">{entities}]>'.encode()
+                data = head + b"?>" + dtd + rest.replace("正文。".encode(), b"&h;")
+            package.writestr(info, data)
+    result = run("import", path, "--into", issue)
+    assert result.exit_code == 1
+    assert result.output.startswith("稿件.docx: error: cannot be read as a .docx (XMLSyntaxError: ")
+
+
+def test_a_manuscript_of_a_headline_only_has_no_body(issue, tmp_path):
+    result = run("import", small(tmp_path / "稿件.docx", "本报记者 张三"), "--into", issue)
+    assert (result.exit_code, result.output) == (
+        1, "稿件.docx: error: no body text: every paragraph went to the headline set, the byline or a caption\n")
+
+
+def test_importing_into_the_sample_adds_the_story_and_changes_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE, folder)
+    before = (folder / "issue.yaml").read_text(encoding="utf-8")
+    result = run("import", small(tmp_path / "短稿.docx", "第一段。", "第二段。"), "--into", folder, "--page", "1")
+    assert result.exit_code == 0, result.output
+    after = (folder / "issue.yaml").read_text(encoding="utf-8")
+    added = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
+    assert added == ["+       - headline: 短稿标题  # source: 短稿.docx", "+         body: |",
+                     "+           第一段。", "+ ", "+           第二段。"]
+    assert load_issue(folder).pages[0].stories[-1].headline == "短稿标题"
+
+
+def test_the_readme_shows_the_messages_as_the_tool_prints_them():
+    readme = (SAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("Errors and\nwarnings name the file")
+    shown = readme[start:].split("```\n")[1].splitlines()
+    printed = {message for _, message in TRAPS.values()} | set(WARNINGS) | {COMMENT} | set(NOT_DOCX)
+    assert shown and [line for line in shown if line not in printed] == []
