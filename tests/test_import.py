@@ -363,3 +363,83 @@ def test_the_readme_shows_the_messages_as_the_tool_prints_them():
     shown = readme[start:].split("```\n")[1].splitlines()
     printed = {message for _, message in TRAPS.values()} | set(WARNINGS) | {COMMENT} | set(NOT_DOCX)
     assert shown and [line for line in shown if line not in printed] == []
+
+
+def test_the_headline_set_by_other_styles_and_markers(issue, tmp_path):
+    document = docx.Document()
+    document.styles.add_style("引题", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("聚焦两会", style="引题")
+    document.add_paragraph("奋进平顺", style="Heading 1")
+    document.add_paragraph("副题：平顺县经济社会\n高质量发展步履坚定")
+    document.add_paragraph("本报记者近日走访了项目工地。")            # a sentence, not a byline
+    document.save(tmp_path / "稿件.docx")
+    assert run("import", tmp_path / "稿件.docx", "--into", issue).exit_code == 0
+    story = load_issue(issue).pages[0].stories[0]
+    assert (story.kicker, story.headline, story.subhead, story.byline, story.body) == (
+        "聚焦两会", "奋进平顺", "平顺县经济社会 高质量发展步履坚定", "", "本报记者近日走访了项目工地。\n")
+
+
+def test_without_a_title_or_heading_the_first_paragraph_is_the_headline(issue, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("\u3000\u3000平顺项目建设提速")
+    document.add_paragraph("记者 王五")
+    document.add_paragraph("正文。")
+    document.save(tmp_path / "稿件.docx")
+    result = run("import", tmp_path / "稿件.docx", "--into", issue)
+    assert result.output.splitlines()[0] == (
+        "稿件.docx: warning: paragraph 1: no paragraph in the Title style or a heading style: the first "
+        "paragraph '平顺项目建设提速' is taken as the headline")
+    story = load_issue(issue).pages[0].stories[0]
+    assert (story.headline, story.byline, story.body) == ("平顺项目建设提速", "记者 王五", "正文。\n")
+
+
+def test_text_that_python_docx_passes_over_is_imported(issue, tmp_path):
+    """Runs inside a hyperlink and paragraphs inside a content control (w:sdt)."""
+    def build(document):
+        paragraph = document.add_paragraph("详见")
+        paragraph._p.append(parse_xml(f'<w:hyperlink {NS} xmlns:r="http://schemas.openxmlformats.org/'
+                                      'officeDocument/2006/relationships" r:id="rId99">'
+                                      '<w:r><w:t>平顺县政府网站</w:t></w:r></w:hyperlink>'))
+        document.element.body.insert(-1, parse_xml(
+            f'<w:sdt {NS}><w:sdtContent><w:p><w:r><w:t>控件里的一段。</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+
+    assert run("import", small(tmp_path / "稿件.docx", "正文。", build=build), "--into", issue).exit_code == 0
+    assert [p.text for p in load_issue(issue).pages[0].stories[0].paragraphs] == [
+        "正文。", "详见平顺县政府网站", "控件里的一段。"]
+
+
+def test_a_picture_without_caption_or_alt_text_is_an_error(issue, tmp_path):
+    def build(document):
+        document.add_picture(picture())
+
+    result = run("import", small(tmp_path / "稿件.docx", "正文。", build=build), "--into", issue)
+    assert (result.exit_code, result.output) == (1, (
+        "稿件.docx: error: paragraph 3: picture 1 (image1.jpg) has no caption: write its 图说 in the paragraph "
+        "right under it, or give the picture alt text\n"))
+
+
+def test_line_ends_and_byte_order_mark_of_the_issue_file_are_kept(issue, tmp_path):
+    (issue / "issue.yaml").write_bytes(b"\xef\xbb\xbf" + ISSUE.replace("\n", "\r\n").encode("utf-8"))
+    assert run("import", small(tmp_path / "稿件.docx", "正文。"), "--into", issue).exit_code == 0
+    written = (issue / "issue.yaml").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfpaper: ") and written.count(b"\n") == written.count(b"\r\n")
+    assert "      - headline: 短稿标题  # source: 稿件.docx\r\n" in written.decode("utf-8-sig")
+
+
+def test_usage(issue, tmp_path):
+    assert run("import", "--help").exit_code == 0
+    assert run("import", small(tmp_path / "稿件.docx", "正文。")).exit_code == 2          # no --into
+    missing = run("import", "无稿.docx", "--into", issue)
+    assert (missing.exit_code, missing.output) == (1, "无稿.docx: error: file not found\n")
+    twice = run("import", "稿件.docx", "稿件.docx", "--into", issue)
+    assert (twice.exit_code, twice.output) == (
+        1, "稿件.docx: error: would file the same story as '稿件.docx' (both named '稿件'); rename one of them\n")
+
+
+def test_lines_the_round_trip_would_write_otherwise_are_a_warning(issue, tmp_path):
+    (issue / "issue.yaml").write_text(ISSUE.replace("paper: 示例日报", "paper:   示例日报"), encoding="utf-8")
+    result = run("import", small(tmp_path / "稿件.docx", "正文。"), "--into", issue)
+    assert result.output.splitlines()[0] == (
+        "x/issue.yaml: warning: 1 line that the import does not change will be written otherwise (spacing "
+        "made regular by the YAML round trip); compare with your copy")
+    assert (issue / "issue.yaml").read_text(encoding="utf-8").startswith("paper: 示例日报\n")

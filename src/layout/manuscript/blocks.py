@@ -80,10 +80,11 @@ def read_units(document: Document, label: str, findings: list[Finding]) -> list[
             tables += 1
             place = f"table {tables}" + (f" (after paragraph {paragraphs})" if paragraphs else "")
             rows = _table_rows(element, document, f"table {tables}")
-            findings.append(Finding(
-                f"a table cannot be set in a story: its text is imported row by row as body paragraphs "
-                f"({plural(len(rows), 'row')}, cells separated by a full-width space): check them", file=label, key=place,
-                severity=Severity.WARNING))
+            if any(row.text.strip() for row in rows):
+                findings.append(Finding(
+                    "a table cannot be set in a story: its text is imported row by row as body paragraphs "
+                    f"({plural(len(rows), 'row')}, cells separated by a full-width space): check them",
+                    file=label, key=place, severity=Severity.WARNING))
             units += rows
         _traps(element, place, label, comments, findings)
     return units
@@ -94,7 +95,7 @@ def _blocks(parent) -> Iterator[etree._Element]:
     for child in parent.iterchildren():
         if child.tag in (W + "p", W + "tbl"):
             yield child
-        elif child.tag != W + "sectPr" and isinstance(child.tag, str):
+        elif child.tag not in (W + "sectPr", MC_FALLBACK) and isinstance(child.tag, str):
             yield from _blocks(child)
 
 
@@ -103,7 +104,7 @@ def _unit(paragraph: Paragraph, place: str, origin: str) -> Unit:
     alignment = paragraph.alignment
     if alignment is None and paragraph.style is not None:
         alignment = paragraph.style.paragraph_format.alignment
-    runs = [(Run(r, paragraph).text, _bold(Run(r, paragraph), paragraph)) for r in _own_runs(paragraph._p)]
+    runs = [(run.text, _bold(run, paragraph)) for run in (Run(r, paragraph) for r in _own_runs(paragraph._p))]
     return Unit(place, origin, style or "", alignment == WD_ALIGN_PARAGRAPH.CENTER, runs, paragraph._p)
 
 
@@ -154,11 +155,20 @@ def _table_rows(table, document: Document, place: str) -> list[Unit]:
         cells = []
         for cell in row.iterchildren(W + "tc"):
             texts = [_unit(Paragraph(p, document._body), place, "table").text.strip()
-                     for p in cell.iter(W + "p")]
+                     for p in cell.iter(W + "p") if not _in_fallback(p, cell)]
             cells.append("".join(t for t in texts if t))
         units.append(Unit(f"{place}, row {number}", "table", runs=[("\u3000".join(c for c in cells if c), False)],
                           element=row))
     return units
+
+
+def _in_fallback(element, within) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not within:
+        if parent.tag == MC_FALLBACK:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _traps(element, place: str, label: str, comments: dict, findings: list[Finding]) -> None:

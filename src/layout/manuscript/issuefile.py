@@ -19,6 +19,7 @@ import io
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ..errors import Finding, LayoutError, Severity
+from ..errors import Finding, LayoutError, Severity, plural
 from ..source import load_source
 from . import Manuscript, read_manuscript, slug_of
 
@@ -51,13 +52,20 @@ class Filed:
         return f"pages[{self.page}].stories[{self.index}]"
 
 
-def file_stories(manuscripts: list[Manuscript], issue_path: Path, label: str, page: int | None) -> list[Filed]:
+def file_stories(manuscripts: list[Manuscript], issue_path: Path, label: str, page: int | None,
+                 findings: list[Finding]) -> list[Filed]:
     """Write the manuscripts' stories and pictures into the issue; `page` is 1-based (None: the
     last page; one past the last adds a page). Raises LayoutError, before writing anything, if
-    the issue file has no list of pages or `page` is not one of them."""
+    the issue file has no list of pages or `page` is not one of them. Lines of the editor's
+    that the round trip cannot give back as written are a warning in `findings`."""
     raw = issue_path.read_bytes()
     head, text = _document_start(raw.decode("utf-8-sig").replace("\r\n", "\n"))
-    yaml, data = _round_trip(text)
+    yaml, data, rewritten = _round_trip(text)
+    if rewritten:
+        findings.append(Finding(
+            f"{plural(rewritten, 'line')} that the import does not change will be written otherwise "
+            "(spacing made regular by the YAML round trip); compare with your copy",
+            file=label, severity=Severity.WARNING))
     pages = _pages(data, label)
     target = _target_page(pages, page, label)
     filed = []
@@ -81,19 +89,24 @@ def _document_start(text: str) -> tuple[str, str]:
     return (text[:start.end()], text[start.end():]) if start else ("", text)
 
 
-def _round_trip(text: str) -> tuple[YAML, object]:
-    """A round-trip YAML whose indentation gives `text` back unchanged (when one does), and
-    the loaded data."""
+def _round_trip(text: str) -> tuple[YAML, object, int]:
+    """A round-trip YAML with the indentation that gives `text` back with the fewest lines
+    changed, the loaded data, and how many lines of `text` it cannot give back (0: none)."""
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096                 # never fold a long line the editor wrote on one line
     data = yaml.load(text)
-    for mapping, sequence, offset in INDENTS:
-        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-        if _dump(yaml, data) == text:
-            return yaml, data
-    yaml.indent(mapping=2, sequence=4, offset=2)           # the README's example
-    return yaml, data
+    best = None
+    for indent in INDENTS:
+        yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+        lost = Counter(text.splitlines()) - Counter(_dump(yaml, data).splitlines())
+        changed = sum(lost.values())
+        if best is None or changed < best[0]:
+            best = (changed, indent)
+        if not changed:
+            break
+    yaml.indent(mapping=best[1][0], sequence=best[1][1], offset=best[1][2])
+    return yaml, data, best[0]
 
 
 def _dump(yaml: YAML, data) -> str:
@@ -274,7 +287,7 @@ def import_manuscripts(paths: list[Path], folder: Path, page: int | None = None)
         raise LayoutError(Finding("issue file not found; write one with paper:, title:, date: and pages: "
                                   "first (see the issue format in the README)", file=label))
     load_source(path, label)                       # located errors of a file that cannot be read
-    findings = _same_slugs(paths)
+    findings = _same_slugs(paths, _label)
     manuscripts = []
     for manuscript_path in paths:
         try:
@@ -284,7 +297,7 @@ def import_manuscripts(paths: list[Path], folder: Path, page: int | None = None)
             findings += exc.findings
     if any(f.severity is Severity.ERROR for f in findings):
         return Imported(label, findings, [], [])
-    filed = file_stories(manuscripts, path, label, page)
+    filed = file_stories(manuscripts, path, label, page, findings)
     lines = load_source(path, label).lines
     filed = [dataclasses.replace(entry, line=lines.get(entry.key)) for entry in filed]
     try:
@@ -295,13 +308,13 @@ def import_manuscripts(paths: list[Path], folder: Path, page: int | None = None)
     return Imported(label, findings, filed, written)
 
 
-def _same_slugs(paths: list[Path]) -> list[Finding]:
+def _same_slugs(paths: list[Path], label) -> list[Finding]:
     """Two manuscripts that would file one story (their names give one slug) are refused."""
     seen: dict[str, Path] = {}
     findings = []
     for path in paths:
         first = seen.setdefault(slug_of(path.name), path)
         if first is not path:
-            findings.append(Finding(f"would file the same story as '{first}' (both named "
-                                    f"'{slug_of(path.name)}'); rename one of them", file=str(path)))
+            findings.append(Finding(f"would file the same story as '{label(first)}' (both named "
+                                    f"'{slug_of(path.name)}'); rename one of them", file=label(path)))
     return findings

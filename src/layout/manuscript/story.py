@@ -10,7 +10,8 @@
   alt text; else by its alt text. A "…摄" ending becomes the credit;
 - body: every other paragraph with text, in order; the bold runs that start a paragraph are its
   `**lead-in**` (a paragraph bold throughout, a crosshead, is all lead-in). Leading indents
-  (spaces, U+3000) are dropped; a line break inside a paragraph joins its text, a tab is a space.
+  (spaces, U+3000) are dropped; a line break inside a paragraph joins its text (in the
+  headline set, with a space), a tab is a space.
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def compose_story(units: list[Unit], document: Document, label: str, findings: l
             _add_figures(story, pictures, text, label, findings)       # picture and 图说 in one
             continue
         if role:
-            _set(story, role, MARKED.sub("", text))
+            _set(story, role, MARKED.sub("", clean(unit.text, breaks=" ")))
         elif text:
             story.paragraphs.append(_with_lead_in(unit))
         if pictures:
@@ -88,9 +89,10 @@ def compose_story(units: list[Unit], document: Document, label: str, findings: l
     return story
 
 
-def clean(text: str) -> str:
-    """A paragraph's text as it will be printed: no indent, no line breaks or tabs inside."""
-    text = re.sub(r"[\n\r\v\f]+", "", text).replace("\t", " ")
+def clean(text: str, breaks: str = "") -> str:
+    """A paragraph's text as it will be printed: no indent; line breaks inside replaced by
+    `breaks`, tabs by a space."""
+    text = re.sub(r"[\n\r\v\f]+", breaks, text).replace("\t", " ")
     return text.strip(" \u3000\u00a0")
 
 
@@ -175,6 +177,6 @@ def _with_lead_in(unit: Unit) -> str:
             leading = False
             rest.append(text)
     lead_text, rest_text = clean("".join(lead)), "".join(rest)
-    if not lead_text or not any(bold for _, bold in unit.runs):
+    if not lead_text:
         return clean(unit.text)
     return f"**{lead_text}**{clean(rest_text) if rest_text.strip() else ''}"
