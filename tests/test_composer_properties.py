@@ -2,9 +2,10 @@
 paragraphs of Han, punctuation (pairs, ——, ……, quotes, brackets), numbers, units and Latin
 words: no line wider than its measure, no forbidden line start or end, no character lost or
 added, every non-final line flush, tokens, dashes and ellipses never split (GB/T 15834-2011
-5.1: —— and …… may start a line, a lone connector — may not)."""
+5.1: —— and …… may start a line, a lone connector — may not), nor a number and its unit."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from layout.composer import Run, compose_paragraph
+from layout.composer.keep import unit_length
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_composer_render import body_faces  # noqa: E402
@@ -58,6 +60,7 @@ def test_composed_paragraph_properties(text, width):
     for tok in TOKENS:
         assert joined.count(tok) == text.count(tok)  # never split across lines
     assert not _cuts_a_unit(joined), joined   # never, even by a forced break
+    assert not _parts_a_number_from_its_unit(joined), joined   # keep-together (issue 10)
 
 
 def _cuts_a_unit(joined: str) -> bool:
@@ -69,6 +72,14 @@ def _cuts_a_unit(joined: str) -> bool:
             right = len(joined[k + 1:]) - len(joined[k + 1:].lstrip(joined[k - 1]))
             if left % 2 or right < 2:
                 return True
+    return False
+
+
+def _parts_a_number_from_its_unit(joined: str) -> bool:
+    """Whether a line ends with a number (1,280, 15.8) and the next starts with its unit."""
+    for a, b in zip(joined.split("\n"), joined.split("\n")[1:]):
+        if re.search(r"(?<![A-Za-z0-9.,‰%-])\d(?:[\d.,]*\d)?$", a) and unit_length(list(b[:6])):
+            return True
     return False
 
 

@@ -86,7 +86,7 @@ def test_missing_file(tmp_path):
 def test_folder_is_not_a_file(tmp_path):
     with pytest.raises(ImageProblem) as caught:
         inspect_image(tmp_path)
-    assert str(caught.value) == "not a file"
+    assert str(caught.value) == "not a regular file but a folder"
 
 
 def test_text_file_named_jpg(tmp_path):

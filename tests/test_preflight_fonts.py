@@ -45,21 +45,36 @@ def test_fallback_characters_are_notes_with_their_code_and_line(write_issue, fon
     assert {(f.severity, f.kind) for f in findings} == {(Severity.INFO, "font")}
 
 
+FALLBACKS = "Noto Serif, HanaMinB, Noto Color Emoji, BabelStone Han"
+
+
+def test_rare_ideographs_and_emoji_print_in_the_fallback_faces(write_issue, fonts):
+    findings = check(write_issue, fonts, headline="\U0002A6A5🇨🇳👨\u200d👩\u200d👧")
+    assert [f.message for f in findings[:3]] == [
+        "'𪚥' (U+2A6A5) is not in the headline font Noto Serif CJK SC; it prints in the fallback "
+        "font HanaMinB",
+        "'🇨🇳' (U+1F1E8 U+1F1F3) is not in the headline font Noto Serif CJK SC; it prints in the "
+        "fallback font Noto Color Emoji",
+        "'👨\u200d👩\u200d👧' (U+1F468 U+200D U+1F469 U+200D U+1F467) is not in the headline font "
+        "Noto Serif CJK SC; it prints in the fallback font Noto Color Emoji"]
+
+
 def test_a_character_no_face_has_is_an_error(write_issue, fonts):
-    findings = check(write_issue, fonts, headline="\U0002A6A5")
+    # U+30041, CJK Extension G: none of the installed faces has it (BabelStone Han 15.0.5 has
+    # 3,045 of Extension G's 4,939 ideographs)
+    findings = check(write_issue, fonts, headline="\U00030041")
     assert str(findings[0]) == (
-        "x/issue.yaml:7: pages[0].stories[0].headline: '𪚥' (U+2A6A5) is in no font of role "
-        "'headline' (Noto Serif CJK SC, Noto Serif); it would print as a blank box: replace the "
+        "x/issue.yaml:7: pages[0].stories[0].headline: '\U00030041' (U+30041) is in no font of "
+        f"role 'headline' (Noto Serif CJK SC, {FALLBACKS}), so it cannot be printed: replace the "
         "character or add a font that has it")
     assert findings[0].severity is Severity.ERROR
 
 
 def test_lead_ins_are_checked_in_the_lead_chain(write_issue, fonts):
-    findings = check(write_issue, fonts, lead="\U0002A6A5")
+    findings = check(write_issue, fonts, lead="\U00030041")
     assert findings[0].message == (
-        "'𪚥' (U+2A6A5) is in no font of role 'lead' (Noto Sans CJK SC, Noto Serif CJK SC, "
-        "Noto Serif); it would print as a blank box: replace the character or add a font that "
-        "has it")
+        "'\U00030041' (U+30041) is in no font of role 'lead' (Noto Sans CJK SC, Noto Serif CJK SC, "
+        f"{FALLBACKS}), so it cannot be printed: replace the character or add a font that has it")
     assert findings[0].line == 11
 
 

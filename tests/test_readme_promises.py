@@ -105,7 +105,7 @@ def test_css_asks_for_the_resolved_weight_and_the_file_from_fonts(tmp_path):
     assert [(f.family, f.path) for f in context["font_faces"]] == [
         ("FZXiaoBiaoSong-B05 LayoutFonts", tmp_path / "xbs.ttf")]
     css = environment_for(THEME).get_template("page.css.j2").render(context)
-    assert '.headline { font-family: "FZXiaoBiaoSong-B05 LayoutFonts", "Noto Serif"; font-weight: 400;' in css
+    assert '.headline { font-family: "FZXiaoBiaoSong-B05 LayoutFonts", "Noto Serif", "HanaMinB", "BabelStone Han"; font-weight: 400;' in css
 
 
 def embedded_fonts(pdf_path: Path) -> dict[str, str]:
@@ -141,7 +141,7 @@ def test_a_face_from_fonts_is_printed_even_when_its_family_is_installed(write_is
 def test_check_refuses_a_role_set_from_a_later_face_of_a_collection(tmp_path):
     face = FontFile("FZShuSong-Z01", tmp_path / "fz.ttc", index=2, dropped_in=True)
     assert [str(f) for f in check_faces(THEME, {**FONTS, "body": face})] == [
-        f"{THEME.label}:21: fonts.body: 'FZShuSong-Z01' is face 3 of the collection fz.ttc, but the "
+        f"{THEME.label}:25: fonts.body: 'FZShuSong-Z01' is face 3 of the collection fz.ttc, but the "
         f"page renderer prints a collection's first face only: save this face as a file of its own "
         f"in {tmp_path}/ (see fonts/README.md)"]
     assert check_faces(THEME, FONTS) == []

@@ -121,3 +121,18 @@ def test_running_header_names_paper_folio_section_and_date(sample):
     with pdfplumber.open(pdf) as doc:
         heads = [squash(page.crop((0, 0, page.width, grid.margin_top)).extract_text()) for page in doc.pages]
     assert heads == [f"示例日报第{n}版两会特刊2026年2月10日星期二" for n in (1, 2)]
+
+
+def test_no_number_is_parted_from_its_unit(sample):
+    """Keep-together (issue 10 item 6): in the PDF's text lines no line ends with a number whose
+    unit starts the next line (回首2025 | 年 and 达3.8 | 亿元 were in the sample)."""
+    from layout.composer.keep import unit_length
+
+    from .test_composer_keep import pdf_lines
+    _, pdf = sample
+    lines = pdf_lines(pdf)
+    assert len(lines) > 200
+    parted = [(a, b) for a, b in zip(lines, lines[1:])
+              if re.search(r"(?<![A-Za-z0-9.,‰%-])\d(?:[\d.,]*\d)?$", a) and unit_length(list(b[:6]))]
+    assert parted == []
+    assert any(line.startswith("2025年") for line in lines)   # moved down whole

@@ -61,12 +61,12 @@ def test_bad_values_are_all_reported_with_line_and_key(theme_x):
         "templates/x/theme.yaml:12: grid.line_pitch_pt: expected a number more than 0, got '-1'",
         "templates/x/theme.yaml:13: grid.columns: expected a whole number, got 'eight'",
         "templates/x/theme.yaml:16: grid.lines: expected a whole number, got '10.5'",
-        "templates/x/theme.yaml:21: fonts.body: expected a mapping of keys (family:, weight:, package:), "
+        "templates/x/theme.yaml:25: fonts.body: expected a mapping of keys (family:, weight:, package:), "
         "got 'Noto Serif CJK SC'",
-        "templates/x/theme.yaml:40: colours.red.cmyk: expected four percentages [C, M, Y, K] from 0 to 100, "
+        "templates/x/theme.yaml:47: colours.red.cmyk: expected four percentages [C, M, Y, K] from 0 to 100, "
         "got [0, 100, 100]",
-        "templates/x/theme.yaml:40: colours.red.rgb: expected a screen colour '#rrggbb', got 'red'",
-        "templates/x/theme.yaml:45: print.image_ppi: expected a whole number, got 'many'",
+        "templates/x/theme.yaml:47: colours.red.rgb: expected a screen colour '#rrggbb', got 'red'",
+        "templates/x/theme.yaml:52: print.image_ppi: expected a whole number, got 'many'",
     ]
 
 
@@ -76,7 +76,7 @@ def test_missing_settings_are_named(theme_x):
     assert problems() == [
         "templates/x/theme.yaml:5: page.bleed_mm: required setting is missing",
         "templates/x/theme.yaml:19: fonts.caption: required setting is missing",
-        "templates/x/theme.yaml:27: sizes_pt.banner_kicker: required setting is missing",
+        "templates/x/theme.yaml:34: sizes_pt.banner_kicker: required setting is missing",
     ]
 
 
@@ -112,7 +112,7 @@ def test_a_screen_colour_changed_without_its_print_colour_is_a_warning(theme_x):
     theme = load_theme("x")
     assert [(f.severity, str(f)) for f in theme.findings] == [(
         Severity.WARNING,
-        "templates/x/theme.yaml:40: colours.red: the screen colour rgb '#0050a0' and the print colour "
+        "templates/x/theme.yaml:47: colours.red: the screen colour rgb '#0050a0' and the print colour "
         "cmyk 0/100/100/0 are different colours (ΔE 117 through the output profile): the screen PDF "
         "and the print PDF will not match; change rgb and cmyk together")]
 
@@ -139,7 +139,7 @@ def test_check_and_render_warn_when_the_theme_clips_the_banner(theme_x, write_is
     clipped = ("x/issue.yaml:7: warning: pages[0].banner: the banner's kicker, title, slogan and label "
                "need 171.4 pt, but the theme's banner is 135.0 pt tall (10 lines): the kicker and label "
                "are cut off; set grid.banner_lines to 13 in the theme, or shorten the banner")
-    colour = ("templates/x/theme.yaml:40: warning: colours.red: the screen colour rgb '#0050a0' and the "
+    colour = ("templates/x/theme.yaml:47: warning: colours.red: the screen colour rgb '#0050a0' and the "
               "print colour cmyk 0/100/100/0 are different colours (ΔE 117 through the output profile): "
               "the screen PDF and the print PDF will not match; change rgb and cmyk together")
     report = check_issue(Path("x"))

@@ -14,7 +14,8 @@ from pathlib import Path
 from .errors import Collector, LayoutError, plural
 from .model import Issue
 from .source import Source
-from .theme import DEFAULT_THEME, TEMPLATES_DIR, load_theme
+from . import theme as themes
+from .theme import DEFAULT_THEME, load_theme
 
 LIMITS = {"headline": 48, "kicker": 60, "subhead": 60, "byline": 60, "caption": 300,
           "credit": 40, "title": 40, "slogan": 60, "label": 16, "section": 16, "editor": 40,
@@ -60,11 +61,12 @@ def check_content(issue: Issue, source: Source, out: Collector) -> None:
 def theme_problem(name: str) -> str | None:
     """Why `theme: name` names no theme folder (the test `theme.load_theme` makes), or None."""
     name = name or DEFAULT_THEME
+    templates = themes.TEMPLATES_DIR   # read when called: the folder load_theme reads
     if "/" not in name and "\\" not in name and not name.startswith(".") \
-            and (TEMPLATES_DIR / name / "theme.yaml").is_file():
+            and (templates / name / "theme.yaml").is_file():
         return None
-    known = sorted(p.name for p in TEMPLATES_DIR.iterdir() if (p / "theme.yaml").is_file())
-    return f"unknown theme '{name}'; themes in {TEMPLATES_DIR}: {', '.join(known)}"
+    known = sorted(p.name for p in templates.iterdir() if (p / "theme.yaml").is_file())
+    return f"unknown theme '{name}'; themes in {templates}: {', '.join(known)}"
 
 
 def _texts(data):
@@ -197,6 +199,6 @@ def image_path_problem(folder: Path, image: str) -> str | None:
     resolved = (folder / path).resolve()
     if not resolved.is_relative_to(folder.resolve()):
         return f"image path leaves the issue folder: '{image}'"
-    if not resolved.is_file():
+    if not resolved.exists():     # anything else that is not a photo file: inspect_image says what
         return f"file '{image}' not found"
     return None

@@ -35,12 +35,16 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
+from .files import FileProblem, check_regular
+
 # Pillow's own decompression-bomb guard stays on (its default limit is ~89 megapixels); ours is
 # lower, checked on the header size before any pixel is decoded, and reports the dimensions.
 # A header over twice Pillow's limit is refused by Pillow itself: then only megapixels are known.
 MAX_PIXELS = 60_000_000
+#: A photo file's size limit: a 60-megapixel RGB TIFF at 16 bits a sample, uncompressed, is 360 MB.
+MAX_IMAGE_BYTES = 400_000_000
 # Bump when the output of prepare_image changes, so old cache entries are not reused.
-PREPARE_VERSION = 2
+PREPARE_VERSION = 3
 JPEG_QUALITY = 70          # newsprint (85-100 lpi) hides q70 artefacts; q85 files are 1.5x larger
 
 SUPPORTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "WEBP": "WebP"}
@@ -114,10 +118,14 @@ def _bomb_from_pillow(error: Exception, path: Path) -> ImageProblem:
 
 
 def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise ImageProblem("file not found", path)
-    if not path.is_file():
-        raise ImageProblem("not a file", path)
+    """A regular file (a link is followed and its target checked) of at most MAX_IMAGE_BYTES."""
+    try:
+        real = check_regular(path)
+    except FileProblem as problem:
+        raise ImageProblem(problem.message, path) from None
+    if real.stat().st_size > MAX_IMAGE_BYTES:
+        raise ImageProblem(f"photo file is over {MAX_IMAGE_BYTES:,} bytes; at most "
+                           f"{MAX_IMAGE_BYTES:,} are accepted", path)
 
 
 def _pass_on_other_warnings(caught: list[warnings.WarningMessage]) -> bool:
@@ -243,9 +251,24 @@ def _has_alpha(im: Image.Image) -> bool:
     return "A" in im.getbands() or "transparency" in im.info
 
 
-def _to_gray(im: Image.Image) -> Image.Image:
+def sample_range(im: Image.Image) -> float:
+    """The sample value that stands for white in a 16-bit, 32-bit integer or float image
+    (Pillow modes I;16, I and F): 65535 for 16 bits; for 32-bit integer TIFFs 2**31 - 1 or
+    2**32 - 1, by their sample format (signed or not); 65535 for a 16-bit PNG Pillow opens as
+    mode I; 1.0 for floats, or their maximum when it is higher (a float TIFF saved as 0-255).
+    Asked of the opened file: a cropped copy no longer has the TIFF's tags."""
+    if im.mode == "F":
+        return max(1.0, float(im.getextrema()[1]))
+    tags = getattr(im, "tag_v2", None)
+    if im.mode != "I" or tags is None or (tags.get(258) or (32,))[0] != 32:
+        return 65535.0
+    return float(2 ** 31 - 1) if (tags.get(339) or (1,))[0] == 2 else float(2 ** 32 - 1)
+
+
+def _to_gray(im: Image.Image, white: float) -> Image.Image:
     if im.mode in _SIXTEEN_BIT_MODES:
-        return im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+        samples = im if im.mode == "F" else im.convert("F")
+        return samples.point(lambda v: v * (255 / white)).convert("L")
     if _has_alpha(im):
         return _flatten_alpha(im).convert("L")
     return im.convert("L")
@@ -263,12 +286,14 @@ def _with_profile(im: Image.Image, icc: bytes) -> tuple[Image.Image, str | None]
     return converted, None
 
 
-def _to_output_colour(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, bool, str | None]:
-    """RGB (or L for grayscale) pixels; returns (image, embed sRGB profile, note)."""
+def _to_output_colour(im: Image.Image, icc: bytes | None, white: float = 65535.0
+                      ) -> tuple[Image.Image, bool, str | None]:
+    """RGB (or L for grayscale) pixels; returns (image, embed sRGB profile, note).
+    `white` is the sample value of white in a 16-bit, 32-bit or float image (`sample_range`)."""
     if im.mode == "L":
         return im, False, None
     if im.mode in _GRAY_MODES:
-        return _to_gray(im), False, None
+        return _to_gray(im, white), False, None
     if _has_alpha(im) or im.mode == "P":
         im = _flatten_alpha(im) if _has_alpha(im) else im.convert("RGB")
     if icc and im.mode in ("RGB", "CMYK"):
@@ -325,6 +350,8 @@ def _cache_key(path: Path, placed: tuple[float, float], target_ppi: int, crop: b
     with path.open("rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
+            if source.tell() > MAX_IMAGE_BYTES:   # the file grew since it was checked
+                raise ImageProblem(f"photo file is over {MAX_IMAGE_BYTES:,} bytes", path)
     params = f"{placed[0]:.2f}x{placed[1]:.2f}pt|{target_ppi}ppi|crop={crop}|v{PREPARE_VERSION}"
     return hashlib.sha256(f"{digest.hexdigest()}|{params}".encode()).hexdigest()
 
@@ -386,11 +413,12 @@ def _render(im: Image.Image, path: Path, placed: tuple[float, float], target_ppi
     source_ppi = _ppi(box_size, shown)
     _draft_for(im, source_ppi, target_ppi)
     _decode(im, path)
+    white = sample_range(im) if im.mode in _SIXTEEN_BIT_MODES else 255.0
     upright = ImageOps.exif_transpose(im)
     if crop:
         upright = upright.crop(_cover_box(upright.size, placed[0] / placed[1]))
     try:
-        coloured, embed_srgb, note = _to_output_colour(upright, icc)
+        coloured, embed_srgb, note = _to_output_colour(upright, icc, white)
     except ValueError:
         raise ImageProblem(f"unsupported colour mode {source_mode}: use RGB, CMYK or grayscale",
                            path) from None

@@ -173,7 +173,8 @@ def look_alikes(folder: Path) -> list[Path]:
 
 def _label(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # the folder resolved, not the file: a linked issue.yaml is still named as the editor sees it
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

@@ -69,7 +69,7 @@ def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) 
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
-    findings = [*theme.findings, *(f for plan in plans for f in plan.findings)]
+    findings = [*theme.findings, *(f for plan in plans for f in plan.findings), *glyph_errors(issue, fonts)]
     images, image_findings = prepare_photos(plans, cache / "images", theme.print.image_ppi)
     findings += image_findings
     html = render_html(compose_context(issue, theme, fonts, plans, images, press=press), theme)
@@ -81,6 +81,13 @@ def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) 
     findings += render_findings
     return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started,
                     theme if press else None)
+
+
+def glyph_errors(issue: Issue, fonts: dict) -> list[Finding]:
+    """Located errors for the characters no installed face of their role has: a render stops
+    on them rather than print a .notdef box (see `preflight.fonts`)."""
+    from .preflight.fonts import missing_glyphs
+    return missing_glyphs(issue.folder, str(_relative(issue.folder / "issue.yaml")), fonts)
 
 
 def _located(findings: list[Finding], issue: Issue) -> list[Finding]:

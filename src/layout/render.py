@@ -51,7 +51,10 @@ class WeasyLog(logging.Handler):
         self.records.append(record)
 
     def findings(self, file: str) -> list[Finding]:
-        return [Finding(f"WeasyPrint: {r.getMessage()}", file=file, severity=Severity.WARNING,
+        """Warnings, except a .notdef glyph drawn: an error (a character would print as a box;
+        preflight's glyph check refuses such characters first, this is the backstop)."""
+        return [Finding(f"WeasyPrint: {r.getMessage()}", file=file,
+                        severity=Severity.ERROR if r.getMessage().startswith(".notdef") else Severity.WARNING,
                         kind="render") for r in self.records]
 
 

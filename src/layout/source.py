@@ -1,8 +1,13 @@
 """Stage 1: read an issue file (YAML) into plain values plus the line of every key.
 
-Editors' files are untrusted: the reader accepts UTF-8 only, refuses anchors and aliases (no
-"billion laughs"), refuses duplicate keys (YAML would silently keep the last one) and keeps every
+Editors' files are untrusted: the reader accepts a regular file inside its folder only (see
+`files`), UTF-8 only, refuses anchors and aliases (no "billion laughs"), nesting deeper than
+any issue needs, and duplicate keys (YAML would silently keep the last one), and keeps every
 scalar as text, so that `on`, `2026-02-30` or `1e3` reach validation exactly as written.
+
+Text is taken as written, in one form (`text`): normalised to NFC, tabs turned into spaces,
+and invisible characters that change the order or visibility of the text around them refused;
+image paths are kept byte for byte.
 """
 from __future__ import annotations
 
@@ -14,8 +19,13 @@ from pathlib import Path
 import yaml
 
 from .errors import Finding, LayoutError
+from .files import FileProblem, read_capped
+from .text import normalise, refused_characters
 
 MAX_SOURCE_BYTES = 2_000_000
+#: An issue nests 6 levels at most (pages[].stories[].figures[].image); a file nested far
+#: deeper is not an issue file, and would exhaust Python's recursion limit when built.
+MAX_DEPTH = 32
 #: LibYAML's parser when PyYAML has it (7x faster: a live proof re-reads the file on every save);
 #: a file it refuses is read again by the pure-Python parser, whose messages editors get.
 FAST_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -30,6 +40,7 @@ class Source:
     lines: dict[str, int] = field(default_factory=dict)
     label: str = ""
     block_scalars: set[str] = field(default_factory=set)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)   # each text's (start, end, key)
 
     def line_of_text(self, key: str, offset: int) -> int | None:
         """Line of character `offset` inside the text value at `key` (for lint findings)."""
@@ -84,7 +95,7 @@ def _load_source_cached(path: Path, label: str, size: int, mtime: int) -> Source
 def _load_source(path: Path, label: str) -> Source:
     raw = _read_bytes(path, label)
     text = _decode(raw, label)
-    _refuse_aliases(text, label)
+    _check_events(text, label)
     try:
         node = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as exc:
@@ -93,22 +104,29 @@ def _load_source(path: Path, label: str) -> Source:
     findings: list[Finding] = []
     if node is not None:
         source.data = _construct(node, "", source, findings)
+    findings += _refused(text, source)
     if findings:
-        raise LayoutError(findings)
+        raise LayoutError(sorted(findings, key=lambda f: f.line or 0))
     return source
 
 
 def _read_bytes(path: Path, label: str) -> bytes:
+    """The file's bytes: a regular file inside its folder, read up to the cap plus one byte."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LayoutError(Finding("issue file not found", file=label)) from None
-    except OSError as exc:
-        raise LayoutError(Finding(f"cannot read the issue file: {exc.strerror}", file=label)) from None
-    if len(raw) > MAX_SOURCE_BYTES:
-        raise LayoutError(Finding(
-            f"issue file is {len(raw):,} bytes; at most {MAX_SOURCE_BYTES:,} are accepted", file=label))
-    return raw
+        return read_capped(path, MAX_SOURCE_BYTES, path.parent, "issue file")
+    except FileProblem as exc:
+        message = "issue file not found" if exc.message == "file not found" else exc.message
+        raise LayoutError(Finding(message, file=label)) from None
+
+
+def _refused(text: str, source: Source) -> list[Finding]:
+    """A located finding for every character the text may not hold (see `text`)."""
+    findings = []
+    for offset, message in refused_characters(text):
+        key = next((k for start, end, k in source.spans if start <= offset < end), "")
+        findings.append(Finding(message, file=source.label, line=text.count("\n", 0, offset) + 1,
+                                key=key))
+    return findings
 
 
 def _decode(raw: bytes, label: str) -> str:
@@ -121,13 +139,23 @@ def _decode(raw: bytes, label: str) -> str:
             file=label, line=line)) from None
 
 
-def _refuse_aliases(text: str, label: str) -> None:
+def _check_events(text: str, label: str) -> None:
+    """Refuse anchors, aliases and deep nesting, reading the parser's events (no recursion)."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=FAST_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise LayoutError(Finding(
                     "YAML anchors and aliases (&name, *name) are not allowed in issue files",
                     file=label, line=event.start_mark.line + 1))
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LayoutError(Finding(
+                        f"nested more than {MAX_DEPTH} levels deep; an issue file needs 6 at most",
+                        file=label, line=event.start_mark.line + 1))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError as exc:
         raise LayoutError(_yaml_finding(_python_parser_error(text) or exc, label, text)) from None
 
@@ -162,7 +190,14 @@ def _construct(node, key: str, source: Source, findings: list[Finding]):
                 for i, item in enumerate(node.value)]
     if node.style in ("|", ">"):
         source.block_scalars.add(key)
-    return node.value
+    source.spans.append((node.start_mark.index, node.end_mark.index, key))
+    return _as_written(node.value, key)
+
+
+def _as_written(value: str, key: str) -> str:
+    """A text value in NFC with its tabs as spaces; a file path exactly as written (Linux file
+    names are bytes: a photo saved on a Mac may be named in NFD, and must still be found)."""
+    return value if key.endswith(".image") else normalise(value).replace("\t", " ")
 
 
 def _construct_mapping(node, key, source: Source, findings) -> dict:
@@ -173,7 +208,7 @@ def _construct_mapping(node, key, source: Source, findings) -> dict:
             findings.append(Finding("a key must be plain text", file=label,
                                     line=key_node.start_mark.line + 1, key=key))
             continue
-        name = key_node.value
+        name = normalise(key_node.value)
         child = f"{key}.{name}" if key else name
         if name in result:
             findings.append(Finding(

@@ -1,6 +1,7 @@
 """`layout serve ISSUE_DIR [--port N] [--dpi N] [-j N]`: live page proofs in the browser."""
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
@@ -18,18 +19,20 @@ from . import ISSUE_DIR
 @click.option("--dpi", type=click.IntRange(20, 300), default=72, show_default=True, help="Proof resolution.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores",
               help="Warm worker processes.")
-def command(issue_dir: Path, port: int, dpi: int, jobs: int) -> None:
+@click.pass_context
+def command(ctx: click.Context, issue_dir: Path, port: int, dpi: int, jobs: int) -> None:
     """Serve ISSUE_DIR's page proofs on http://127.0.0.1:PORT/, updated on every save.
 
-    Content errors are shown on the page; only the changed parts of a page are rendered again."""
+    Content errors are shown on the page; only the changed parts of a page are rendered again.
+    Pages are rendered when the browser asks for them."""
     from ..pagerender import RenderPool
-    from ..serve import ProofBook, ProofServer, watch
+    from ..serve import ProofBook, watch
+    server = _listen(ctx, port)          # a taken port is refused before anything is rendered
     signal.signal(signal.SIGTERM, _stop)      # end cleanly (and the workers with us) on SIGTERM
     with RenderPool(jobs) as pool:
         pool.start()                    # fork the workers before any thread starts
-        book = ProofBook(issue_dir, pool, dpi=dpi)
+        book = server.book = ProofBook(issue_dir, pool, dpi=dpi)
         _echo(book, book.rebuild())
-        server = ProofServer(book, port)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         stop = threading.Event()
         ready = lambda: click.echo(f"serving proofs of {issue_dir} on {server.url} (Ctrl-C to stop)",  # noqa: E731
@@ -41,6 +44,22 @@ def command(issue_dir: Path, port: int, dpi: int, jobs: int) -> None:
         finally:
             stop.set()
             server.shutdown()
+            server.server_close()
+
+
+def _listen(ctx: click.Context, port: int):
+    """The server, bound to 127.0.0.1:`port`; a one-line error and exit 2 if it cannot be."""
+    from ..serve import ProofServer
+    from ..serve.app import HOST
+    try:
+        return ProofServer(None, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason = "is in use; choose another with --port (0 picks a free one)"
+        else:
+            reason = f"cannot be listened on: {exc.strerror or exc}"
+        click.echo(f"error: port {port} on {HOST} {reason}", err=True)
+        ctx.exit(2)
 
 
 def _stop(signum, frame) -> None:

@@ -3,9 +3,10 @@
 Sets a Chinese paragraph to clreq / GB/T 15834 and hands WeasyPrint lines it only has to
 paint: total-fit line breaking with kinsoku, squeezing before pushing (先挤进，后推出),
 compressed punctuation pairs, a quarter em between Han and Latin, even justification by
-letter-spacing, no lone last character. Stages: `classes` (character classes), `metrics`
-(HarfBuzz advances), `items` (measured items), `breaking` (line breaks), `spacing` (spacing
-within lines), `markup` (HTML).
+letter-spacing, no lone last character, a number kept with its unit and a name in a credit
+kept whole. Stages: `classes` (character classes), `metrics` (HarfBuzz advances), `items`
+(measured items), `keep` (keep-together), `breaking` (line breaks), `spacing` (spacing within
+lines), `markup` (HTML).
 
     para = compose_paragraph([Run(text, faces)], width=117, size=9)
     html = paragraph_html(para)          # inside <p class="cz-p">, with COMPOSER_CSS
@@ -17,22 +18,25 @@ from dataclasses import dataclass, field
 
 from .breaking import break_lines
 from .items import build_items
+from .keep import credit_names
 from .markup import COMPOSER_CSS, lines_html, paragraph_html
 from .metrics import FontFace
 from .spacing import Line, set_line
 
 __all__ = ["COMPOSER_CSS", "FontFace", "Line", "Paragraph", "Run", "compose_paragraph",
-           "lines_html", "paragraph_html"]
+           "credit_names", "lines_html", "paragraph_html"]
 
 
 @dataclass(frozen=True)
 class Run:
     """Text in one face list (primary face first, then fallbacks); css_class "lead" marks a
-    bold lead-in, painted inside <strong class="lead">."""
+    bold lead-in, painted inside <strong class="lead">. `keep` holds (start, end) character
+    spans of the text that no line break may cut (a name in a credit: keep.credit_names)."""
 
     text: str
     faces: tuple[FontFace, ...]
     css_class: str | None = None
+    keep: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -146,8 +146,9 @@ def break_lines(it: Items, width: float, first_width: float, size: float,
     marks with no legal break, say “内”，“《文》” in a narrow column): then, as a last resort, a
     break between two items that the rules forbid is allowed at a high cost, since a line
     running into the next column is worse than a mark at a line start. Even then no break falls
-    inside an item (——, ……, a Latin word or a number that fits the column), nor before a space
-    (it would start the line)."""
+    inside an item (——, ……, a Latin word or a number that fits the column), nor inside a kept
+    group (a number and its unit, a name in a credit), nor before a space (it would start the
+    line)."""
     lines = _break(it, width, first_width, size, it.breakable)
     if allow_forced and any(fit.cost >= OVERFULL for _, _, fit in lines):
         lines = _break(it, width, first_width, size, _forcible(it), legal=it.breakable)
@@ -155,8 +156,10 @@ def break_lines(it: Items, width: float, first_width: float, size: float,
 
 
 def _forcible(it: Items) -> list[bool]:
-    """Break points for a forced break: between any two items, but not before a space."""
-    return [i == len(it) or (i > 0 and it.kind[i] != SPACE) for i in range(len(it) + 1)]
+    """Break points for a forced break: between any two items, but not before a space nor
+    inside a kept group (a number and its unit, a name in a credit: keep.py)."""
+    return [i == len(it) or (i > 0 and it.kind[i] != SPACE and not it.glued[i])
+            for i in range(len(it) + 1)]
 
 
 def _break(it: Items, width: float, first_width: float, size: float, breakable: list[bool],

@@ -2,7 +2,8 @@
 
 Turns styled runs into parallel lists (one entry per item) that the line breaker scans:
 advance in pt, what squeezing the item with `halt` would save, the Han–Latin quarter em
-before it, and whether a line may break before it. Adjacent punctuation is compressed here
+before it, and whether a line may break before it (never inside a kept group: a number and
+its unit, a name in a credit; see keep.py). Adjacent punctuation is compressed here
 once and for all: the first mark of a pair (。” ）、 ”，) is set half-width.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import classes as cc
+from .keep import glue
 from .metrics import advance_table, measure_ideographs, missing_chars
 
 AUTOSPACE_EM = 0.25
@@ -36,6 +38,7 @@ class Items:
     paired: list[bool] = field(default_factory=list)    # first mark of a pair, set with halt
     gap: list[float] = field(default_factory=list)      # Han–Latin space before the item, pt
     breakable: list[bool] = field(default_factory=list)  # a line may start with this item
+    glued: list[bool] = field(default_factory=list)     # no break before it, even forced (keep.py)
     missing: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
@@ -45,8 +48,10 @@ class Items:
 def build_items(runs, size: float, max_width: float) -> Items:
     """Measure the runs' items at `size` pt; tokens wider than max_width are split."""
     it = Items()
+    kept = []   # items that start inside a run's keep span
     for r, run in enumerate(runs):
         advances = advance_table(run.faces)
+        offset = 0
         for text, kind in cc.split_items(run.text):
             if kind == cc.WORD and len(text) > 1 and advances[text] * size > max_width:
                 pieces = cc.clusters(text)  # an overlong word: let it break between clusters
@@ -56,10 +61,14 @@ def build_items(runs, size: float, max_width: float) -> Items:
                 it.text.append(piece)
                 it.kind.append(kind)
                 it.run.append(r)
+                kept.append(bool(run.keep) and any(a < offset < b for a, b in run.keep))
+                offset += len(piece)
         it.missing |= missing_chars(run.text, run.faces)
     _measure(it, runs, size)
     _pair_punctuation(it, size)
     _gaps_and_breaks(it, size)
+    it.glued = glue(it, kept, max_width)
+    it.breakable = [b and not g for b, g in zip(it.breakable, it.glued)]
     return it
 
 

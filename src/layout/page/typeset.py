@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..composer import FontFace, Paragraph, Run, compose_paragraph, paragraph_html
+from ..composer import FontFace, Paragraph, Run, compose_paragraph, credit_names, paragraph_html
 from ..composer.metrics import vertical_extents
-from ..fonts import FontFile
+from ..fonts import FontFile, fallback_roles
 from ..model import Paragraph as BodyParagraph
 from ..theme import Theme
 
@@ -35,7 +35,7 @@ class Typesetter:
     @classmethod
     def for_theme(cls, theme: Theme, fonts: dict[str, FontFile]) -> Typesetter:
         face = {role: FontFace(str(f.path), f.index) for role, f in fonts.items()}
-        fallback = (face["fallback"],) if "fallback" in face else ()
+        fallback = tuple(face[role] for role in fallback_roles(face))
         chains = {role: (f, *fallback) for role, f in face.items()}
         chains["lead"] = (face["lead"], face["body"], *fallback)
         return cls(theme, chains)
@@ -52,9 +52,11 @@ class Typesetter:
         return _compose(tuple(runs), width, self.theme.grid.body_size, self.theme.grid.indent_em)
 
     def caption(self, caption: str, credit: str, width: float) -> Paragraph:
-        runs = [Run(caption, self.faces["caption"])]
+        """A caption and its credit, or a byline: names in them are never split (credit_names)."""
+        runs = [Run(caption, self.faces["caption"], keep=credit_names(caption))]
         if credit:
-            runs.append(Run(f"（{credit}）", self.faces["caption"], "credit"))
+            credit = f"（{credit}）"
+            runs.append(Run(credit, self.faces["caption"], "credit", credit_names(credit)))
         return _compose(tuple(runs), width, self.theme.sizes["caption"], 0)
 
     def display(self, text: str, role: str, size_key: str, width: float) -> Paragraph:

@@ -73,7 +73,7 @@ class PagedRender:
 
 def compose_issue(folder: Path, cache_dir: Path) -> ComposedIssue:
     """Load, check, plan and prepare photos; one PageJob per page. Raises LayoutError."""
-    from ..pipeline import _located
+    from ..pipeline import _located, glyph_errors
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
@@ -81,6 +81,7 @@ def compose_issue(folder: Path, cache_dir: Path) -> ComposedIssue:
     images, image_findings = prepare_photos(plans, cache_dir / "images", theme.print.image_ppi)
     findings = [*theme.findings,
                 *_located([f for plan in plans for f in plan.findings] + image_findings, issue)]
+    findings += glyph_errors(issue, fonts)
     if any(f.severity is Severity.ERROR for f in findings):
         raise LayoutError([f for f in findings if f.severity is Severity.ERROR])
     roots = [issue.folder, theme.folder, FONTS_DIR, cache_dir, *{f.path.parent for f in fonts.values()}]

@@ -1,13 +1,17 @@
 """Proof stage for the live server: the warm state of one issue's page proofs.
 
-`ProofBook.rebuild()` re-reads the issue folder, plans it, and re-renders only the layers
-(`layers`) whose keys changed, in the warm workers; pages whose layers are all unchanged keep
-their PNG. Content errors do not stop the server: they are published with the last good proofs.
-Readers wait for a new version with `wait(since)`.
+`ProofBook.rebuild()` re-reads the issue folder and plans it; each page is known by the keys of
+its layers (`layers`), and a page whose keys changed gets a new version. Proofs are rendered on
+demand: a page's PNG when it is asked for (`png`), from its layers, rendering in the warm workers
+only the layers not already cached. Layers and PNGs are kept in bounded caches, so memory depends
+on the budgets, not on the number of pages. A rebuild renders at once the first pages of a new
+issue and the changed pages that were looked at (their PNG is cached). Content errors do not
+stop the server: they are published with the last good proofs. Readers wait for a new version
+with `wait(since)`.
 """
 from __future__ import annotations
 
-import io
+import math
 import re
 import threading
 import time
@@ -17,25 +21,31 @@ from pathlib import Path
 from ..errors import LayoutError, Severity
 from ..fonts import FONTS_DIR, resolve_fonts
 from ..model import load_issue
-from ..page import plan_issue
+from ..page import PagePlan, plan_issue
 from ..pagerender import RenderPool
 from ..pagerender.chunk import PageJob
 from ..pagerender.compose import environment_for, issue_css, page_html, prepare_photos
 from ..pagerender.keys import env_cache_dir, page_key
 from ..pagerender.pool import chunks
 from ..theme import load_theme
-from .layers import LayerJob, LayerImage, composite, page_layers, render_layers, without_furniture
+from .cache import BoundedCache
+from .files import read_folders, refused_files
+from .layers import LayerJob, composite, page_layers, png_bytes, render_layers, without_furniture
+from .memory import give_back_memory
 
 STORY_KEY = re.compile(r"pages\[(\d+)\]\.stories\[(\d+)\]$")
+MB = 1 << 20
+EAGER_PAGES = 2          # pages rendered by a rebuild, before its version is published
+MAX_LAYERS_A_TASK = 40   # a worker's memory grows with the layers it lays out at once
 
 
 @dataclass
 class PageProof:
     number: int
-    png: bytes
     version: int
     keys: tuple[str, ...]
     headlines: list[str] = field(default_factory=list)
+    size: tuple[int, int] = (0, 0)       # the PNG's width and height in px
 
 
 @dataclass
@@ -48,44 +58,70 @@ class Build:
     pages_changed: list[int] = field(default_factory=list)
 
 
+@dataclass
+class Composition:
+    """One reading of the issue: everything a page's layer jobs are made from."""
+
+    issue: object
+    theme: object
+    fonts: dict
+    plans: dict[int, PagePlan]
+    images: dict[str, str]
+    css: str
+    roots: list[Path]
+
+
 class ProofBook:
     """Latest proofs of one issue folder, kept warm between edits."""
 
-    def __init__(self, folder: Path, pool: RenderPool, *, dpi: int = 72, cache_dir: Path | None = None):
+    def __init__(self, folder: Path, pool: RenderPool, *, dpi: int = 72, cache_dir: Path | None = None,
+                 layer_cache_mb: int = 96, png_cache_mb: int = 48):
         self.folder, self.pool, self.scale = Path(folder), pool, dpi / 72
         self.cache_dir = Path(cache_dir or env_cache_dir())
-        self.layers: dict[str, LayerImage] = {}
+        self.layers = BoundedCache(layer_cache_mb * MB)      # layer key -> LayerImage
+        self.pngs = BoundedCache(png_cache_mb * MB)          # a page's layer keys -> PNG bytes
         self.pages: list[PageProof] = []
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.version = 0
         self.build = Build()
         self.changed = threading.Condition()
+        self._composition: Composition | None = None
         self._lock = threading.Lock()
+        self._rendering = threading.BoundedSemaphore(pool.workers)    # pages rendered at once
+        self._compositing = threading.Lock()
+        self._page_locks = [threading.Lock() for _ in range(16)]     # one render per page at a time
 
     def rebuild(self) -> Build:
-        """Bring the proofs up to date with the folder; never raises."""
+        """Bring the proofs up to date with the folder; never raises, never blocks on a file."""
         with self._lock:
             started = time.perf_counter()
+            refused = refused_files(read_folders(self.folder))
+            if refused:
+                return self._fail([str(f) for f in refused])
             try:
-                pages, findings = self._compose()
+                composition, findings = self._compose()
+                pages = [self._page(composition, plan) for plan in composition.plans.values()]
             except LayoutError as exc:
-                self._publish(self.pages, [str(f) for f in exc.findings], [], Build())
-                return self.build
+                return self._fail([str(f) for f in exc.findings])
             except Exception as exc:  # noqa: BLE001 - shown on the proof page, the server lives on
-                self._publish(self.pages, [f"{exc.__class__.__name__}: {exc}"], [], Build())
-                return self.build
-            build = Build(layers=sum(len(jobs) for _, jobs, _ in pages))
-            build.rendered_layers = self._render_missing([job for _, jobs, _ in pages for job in jobs])
-            proofs = [self._proof(number, jobs, headlines, build) for number, jobs, headlines in pages]
-            self.layers = {job.job.key: self.layers[job.job.key] for _, jobs, _ in pages for job in jobs}
+                return self._fail([f"{exc.__class__.__name__}: {exc}"])
+            build = Build(layers=sum(len(page.keys) for page in pages))
+            pages = self._versions(pages, build)
+            build.rendered_layers = self._render(composition, self._eager(pages, build))[1]
             build.seconds = time.perf_counter() - started
             errors = [str(f) for f in findings if f.severity is Severity.ERROR]
-            self._publish(proofs, errors, [str(f) for f in findings if f.severity is not Severity.ERROR], build)
+            self._publish(pages, errors, [str(f) for f in findings if f.severity is not Severity.ERROR],
+                          build, composition)
+            give_back_memory()
             return build
 
-    def _compose(self):
-        """[(page number, layer jobs, headlines)] and the plan's findings."""
+    def _fail(self, errors: list[str]) -> Build:
+        self._publish(self.pages, errors, [], Build(), self._composition)
+        return self.build
+
+    def _compose(self) -> tuple[Composition, list]:
+        """The issue read and planned, and the plan's findings."""
         from ..pipeline import _located
         issue = load_issue(self.folder)
         theme = load_theme(issue.theme)
@@ -94,43 +130,99 @@ class ProofBook:
         images, image_findings = prepare_photos(plans, self.cache_dir / "images", theme.print.image_ppi)
         findings = _located([f for plan in plans for f in plan.findings] + image_findings, issue)
         roots = [issue.folder, theme.folder, FONTS_DIR, self.cache_dir, *{f.path.parent for f in fonts.values()}]
-        font_files = [f.path for f in fonts.values()]
-        env = environment_for(theme)
-        origin = (theme.grid.margin_side, theme.grid.margin_top)
-        css = issue_css(env, _context(issue, theme, fonts, plans[0], images))
-        pages = []
-        for plan in plans:
-            jobs = []
-            for layer in page_layers(plan, origin):
-                html = page_html(env, _context(issue, theme, fonts, layer.plan, images), css)
-                html = html if layer.crop is None else without_furniture(html)
-                options = {"layer": repr(layer.crop), "scale": self.scale}
-                job = PageJob(page_key(html, fonts=font_files, options=options), plan.number, html,
-                              f"{issue.slug}.html#page-{plan.number}/{layer.name}", theme.folder, roots)
-                jobs.append(LayerJob(job, layer.crop, self.scale))
-            pages.append((plan.number, jobs, _headlines(issue, plan)))
-        return pages, findings
+        css = issue_css(environment_for(theme), _context(issue, theme, fonts, plans[0], images))
+        return Composition(issue, theme, fonts, {plan.number: plan for plan in plans}, images, css, roots), findings
 
-    def _render_missing(self, jobs: list[LayerJob]) -> int:
-        missing = list({job.job.key: job for job in jobs if job.job.key not in self.layers}.values())
-        for images in self.pool.map(render_layers, [(part,) for part in chunks(missing, self.pool.workers)]):
-            self.layers.update((image.key, image) for image in images)
-        return len(missing)
+    def _layer_jobs(self, composition: Composition, plan: PagePlan) -> list[LayerJob]:
+        """The page's layers as render jobs, keyed like pages (made again when rendered, so the
+        HTML of every page is not kept)."""
+        c = composition
+        env, font_files = environment_for(c.theme), [f.path for f in c.fonts.values()]
+        jobs = []
+        for layer in page_layers(plan, (c.theme.grid.margin_side, c.theme.grid.margin_top)):
+            html = page_html(env, _context(c.issue, c.theme, c.fonts, layer.plan, c.images), c.css)
+            html = html if layer.crop is None else without_furniture(html)
+            options = {"layer": repr(layer.crop), "scale": self.scale}
+            job = PageJob(page_key(html, fonts=font_files, options=options), plan.number, html,
+                          f"{c.issue.slug}.html#page-{plan.number}/{layer.name}", c.theme.folder, c.roots)
+            jobs.append(LayerJob(job, layer.crop, self.scale))
+        return jobs
 
-    def _proof(self, number: int, jobs: list[LayerJob], headlines: list[str], build: Build) -> PageProof:
-        keys = tuple(job.job.key for job in jobs)
-        old = next((p for p in self.pages if p.number == number and p.keys == keys), None)
-        if old is not None:
-            old.headlines = headlines
-            return old
-        out = io.BytesIO()
-        composite([self.layers[key] for key in keys]).save(out, format="PNG", compress_level=0)
-        build.pages_changed.append(number)
-        return PageProof(number, out.getvalue(), self.version + 1, keys, headlines)
+    def _page(self, composition: Composition, plan: PagePlan) -> PageProof:
+        keys = tuple(job.job.key for job in self._layer_jobs(composition, plan))
+        grid = composition.theme.grid
+        size = (math.ceil(grid.page_width * self.scale), math.ceil(grid.page_height * self.scale))
+        return PageProof(plan.number, 0, keys, _headlines(composition.issue, plan), size)
 
-    def _publish(self, pages, errors, warnings, build: Build) -> None:
+    def _versions(self, pages: list[PageProof], build: Build) -> list[PageProof]:
+        """Unchanged pages keep their version; changed ones get the next."""
+        old = {page.number: page for page in self.pages}
+        for page in pages:
+            before = old.get(page.number)
+            if before is not None and before.keys == page.keys:
+                page.version = before.version
+            else:
+                page.version = self.version + 1
+                build.pages_changed.append(page.number)
+        return pages
+
+    def _eager(self, pages: list[PageProof], build: Build) -> list[PageProof]:
+        """Pages to render now: the first of a new issue, or the first changed pages that were
+        looked at (the browser asks for the others when they come into view)."""
+        if not self.pages:
+            return pages[:EAGER_PAGES]
+        old = {page.number: page for page in self.pages}
+        return [page for page in pages if page.number in build.pages_changed
+                and page.number in old and old[page.number].keys in self.pngs][:EAGER_PAGES]
+
+    def png(self, number: int) -> bytes | None:
+        """Page `number`'s proof as PNG, rendered now if it is not cached; None: no such page."""
+        with self.changed:
+            page = next((p for p in self.pages if p.number == number), None)
+            composition = self._composition
+        if page is None or composition is None:
+            return None
+        cached = self.pngs.get(page.keys)
+        if cached is not None:
+            return cached
+        with self._page_locks[hash(page.keys) % len(self._page_locks)]:
+            return self.pngs.get(page.keys) or self._render(composition, [page])[0][0]
+
+    def _render(self, composition: Composition, pages: list[PageProof]) -> tuple[list[bytes], int]:
+        """Render the pages' missing layers in the workers, composite each page and cache its PNG;
+        return the PNGs and how many layers were rendered."""
+        with self._rendering:
+            jobs = {page.number: self._layer_jobs(composition, composition.plans[page.number]) for page in pages}
+            have = {job.job.key: self.layers.get(job.job.key) for run in jobs.values() for job in run}
+            missing = list({job.job.key: job for run in jobs.values() for job in run
+                            if have[job.job.key] is None}.values())
+            parts = max(self.pool.workers, math.ceil(len(missing) / MAX_LAYERS_A_TASK))
+            for images in self._in_workers([part for part in chunks(missing, parts)]):
+                for image in images:
+                    have[image.key] = image
+                    self.layers.put(image.key, image, len(image.pixels))
+            pngs = [self._composite(page, [have[job.job.key] for job in jobs[page.number]]) for page in pages]
+            del have
+            give_back_memory()
+        return pngs, len(missing)
+
+    def _in_workers(self, parts: list[list[LayerJob]]) -> list:
+        """render_layers of each part, in the workers: never in this process's threads at once
+        (`pool.map` runs a single item here)."""
+        if self.pool.inline:
+            return [render_layers(part) for part in parts]
+        return [future.result() for future in [self.pool.submit(render_layers, part) for part in parts]]
+
+    def _composite(self, page: PageProof, layers: list) -> bytes:
+        with self._compositing:      # one page at a time: at 300 dpi a page is 120 MB of RGBA
+            png = png_bytes(composite(layers))
+        self.pngs.put(page.keys, png, len(png))
+        return png
+
+    def _publish(self, pages, errors, warnings, build: Build, composition) -> None:
         with self.changed:
             self.pages, self.errors, self.warnings, self.build = pages, errors, warnings, build
+            self._composition = composition
             self.version += 1
             self.changed.notify_all()
 
@@ -145,14 +237,11 @@ class ProofBook:
         with self.changed:
             return {"version": self.version, "errors": self.errors, "warnings": self.warnings,
                     "pages": [{"number": p.number, "version": p.version, "headlines": p.headlines,
-                               "png": f"/page/{p.number}.png?v={p.version}"} for p in self.pages],
+                               "png": f"/page/{p.number}.png?v={p.version}", "size": list(p.size)}
+                              for p in self.pages],
                     "build": {"seconds": round(self.build.seconds, 3), "layers": self.build.layers,
                               "rendered_layers": self.build.rendered_layers,
                               "pages_changed": self.build.pages_changed}}
-
-    def png(self, number: int) -> bytes | None:
-        with self.changed:
-            return next((p.png for p in self.pages if p.number == number), None)
 
 
 def _context(issue, theme, fonts, plan, images) -> dict:

@@ -1,9 +1,13 @@
-"""Proof stage for the live server: rebuild the proofs when the issue, theme or fonts change."""
+"""Proof stage for the live server: rebuild the proofs when the issue, theme or fonts change.
+
+The watcher reads no file itself (watchfiles uses inotify), and a rebuild opens none that is not
+a regular file (`files`), so a FIFO or a device in a watched folder cannot hang it."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
+from .files import read_folders
 from .proofs import ProofBook
 
 IGNORED_SUFFIXES = (".part", ".swp", ".swx", ".tmp", "~")
@@ -16,16 +20,8 @@ def relevant(change, path: str) -> bool:
 
 
 def watched_paths(book: ProofBook) -> list[Path]:
-    from ..theme import FONTS_DIR, load_theme
-    paths = [book.folder]
-    try:
-        from ..model import load_issue
-        paths.append(load_theme(load_issue(book.folder).theme).folder)
-    except Exception:  # noqa: BLE001 - a broken issue still gets watched; the default theme too
-        paths.append(load_theme().folder)
-    if FONTS_DIR.is_dir():
-        paths.append(FONTS_DIR)
-    return paths
+    """The issue folder, the templates (every theme: the issue may switch) and the fonts."""
+    return [path for path in read_folders(book.folder) if path.is_dir()]
 
 
 def watch(book: ProofBook, stop: threading.Event, on_build=None, on_ready=None) -> None:

@@ -1,0 +1,256 @@
+"""Keep-together in the composer (issue 10 item 6; layout decisions: line composition): a number
+and its unit or measure word, and a name in a byline or credit, are never split across lines.
+Line texts at widths where the break would otherwise fall inside; the PDF text layer of the
+composed lines and of a rendered issue's byline and credit."""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from layout.composer import Run, compose_paragraph, credit_names
+from layout.composer import items as composer_items
+from layout.composer.keep import UNITS, is_number, unit_length
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_composer_render import body_faces, page_html, render, visual_lines  # noqa: E402
+
+SIZE = 9.0
+W13 = 13 * SIZE
+#: the issue's examples, and where the composer broke them before keep-together: after
+#: "汉" * pad + "，" at 13 em (2 | 月5日, 56 | 个, 3.8 | 亿元, 8600 | 平方米 ...)
+SPLIT_BEFORE = [("2月5日", 9), ("56个", 9), ("3.8亿元", 8), ("3.8亿元", 9), ("1.62亿元", 8),
+                ("15.3万元", 8), ("8600平方米", 8)]
+#: | marks where a group may break (2月 | 5日)
+GROUPS = ["2月|5日", "56个", "3.8亿元", "1.62亿元", "100MW", "94.9%", "23.07亿元", "15.3万元",
+          "8600平方米", "1458公里", "26户", "2025年"]
+
+
+def compose(text: str, width: float = W13, runs=None, **kw):
+    return compose_paragraph(runs or [Run(text, body_faces())], width=width, size=SIZE, **kw)
+
+
+def texts(para) -> list[str]:
+    return [line.text for line in para.lines]
+
+
+def unglued(monkeypatch) -> None:
+    """Switch keep-together off (what the composer did before), to show a case would split."""
+    monkeypatch.setattr(composer_items, "glue", lambda it, kept, width: [False] * (len(it) + 1))
+
+
+def whole(group: str, lines: list[str]) -> bool:
+    """Every part of the group (parts split at |) stands whole on one line."""
+    return all(any(part in line for line in lines) for part in group.split("|"))
+
+
+@pytest.mark.parametrize("group,pad", SPLIT_BEFORE)
+def test_number_and_unit_go_to_the_next_line_together(group, pad, monkeypatch):
+    text = "汉" * pad + "，" + group + "字" * 30
+    lines = texts(compose(text))
+    assert lines[0] == "汉" * pad + "，" and lines[1].startswith(group), lines
+    unglued(monkeypatch)
+    assert not whole(group, texts(compose(text)))   # without keep-together it splits here
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_groups_never_split_at_any_position(group):
+    for width in (W13, 11 * SIZE, 125.3):
+        for pad in range(4, 16):
+            for sep in ("", "，"):
+                lines = texts(compose("汉" * pad + sep + group.replace("|", "") + "。" + "字" * 24, width))
+                assert whole(group, lines), (width, pad, lines)
+
+
+def test_a_full_date_breaks_only_between_its_parts():
+    """2026年2月5日 may break as 2026年 | 2月 | 5日, never inside one of them."""
+    breaks = set()
+    for pad in range(2, 16):
+        lines = texts(compose("汉" * pad + "2026年2月5日" + "字" * 30))
+        joined = "|".join(lines)
+        date = joined[joined.index("2026"):joined.index("日") + 1]
+        assert date in ("2026年2月5日", "2026年|2月5日", "2026年2月|5日"), (pad, lines)
+        breaks.add(date)
+    assert breaks == {"2026年2月5日", "2026年|2月5日", "2026年2月|5日"}   # both inner breaks used
+
+
+def test_han_latin_space_stays_between_number_and_unit_and_digits_are_not_spaced():
+    """The quarter em between a number and its unit is kept (it may give or take between an
+    eighth and three eighths of an em when the line is justified); digits carry no spacing."""
+    spaced = 0
+    for pad in range(2, 14):
+        para = compose("汉" * pad + "3.8亿元字字字，到2月5日" + "字" * 30)
+        for line in para.lines[:-1]:
+            for k, piece in enumerate(line.pieces):
+                if piece.text not in ("3.8", "2", "5"):
+                    continue
+                assert not piece.spaced                        # never letter-spaced
+                unit_space = piece.margin_right - line.letter_spacing
+                assert 0.125 * SIZE - 0.01 <= unit_space <= 0.375 * SIZE + 0.01, line.text
+                assert line.pieces[k + 1].text in "亿月日"      # its unit follows on the line
+                spaced += line.letter_spacing > 0
+    assert spaced   # some of those lines are letter-spaced as well
+
+
+def test_units_are_a_closed_list_taken_longest_first():
+    assert "公里" in UNITS and "平方米" in UNITS and "亿元" not in UNITS   # 亿 + 元
+    assert unit_length(list("月5日")) == 1
+    assert unit_length(list("亿元，")) == 2
+    assert unit_length(list("平方米城市")) == 3
+    assert unit_length(list("余万人次的")) == 4      # 20余万人次
+    assert unit_length(list("千瓦时")) == 3
+    assert unit_length(list("金3铜")) == 0          # 2金3铜: 金 is no unit
+    assert is_number("1,280") and is_number("3.8") and is_number("2025-2027")
+    assert not is_number("94.9%") and not is_number("5G") and not is_number("3.")
+
+
+def test_not_a_unit_may_still_break():
+    for pad in range(6, 14):
+        lines = texts(compose("汉" * pad + "，12金3铜" + "字" * 30))
+        if any(line.endswith("12") for line in lines):
+            return
+    pytest.fail("12 | 金 was never broken: a word outside UNITS must not be glued")
+
+
+def test_a_group_wider_than_the_column_may_break():
+    text = "汉汉" + "12345678平方公里" + "字" * 10
+    para = compose(text, width=5 * SIZE, indent=0)
+    assert "".join(texts(para)) == text
+    assert all(line.width <= 5 * SIZE + 0.01 for line in para.lines)
+
+
+def test_a_forced_break_does_not_cut_a_group():
+    text = "（" * 6 + "2026年" + "）" * 6 + "（" * 6 + "56个" + "）" * 6
+    para = compose(text, width=80.0)
+    assert para.forced
+    assert whole("2026年", texts(para)) and whole("56个", texts(para))
+
+
+@pytest.mark.parametrize("text,names", [
+    ("本报记者 王某某 摄", ["王某某 摄"]),
+    ("通讯员 李四", ["李四"]),
+    ("本报记者王某某摄", ["王某某摄"]),
+    ("（王某 摄）", ["王某 摄"]),
+    ("本报记者 王某某 通讯员 欧阳娜娜 李四", ["王某某", "欧阳娜娜", "李四"]),
+    ("新华社记者 张三 李四 摄", ["张三", "李四 摄"]),
+    ("本报记者王某某通讯员李四报道", ["王某某", "李四"]),
+    ("文/图 本报记者 欧阳娜娜", ["欧阳娜娜"]),
+    ("本报记者 王某 发自北京", ["王某"]),
+    ("记者了解到，今年全县新增就业", []),
+    ("记者走访了村里的老人", []),
+])
+def test_credit_names(text, names):
+    assert [text[a:b] for a, b in credit_names(text)] == names
+
+
+CAPTION = "村民在合作社分拣中药材"
+CREDITS = ["（本报记者 欧阳娜娜 摄）", "（通讯员 李四 王某某）", "（本报记者王某某摄）"]
+
+
+def caption_runs(pad: int, credit: str, keep: bool = True) -> list[Run]:
+    return [Run(CAPTION + "汉" * pad, body_faces()),
+            Run(credit, body_faces(), "credit", credit_names(credit) if keep else ())]
+
+
+@pytest.mark.parametrize("credit", CREDITS)
+def test_names_in_a_credit_are_never_split(credit):
+    names = [credit[a:b] for a, b in credit_names(credit)]
+    split_without = 0
+    for pad in range(0, 12):
+        kept = texts(compose("", runs=caption_runs(pad, credit), indent=0))
+        assert all(whole(name, kept) for name in names), (pad, kept)
+        plain = texts(compose("", runs=caption_runs(pad, credit, keep=False), indent=0))
+        split_without += not all(whole(name, plain) for name in names)
+    assert split_without >= 3   # the widths do put a break inside a name without the keep span
+
+
+# -- the PDF text layer -------------------------------------------------------------------------
+
+def test_rendered_lines_keep_numbers_with_their_units(tmp_path, caplog):
+    """The composed lines are what WeasyPrint paints (read back with pdfplumber): each number
+    and its unit on one PDF text line."""
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    paragraphs = ["汉" * pad + "，" + group + "字" * 20 for group, pad in SPLIT_BEFORE]
+    html = page_html(paragraphs, W13, columns=2)
+    pdf = render(html, tmp_path / "keep.pdf")
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")]
+    lines = [line["text"] for line in visual_lines(pdf, W13)]
+    composed = [line.text for t in paragraphs for line in compose(t).lines]
+    assert lines == composed
+    for group, _ in SPLIT_BEFORE:
+        assert whole(group, lines), group
+    assert not any(re.search(r"\d$", a) and re.match(r"[月个亿万平]", b) for a, b in zip(lines, lines[1:]))
+
+
+BYLINE = "本报记者 王某某 通讯员 欧阳娜娜 李四"
+CREDIT = "本报记者 欧阳娜娜 摄"
+ISSUE = """\
+paper: 示例日报
+title: 测试
+date: 2026-02-10
+pages:
+  - section: 要闻
+    stories:
+      - headline: 项目建设提速
+        byline: {byline}
+        body: |
+{body}
+        figures:
+          - image: images/a.jpg
+            caption: 村民在合作社分拣中药材，准备发往全国各地的中药材加工企业
+            credit: {credit}
+"""
+
+
+def pdf_lines(path) -> list[str]:
+    """The PDF's text lines in painting order, one per composed line (a line ends where the
+    baseline changes, the pen goes back, or a gap of a column opens), spaces left out."""
+    lines = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            prev = None
+            for c in page.chars:
+                if c["text"].isspace():
+                    continue
+                if prev is None or abs(c["bottom"] - prev["bottom"]) > 0.5 or \
+                        c["x0"] < prev["x0"] - 0.1 or c["x0"] - prev["x1"] > 1.2 * c["size"]:
+                    lines.append("")
+                lines[-1] += c["text"]
+                prev = c
+    return lines
+
+
+def test_byline_and_credit_names_whole_in_the_rendered_issue(write_issue, tmp_path, monkeypatch):
+    """A byline and a photo credit go through the typesetter's caption(): in the PDF's text
+    layer no name is cut, nor a number from its unit. At the byline's column width, 欧阳娜娜
+    would be cut without the hook."""
+    from layout.fonts import resolve_fonts
+    from layout.page.typeset import Typesetter
+    from layout.pipeline import render_to_files
+    from layout.theme import load_theme
+
+    from .conftest import photo
+    theme = load_theme()
+    setter = Typesetter.for_theme(theme, resolve_fonts(theme))
+    width = theme.grid.column_width
+    plain = texts(compose_paragraph([Run(BYLINE, setter.faces["caption"])], width=width,
+                                    size=theme.sizes["caption"], indent=0))
+    assert not whole("欧阳娜娜", plain), plain   # a byline that splits without the hook
+    assert whole("欧阳娜娜", texts(setter.caption(BYLINE, "", width)))
+
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+    paragraph = "全县签约项目56个、总投资79.3亿元，2026年2月5日开工建设，新建道路1458公里。" * 4
+    body = "\n\n".join(" " * 10 + paragraph for _ in range(3))
+    folder = write_issue(ISSUE.format(byline=BYLINE, body=body, credit=CREDIT))
+    photo(folder / "images" / "a.jpg")
+    rendered, written = render_to_files(folder, tmp_path / "out")
+    assert [str(f) for f in rendered.findings if f.kind == "render"] == []
+    lines = pdf_lines(written[-1])
+    joined = "\n".join(lines)
+    assert joined.count("欧阳娜娜") == 2 and joined.count("王某某") == 1 and joined.count("李四") == 1
+    assert joined.count("79.3亿元") == joined.count("1458公里") == joined.count("56个") == 12
+    assert joined.count("2026年2月5日") + joined.count("2026年\n2月5日") + joined.count("2026年2月\n5日") == 12
