@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import shutil
 import struct
 import zipfile
@@ -443,3 +444,9 @@ def test_lines_the_round_trip_would_write_otherwise_are_a_warning(issue, tmp_pat
         "x/issue.yaml: warning: 1 line that the import does not change will be written otherwise (spacing "
         "made regular by the YAML round trip); compare with your copy")
     assert (issue / "issue.yaml").read_text(encoding="utf-8").startswith("paper: 示例日报\n")
+
+
+def test_a_named_pipe_is_refused_without_waiting(issue, tmp_path):
+    os.mkfifo(tmp_path / "管道.docx")
+    result = run("import", "管道.docx", "--into", issue)
+    assert (result.exit_code, result.output) == (1, "管道.docx: error: not a regular file but a named pipe (FIFO)\n")

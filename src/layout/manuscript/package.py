@@ -1,7 +1,8 @@
 """Stage "import", first step: open a reporter's .docx safely, or say why it cannot be opened.
 
-A manuscript comes from outside the newsroom's control: it is checked as a zip before python-docx
-reads any of it. Refused, each with a sentence the editor can act on:
+A manuscript comes from outside the newsroom's control: it is read once (a regular file, at most
+`MAX_PACKED` bytes: `files.read_capped`, so a named pipe cannot hang the import) and checked as
+a zip before python-docx reads any of it. Refused, each with a sentence the editor can act on:
 - a file that is not a .docx inside: a Word 97-2003 .doc, a WPS .wps, a password-protected
   document (all three are OLE2 compound files), an RTF file, another kind of zip;
 - a zip bomb: more than `MAX_ENTRIES` members, more than `MAX_UNPACKED` bytes in all, or a member
@@ -14,6 +15,7 @@ reads any of it. Refused, each with a sentence the editor can act on:
 """
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -21,7 +23,9 @@ import docx
 from docx.document import Document
 
 from ..errors import Finding, LayoutError
+from ..files import FileProblem, read_capped
 
+MAX_PACKED = 256 * 2**20
 MAX_ENTRIES = 10_000
 MAX_UNPACKED = 256 * 2**20
 MAX_RATIO = 100
@@ -33,13 +37,17 @@ SAVE_AS = "open it in Word or WPS and save as .docx"
 
 def open_package(path: Path, label: str) -> Document:
     """The python-docx Document of `path`, once it is known to be a safe .docx."""
-    _refuse_other_formats(path, label)
-    with zipfile.ZipFile(path) as package:
+    try:
+        data = read_capped(path, MAX_PACKED, what="the manuscript")
+    except FileProblem as problem:
+        raise _refused(label, problem.message) from None
+    _refuse_other_formats(data, path.suffix.lower(), label)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
         _refuse_zip_bomb(package, label)
         if "word/document.xml" not in package.namelist():
             raise _refused(label, f"not a Word document (it holds no word/document.xml); {SAVE_AS}")
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged package
         raise _refused(label, f"cannot be read as a .docx ({exc.__class__.__name__}: {exc}); "
                               f"{SAVE_AS}") from None
@@ -51,23 +59,16 @@ def _refused(label: str, message: str) -> LayoutError:
     return LayoutError(Finding(message, file=label))
 
 
-def _refuse_other_formats(path: Path, label: str) -> None:
-    try:
-        with path.open("rb") as file:
-            head = file.read(8)
-    except FileNotFoundError:
-        raise _refused(label, "file not found") from None
-    except OSError as exc:
-        raise _refused(label, f"cannot read the manuscript: {exc.strerror or exc}") from None
-    if head == OLE2:
-        if path.suffix.lower() == ".docx":
+def _refuse_other_formats(data: bytes, suffix: str, label: str) -> None:
+    if data.startswith(OLE2):
+        if suffix == ".docx":
             raise _refused(label, "not a .docx inside: a Word 97-2003 document or a password-protected "
                                   f"one; {SAVE_AS} (without a password)")
-        kind = "a WPS document (.wps)" if path.suffix.lower() == ".wps" else "a Word 97-2003 document (.doc)"
+        kind = "a WPS document (.wps)" if suffix == ".wps" else "a Word 97-2003 document (.doc)"
         raise _refused(label, f"{kind} cannot be read; save as .docx (in Word or WPS: 另存为 .docx)")
-    if head.startswith(b"{\\rtf"):
+    if data.startswith(b"{\\rtf"):
         raise _refused(label, f"an RTF document cannot be read; {SAVE_AS}")
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise _refused(label, f"not a .docx (Word) file; {SAVE_AS}")
 
 
