@@ -450,3 +450,11 @@ def test_a_named_pipe_is_refused_without_waiting(issue, tmp_path):
     os.mkfifo(tmp_path / "管道.docx")
     result = run("import", "管道.docx", "--into", issue)
     assert (result.exit_code, result.output) == (1, "管道.docx: error: not a regular file but a named pipe (FIFO)\n")
+
+
+def test_an_invisible_character_the_issue_file_refuses_is_refused_in_the_manuscript(issue, tmp_path):
+    result = run("import", small(tmp_path / "稿件.docx", "正文\u202e反向。"), "--into", issue)
+    assert (result.exit_code, result.output) == (1, (
+        "稿件.docx: error: paragraph 2: contains the invisible character U+202E RIGHT-TO-LEFT OVERRIDE, "
+        "which changes the order in which the text around it is shown; delete it\n"))
+    assert (issue / "issue.yaml").read_text(encoding="utf-8") == ISSUE

@@ -14,10 +14,12 @@ Traps found on the way are located findings (`稿件.docx: paragraph 3: ...`):
 - tracked changes not accepted (`w:ins`, `w:del`, `w:moveFrom`, `w:moveTo`): an error, since a
   deletion must never reach print;
 - comments, footnotes and embedded objects (charts, SmartArt, OLE): warnings, as they are not
-  imported.
+  imported;
+- the invisible characters an issue file may not hold (a right-to-left override...): errors.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -29,6 +31,7 @@ from docx.text.run import Run
 from lxml import etree
 
 from ..errors import Finding, Severity, plural
+from ..text import describe, refused_characters
 
 NS = {**nsmap, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
       "v": "urn:schemas-microsoft-com:vml", "o": "urn:schemas-microsoft-com:office:office"}
@@ -87,7 +90,21 @@ def read_units(document: Document, label: str, findings: list[Finding]) -> list[
                     file=label, key=place, severity=Severity.WARNING))
             units += rows
         _traps(element, place, label, comments, findings)
+    for unit in units:
+        _refuse_invisible(unit, label, findings)
     return units
+
+
+def _refuse_invisible(unit: Unit, label: str, findings: list[Finding]) -> None:
+    """The invisible characters the issue file refuses (`text.refused_characters`, control
+    characters) are errors here, located in the manuscript, before the issue file is written."""
+    refused = refused_characters(unit.text)
+    control = next((c for c in unit.text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
+    if refused:
+        findings.append(Finding(refused[0][1], file=label, key=unit.place))
+    elif control is not None:
+        findings.append(Finding(f"contains the invisible character {describe(control)}, a control "
+                                "character; delete it", file=label, key=unit.place))
 
 
 def _blocks(parent) -> Iterator[etree._Element]:

@@ -20,6 +20,7 @@ from docx.document import Document
 from lxml import etree
 
 from ..images import ImageProblem, inspect_image
+from ..text import normalise, refused_characters
 from .blocks import NS, W, MC_FALLBACK, Unit
 
 PICTURES = etree.XPath(".//a:blip[@r:embed] | .//v:imagedata[@r:id]", namespaces=NS)
@@ -65,6 +66,10 @@ def pictures_in(unit: Unit, document: Document, first: int, problems: list[tuple
         except ImageProblem as problem:
             problems.append((unit.place, f"picture {number} ({name}): {problem.message}"))
             continue
+        refused = refused_characters(alt)
+        if refused:
+            problems.append((unit.place, f"picture {number} ({name}): its alt text {refused[0][1]}"))
+            continue
         found.append(Picture(number, unit.place, name, part.blob, kind, alt))
     return found
 
@@ -107,7 +112,7 @@ def _alt_text(picture) -> str:
         properties = frame.find("wp:docPr", NS)
         texts = [] if properties is None else [properties.get("descr", ""), properties.get("title", "")]
     for text in texts:
-        text = " ".join(text.split())
+        text = normalise(" ".join(text.split()))
         if text and not FILE_NAME.search(text) and not AUTOMATIC.search(text):
             return text
     return ""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from docx.document import Document
 
 from ..errors import Finding, Severity
+from ..text import normalise
 from .blocks import Unit
 from .pictures import Picture, count_in, pictures_in, split_credit
 
@@ -90,9 +91,9 @@ def compose_story(units: list[Unit], document: Document, label: str, findings: l
 
 
 def clean(text: str, breaks: str = "") -> str:
-    """A paragraph's text as it will be printed: no indent; line breaks inside replaced by
-    `breaks`, tabs by a space."""
-    text = re.sub(r"[\n\r\v\f]+", breaks, text).replace("\t", " ")
+    """A paragraph's text as it will be printed: in NFC, no indent; line breaks inside replaced
+    by `breaks`, tabs by a space."""
+    text = re.sub(r"[\n\r\v\f]+", breaks, normalise(text)).replace("\t", " ")
     return text.strip(" \u3000\u00a0")
 
 
