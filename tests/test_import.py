@@ -384,14 +384,16 @@ def test_without_a_title_or_heading_the_first_paragraph_is_the_headline(issue, t
     document = docx.Document()
     document.add_paragraph("\u3000\u3000平顺项目建设提速")
     document.add_paragraph("记者 王五")
+    document.add_paragraph("通讯员 赵六")
     document.add_paragraph("正文。")
+    document.add_paragraph("记者手记")                                # a crosshead, not a byline
     document.save(tmp_path / "稿件.docx")
     result = run("import", tmp_path / "稿件.docx", "--into", issue)
     assert result.output.splitlines()[0] == (
         "稿件.docx: warning: paragraph 1: no paragraph in the Title style or a heading style: the first "
         "paragraph '平顺项目建设提速' is taken as the headline")
     story = load_issue(issue).pages[0].stories[0]
-    assert (story.headline, story.byline, story.body) == ("平顺项目建设提速", "记者 王五", "正文。\n")
+    assert (story.headline, story.byline, story.body) == ("平顺项目建设提速", "记者 王五 通讯员 赵六", "正文。\n\n记者手记\n")
 
 
 def test_text_that_python_docx_passes_over_is_imported(issue, tmp_path):

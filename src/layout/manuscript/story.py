@@ -1,10 +1,11 @@
 """Stage "import": a manuscript's units mapped to a story (headline set, byline, body, figures).
 
-- headline: the first paragraph in the Title style (标题), else the first one marked "主题：" or
-  "标题：", else the first heading (Heading 1-9); else the first paragraph, with a warning;
+- headline: the first paragraph in the Title style (标题) or starting "主题：" / "标题：", else
+  the first heading (Heading 1-9); else the first paragraph, with a warning;
 - kicker (引题) and subhead (副题): paragraphs in a style of that name (引题/肩题, 副题/副标题 or
   Subtitle) or starting "引题：" / "副题：" (the marker is dropped);
-- byline: the first short paragraph starting 本报记者, 记者, 通讯员 … that is not a sentence;
+- byline: the short paragraphs starting 本报记者, 记者, 通讯员 … (not sentences) that come before
+  any other text but the headline set, joined by a space;
 - figures: each picture, captioned by the paragraph right under it when that looks like a
   图说 (the Caption style, centred, starting 图/图为, or ending in …摄) or the picture has no
   alt text; else by its alt text. A "…摄" ending becomes the credit;
@@ -117,11 +118,21 @@ def _head_roles(units: list[Unit], label: str, findings: list[Finding]) -> dict[
         chosen = heading if heading is not None else first
         if chosen is not None:
             roles[chosen] = "headline"
-    byline = next((i for i, u in enumerate(units) if i not in roles and u.origin == "paragraph"
-                   and _is_byline(clean(u.text))), None)
-    if byline is not None:
-        roles[byline] = "byline"
+    roles.update(dict.fromkeys(_bylines(units, roles), "byline"))
     return roles
+
+
+def _bylines(units: list[Unit], roles: dict[int, str]) -> list[int]:
+    """The byline: the lines like one (本报记者 张三 / 通讯员 李四) that come before any other
+    text of the manuscript but its headline set (a crosshead 记者手记 in the body is no byline)."""
+    found = []
+    for index, unit in enumerate(units):
+        if index in roles or not clean(unit.text):
+            continue
+        if unit.origin != "paragraph" or not _is_byline(clean(unit.text)):
+            break
+        found.append(index)
+    return found
 
 
 def _role(unit: Unit) -> str:
