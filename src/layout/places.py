@@ -1,0 +1,117 @@
+"""Page places: where each banner, photo, story, headline and figure of a page plan sits on the
+page, and the issue.yaml line that made it.
+
+A place is the plan's rectangle (stage 3, measured from the type area's corner) moved to the
+page's own coordinates (pt from the page's top-left corner, as the PDF and the proofs have it),
+with its key path (`pages[0].stories[1]`) and the line of that key in issue.yaml (the source's
+line table). Findings are put on the smallest place whose key path contains theirs
+(`pages[1].photos[4].image` on the photo `pages[1].photos[4]`). Used by `layout serve` (hover a
+story to see its line; findings drawn where they are) and `layout render --plan-json`.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import Finding
+from .page import Box, PagePlan
+
+PAGE_INDEX = re.compile(r"^pages\[(\d+)\]")
+#: a headline-set block's role -> the story key it was written under
+TEXT_KEYS = {"kicker": "kicker", "headline": "headline", "lead_headline": "headline", "subhead": "subhead",
+             "byline": "byline"}
+
+
+def page_places(plan: PagePlan, origin: tuple[float, float], source=None) -> list[dict]:
+    """Every place on the page, largest first (so a headline lies over its story)."""
+    places = []
+
+    def add(key: str, kind: str, box: Box | None) -> None:
+        if box is not None:
+            places.append(_place(key, kind, box, origin, source))
+
+    add(f"{_page_key(plan)}.banner", "banner", plan.banner_box)
+    for photo in plan.photos:
+        add(photo.key, "photo", photo.box)
+    for module in plan.modules:
+        add(module.key, "story", module.box)
+        for field, block in _headline_fields(module.headline_set):
+            add(f"{module.key}.{field}", field, block.box)
+        for figure in module.figures:
+            add(figure.key, "figure", figure.box)
+    return sorted(places, key=lambda p: -p["w"] * p["h"])
+
+
+def _headline_fields(blocks) -> list[tuple[str, object]]:
+    """(story key, block) of a headline set: a kicker-set block after the headline is the subhead."""
+    out, seen_headline = [], False
+    for block in blocks:
+        field = TEXT_KEYS.get(block.role, block.role)
+        if field == "kicker" and seen_headline:
+            field = "subhead"
+        seen_headline |= field == "headline"
+        out.append((field, block))
+    return out
+
+
+def _place(key: str, kind: str, box: Box, origin: tuple[float, float], source) -> dict:
+    return {"key": key, "kind": kind, "x": round(origin[0] + box.x, 2), "y": round(origin[1] + box.y, 2),
+            "w": round(box.w, 2), "h": round(box.h, 2), "line": source.line_of(key) if source else None}
+
+
+def _page_key(plan: PagePlan) -> str:
+    """`pages[i]` of the issue page this plan shows (a page added for a jump: its stories' page)."""
+    for key in [m.key for m in plan.modules] + [p.key for p in plan.photos]:
+        match = PAGE_INDEX.match(key)
+        if match:
+            return match.group(0)
+    return f"pages[{plan.number - 1}]"
+
+
+def place_of(key: str, places: list[dict]) -> dict | None:
+    """The smallest place whose key path is `key` or contains it."""
+    if not key:
+        return None
+    inside = [p for p in places if key == p["key"] or key.startswith(p["key"] + ".")
+              or key.startswith(p["key"] + "[")]
+    return min(inside, key=lambda p: p["w"] * p["h"], default=None)
+
+
+def markers(findings: list[Finding], places: list[dict]) -> list[dict]:
+    """The findings that have a place on this page, each with its place's key and rectangle."""
+    out = []
+    for index, finding in enumerate(findings):
+        place = place_of(finding.key, places)
+        if place is not None:
+            out.append({"finding": index, "severity": finding.severity.value, "message": finding.message,
+                        "key": finding.key, "line": finding.line, "place": place["key"],
+                        **{k: place[k] for k in ("x", "y", "w", "h")}})
+    return out
+
+
+def plan_json(plans: list[PagePlan], grid, source, findings: list[Finding]) -> dict:
+    """Every page's size, places and markers, as `layout render --plan-json` writes them."""
+    origin = (grid.margin_side, grid.margin_top)
+    pages = []
+    for plan in plans:
+        places = page_places(plan, origin, source)
+        pages.append({"number": plan.number, "width": round(grid.page_width, 2), "height": round(grid.page_height, 2),
+                      "places": places, "markers": markers(findings, places)})
+    return {"file": source.label if source else "", "unit": "pt", "pages": pages,
+            "findings": [f.as_dict() for f in findings]}
+
+
+def write_plan_json(rendered, pdf) -> object:
+    """`<pdf stem>-plan.json` beside the PDF: the rendered issue's pages, places and markers."""
+    import json
+
+    from .model import ISSUE_FILE, _label
+    from .render import write_atomically
+    from .source import load_source
+    from .theme import load_theme
+    issue = rendered.issue
+    source = load_source(issue.folder / ISSUE_FILE, label=_label(issue.folder / ISSUE_FILE))
+    data = plan_json(rendered.plans, load_theme(issue.theme).grid, source, rendered.findings)
+    path = pdf.with_name(f"{pdf.stem}-plan.json")
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return path
