@@ -4,7 +4,7 @@ page, and the issue.yaml line that made it.
 A place is the plan's rectangle (stage 3, measured from the type area's corner) moved to the
 page's own coordinates (pt from the page's top-left corner, as the PDF and the proofs have it),
 with its key path (`pages[0].stories[1]`) and the line of that key in issue.yaml (the source's
-line table). Findings are put on the smallest place whose key path contains theirs
+line table). Findings are put on the place whose key path is the longest part of theirs
 (`pages[1].photos[4].image` on the photo `pages[1].photos[4]`). Used by `layout serve` (hover a
 story to see its line; findings drawn where they are) and `layout render --plan-json`.
 """
@@ -68,12 +68,13 @@ def _page_key(plan: PagePlan) -> str:
 
 
 def place_of(key: str, places: list[dict]) -> dict | None:
-    """The smallest place whose key path is `key` or contains it."""
+    """The place whose key path is the longest that is `key` or contains it (a story's figure
+    moved to the photo group is on the figure's place, not on its story's)."""
     if not key:
         return None
     inside = [p for p in places if key == p["key"] or key.startswith(p["key"] + ".")
               or key.startswith(p["key"] + "[")]
-    return min(inside, key=lambda p: p["w"] * p["h"], default=None)
+    return max(inside, key=lambda p: len(p["key"]), default=None)
 
 
 def markers(findings: list[Finding], places: list[dict]) -> list[dict]:

@@ -6,16 +6,22 @@
   edit may take). Layers are keyed like the proof's (their key plus the resolution).
 - Places: each page's banner, photos, stories, headlines and figures in page coordinates with
   their key path and issue.yaml line, and check's findings on them (`layout.places`).
-- The current PDF, written through the page cache (`pagerender.write_issue`).
+- The proofs shown as one PDF, through the page cache (as `layout render` writes it).
 """
 from __future__ import annotations
 
 import dataclasses
-import tempfile
+import io
 import threading
-from pathlib import Path
 
+from ..errors import Severity
 from ..model import ISSUE_FILE
+from ..pagerender.cache import PageCache
+from ..pagerender.chunk import PageJob
+from ..pagerender.combine import combine_pages
+from ..pagerender.compose import page_htmls
+from ..pagerender.issue import render_pages
+from ..pagerender.keys import page_key
 from ..places import markers, page_places
 from .cache import BoundedCache
 from .layers import LayerJob
@@ -100,16 +106,28 @@ class ProofDesk:
                 "markers": markers(composition.findings, found)}
 
     def pdf(self) -> tuple[str, bytes] | None:
-        """The current issue as one PDF (pages from the page cache), and its file name."""
-        from ..pagerender import write_issue
+        """The proofs shown, as one PDF (pages through the page cache), and its file name:
+        `<slug>.pdf`, or `<slug>-with-errors.pdf` while errors remain (`layout render` writes none
+        then; the proof desk still shows and hands out the pages as they are)."""
         with self.changed:
             composition, version = self._composition, self.version
         if composition is None:
             return None
-        name = f"{composition.issue.slug}.pdf"
+        errors = any(f.severity is Severity.ERROR for f in composition.findings)
+        name = f"{composition.issue.slug}{'-with-errors' if errors else ''}.pdf"
         with self._pdf_lock:
             if self._pdf is None or self._pdf[0] != version:
-                with tempfile.TemporaryDirectory(prefix="layout-serve-") as tmp:
-                    write_issue(self.folder, Path(tmp), pool=self.pool, cache_dir=self.cache_dir, name="issue")
-                    self._pdf = (version, (Path(tmp) / "issue.pdf").read_bytes())
+                self._pdf = (version, self._write_pdf(composition))
             return name, self._pdf[1]
+
+    def _write_pdf(self, c) -> bytes:
+        plans = list(c.plans.values())
+        font_files = [f.path for f in c.fonts.values()]
+        jobs = [PageJob(page_key(html, fonts=font_files), plan.number, html,
+                        f"{c.issue.slug}.html#page-{plan.number}", c.theme.folder, c.roots)
+                for plan, html in zip(plans, page_htmls(c.issue, c.theme, c.fonts, plans, c.images))]
+        with self._rendering:
+            entries = render_pages(jobs, PageCache(self.cache_dir / "pages"), self.pool)[0]
+        out = io.BytesIO()
+        combine_pages(entries, out)
+        return out.getvalue()
