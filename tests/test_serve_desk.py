@@ -1,5 +1,6 @@
 """The proof desk end to end in headless Chromium: read a page, zoom, find a story's line in
-issue.yaml, and see check's findings drawn where they are (an overset story, a 150-ppi photo).
+issue.yaml, see check's findings drawn where they are (an overset story, a 150-ppi photo), and
+see an edited caption marked as changed, old → new.
 
 Skipped only when Debian's chromium is not installed (`scripts/setup --test` installs it)."""
 from __future__ import annotations
@@ -145,11 +146,24 @@ def test_read_a_page_zoom_find_the_source_line_and_see_findings_where_they_are(d
     after = page.evaluate(keys)
     assert len([1 for old, new in zip(before, after) if old != new]) == 1      # the headline's frame only
 
+    assert page.locator("#proof").inner_text() == "第2次校样"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("清晰的图片", "清楚的图片"), encoding="utf-8")
+    caption = page.locator("#sheet .change", has_text="改 清【晰】的图片 → 清【楚】的图片")
+    caption.wait_for(timeout=30_000)                            # since the proof before: the caption
+    photo = page.locator('#sheet .place[data-key="pages[0].photos[1]"]')
+    assert rect(caption) == pytest.approx(rect(photo), abs=0.5)
+    assert page.locator("#changes li").all_inner_texts() == ["pages[0].photos[1].caption: 清【晰】的图片 → 清【楚】的图片"]
     page.keyboard.press("ArrowRight")
     page.locator("#folio", has_text="第2版").wait_for()
     page.keyboard.press("ArrowLeft")
     page.locator("#folio", has_text="第1版").wait_for()
     page.keyboard.press("Escape")
+    page.select_option("#since", "1")                           # since the first proof: both edits
+    page.locator("#changes li", has_text="headline").wait_for()
+    assert page.locator("#changes li").all_inner_texts() == [
+        "pages[0].stories[0].headline: 短稿【】标题 → 短稿【改过的】标题",
+        "pages[0].photos[1].caption: 清【晰】的图片 → 清【楚】的图片"]
+    assert page.locator("#page-1 .change").count() == 2
     overset.locator("a").click()                                # the list links to the marker
     page.locator("#sheet .marker.target", has=page.locator("[title*='overset by']")).wait_for()
     assert page.locator("#pdf").get_attribute("href") == "/issue.pdf"

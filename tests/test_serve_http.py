@@ -36,6 +36,9 @@ class StandInBook:
     def places(self, number: int) -> dict | None:
         return {"number": 1, "places": [{"key": "pages[0].stories[0]", "line": 7}]} if number == 1 else None
 
+    def changes(self, since: int) -> list[dict] | None:
+        return [{"key": "pages[0].stories[0].headline", "before": "【旧】", "after": "【新】"}] if since == 1 else None
+
     def pdf(self) -> tuple[str, bytes] | None:
         return "两会-with-errors.pdf", b"%PDF-1.7 stand-in"
 
@@ -99,6 +102,10 @@ def test_the_reading_view_gets_zoomed_layers_places_and_the_pdf(serve):
     assert response.getheader("Content-Disposition") == (
         "attachment; filename=\"issue.pdf\"; filename*=UTF-8''%E4%B8%A4%E4%BC%9A-with-errors.pdf")
     assert get(server, "/issue.pdf", Origin="http://evil.example")[0] == 403
+    assert get(server, "/changes?since=1")[:2] == (
+        200, '[{"key": "pages[0].stories[0].headline", "before": "【旧】", "after": "【新】"}]'.encode())
+    assert get(server, "/changes?since=2")[:2] == (404, b"no proof 2\n")
+    assert get(server, "/changes?since=x")[:2] == (400, b"since: not a whole number: 'x'\n")
 
 
 def test_a_host_other_than_this_machine_is_answered_421(serve):

@@ -4,7 +4,9 @@
 - docs/proof-desk-pages.png: the sample's pages with check's findings listed and marked;
 - docs/proof-desk-zoom.png: page 2 of the sample in the reading view at 150 dpi, a headline
   picked (its key path and issue.yaml line), the markers of a doubled word and fallback glyphs;
-- docs/proof-desk-overset.png: a page with an overset story and a 150-ppi photo, at 72 dpi.
+- docs/proof-desk-changes.png: page 2 after a caption and a doubled word were corrected, the
+  changed caption and story marked with old → new (72 dpi);
+- docs/proof-desk-overset.png: a page with an overset story and a 150-ppi photo, at 100 dpi.
 
     PYTHONPATH=src python tools/proof_desk_screenshots.py [--out docs]
 """
@@ -44,18 +46,22 @@ def served(issue: Path, cache: Path):
 
 
 def shoot(browser, url: str, out: Path, *, page_number: int | None, dpi_steps: int = 0, pick: str = "",
-          name: str) -> None:
+          changes: int = 0, name: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(url)
     page.locator("#page-1 .marker").first.wait_for(timeout=120_000)
     page.wait_for_function("() => [...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth)",
                            timeout=120_000)
+    if changes:
+        page.wait_for_function(f"() => document.querySelectorAll('#changes li').length == {changes}", timeout=120_000)
     if page_number:
         page.click(f"#page-{page_number} img")
         page.locator("#sheet img.layer").first.wait_for(timeout=120_000)
         page.wait_for_function(LAYERS_LOADED, timeout=120_000)
-        for _ in range(dpi_steps):
-            page.keyboard.press("+")
+        for _ in range(abs(dpi_steps)):
+            page.keyboard.press("+" if dpi_steps > 0 else "-")
+        if changes:
+            page.evaluate("() => document.querySelector(\"#sheet .change[data-key*='stories']\").scrollIntoView({block: 'end'})")
         if pick:
             place = page.locator(f'#sheet .place[data-key="{pick}"]')
             place.scroll_into_view_if_needed()
@@ -82,6 +88,11 @@ def main() -> None:
             shoot(browser, url, args.out, page_number=None, name="proof-desk-pages.png")
             shoot(browser, url, args.out, page_number=2, dpi_steps=1, pick="pages[1].stories[1].headline",
                   name="proof-desk-zoom.png")
+            yaml = work / "sample" / "issue.yaml"        # 改样: a caption and a doubled word corrected
+            text = yaml.read_text(encoding="utf-8")
+            yaml.write_text(text.replace("caption: 招商引资项目集中签约", "caption: 重点项目集中签约仪式")
+                            .replace("检查检查", "检查"), encoding="utf-8")
+            shoot(browser, url, args.out, page_number=2, dpi_steps=-1, changes=2, name="proof-desk-changes.png")
         with served(desk_issue(work / "desk"), work / "cache") as url:
             shoot(browser, url, args.out, page_number=1, name="proof-desk-overset.png")
         browser.close()

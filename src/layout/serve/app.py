@@ -5,7 +5,8 @@
 `/page/<n>.png` is a page proof, rendered when first asked for. The reading view asks for
 `/page/<n>/zoom.json` (the page's layers at 200 dpi and where each goes), `/page/<n>/layer/<i>.png`
 (one of them) and `/page/<n>/boxes.json` (its places with their issue.yaml lines, and the
-findings on them); `/issue.pdf` downloads the current PDF.
+findings on them); `/changes?since=P` lists what changed since proof P, old → new, each on its
+place; `/issue.pdf` downloads the current PDF.
 
 Only this machine's browser may read the proofs: a request whose Host is not
 127.0.0.1:PORT, localhost:PORT or [::1]:PORT is answered 421 (a page on another site that
@@ -139,6 +140,8 @@ class ProofHandler(BaseHTTPRequestHandler):
             self._page_part(int(part.group(1)), part.group(2), part.group(3))
         elif url.path == "/issue.pdf":
             self._pdf()
+        elif url.path == "/changes":
+            self._changes(_since(url.query))
         elif url.path == "/state":
             self.server.book.wait(_since(url.query), LONG_POLL_SECONDS)
             body = json.dumps(self.server.book.state(), ensure_ascii=False).encode()
@@ -159,6 +162,13 @@ class ProofHandler(BaseHTTPRequestHandler):
         if found is None:
             raise BadRequest(404, "not found")
         self._send(200, kind, found)
+
+    def _changes(self, since: int) -> None:
+        """What changed since proof `since` (404: no such proof kept)."""
+        found = self.server.book.changes(since)
+        if found is None:
+            raise BadRequest(404, f"no proof {since}")
+        self._send(200, "application/json; charset=utf-8", json.dumps(found, ensure_ascii=False).encode())
 
     def _pdf(self) -> None:
         """The current issue's PDF, to download."""

@@ -6,6 +6,8 @@
   edit may take). Layers are keyed like the proof's (their key plus the resolution).
 - Places: each page's banner, photos, stories, headlines and figures in page coordinates with
   their key path and issue.yaml line, and check's findings on them (`layout.places`).
+- Proof rounds: every save that changes a page is a numbered proof; what changed since an
+  earlier one, old → new, on its place (`versions`).
 - The proofs shown as one PDF, through the page cache (as `layout render` writes it).
 """
 from __future__ import annotations
@@ -22,10 +24,11 @@ from ..pagerender.combine import combine_pages
 from ..pagerender.compose import page_htmls
 from ..pagerender.issue import render_pages
 from ..pagerender.keys import page_key
-from ..places import markers, page_places
+from ..places import markers, page_places, place_of
 from .cache import BoundedCache
 from .layers import LayerJob
 from .memory import give_back_memory
+from .versions import ProofRounds, issue_texts
 
 ZOOMED_PAGES_KEPT = 2      # pages whose zoomed layers a rebuild renders at once when they change
 
@@ -39,6 +42,27 @@ class ProofDesk:
         self.zoomed: list[int] = []                           # pages opened in the reading view, latest last
         self._pdf: tuple[int, bytes] | None = None
         self._pdf_lock = threading.Lock()
+        self.rounds = ProofRounds()
+
+    def _new_proof(self, composition, build) -> None:
+        """A rebuild that changed pages is the next numbered proof (published as the next version)."""
+        if build.pages_changed:
+            self.rounds.add(self.version + 1, issue_texts(composition.issue))
+
+    def changes(self, since: int) -> list[dict] | None:
+        """What changed since proof `since`, old → new, each with the page and place it is on."""
+        with self.changed:
+            composition = self._composition
+        if composition is None or self.rounds.get(since) is None:
+            return None
+        grid = composition.theme.grid
+        pages = [(n, page_places(plan, (grid.margin_side, grid.margin_top))) for n, plan in composition.plans.items()]
+        out = []
+        for item in self.rounds.changes(since):
+            found = next(((n, place) for n, places in pages if (place := place_of(item["key"], places))), (None, None))
+            where = {"page": found[0], "place": found[1]["key"], **{k: found[1][k] for k in "xywh"}} if found[1] else {}
+            out.append({**item, **where})
+        return out
 
     def _zoom_jobs(self, composition, plan) -> list[LayerJob]:
         scale = self.zoom_dpi / 72

@@ -117,6 +117,7 @@ class ProofBook(ProofDesk):
             build.rendered_layers += self._eager_zoom(composition, build.pages_changed)
             build.seconds = time.perf_counter() - started
             errors = [str(f) for f in findings if f.severity is Severity.ERROR]
+            self._new_proof(composition, build)
             self._publish(pages, errors, [str(f) for f in findings if f.severity is not Severity.ERROR],
                           build, composition)
             give_back_memory()
@@ -253,6 +254,7 @@ class ProofBook(ProofDesk):
             findings = self._composition.findings if self._composition else []     # of the proofs shown
             return {"version": self.version, "errors": self.errors, "warnings": self.warnings,
                     "findings": [{**f.as_dict(), "text": str(f)} for f in findings],
+                    "proofs": self.rounds.listing(),
                     "pages": [{"number": p.number, "version": p.version, "headlines": p.headlines,
                                "png": f"/page/{p.number}.png?v={p.version}", "size": list(p.size)}
                               for p in self.pages],

@@ -1,0 +1,49 @@
+"""Proof rounds: numbered proofs and what changed between them, old → new."""
+from __future__ import annotations
+
+from layout.model import load_issue
+from layout.serve.versions import KEPT, ProofRounds, change, issue_texts
+
+from .conftest import MINIMAL, photo
+
+WITH_PHOTO = MINIMAL.replace("          第二段正文。\n", """\
+          **导语。**第二段正文。
+        figures:
+          - image: images/a.jpg
+            caption: 图片说明
+""")
+
+
+def test_the_issue_texts_are_kept_by_key_path_one_paragraph_each(write_issue):
+    folder = write_issue(WITH_PHOTO)
+    photo(folder / "images" / "a.jpg")
+    texts = issue_texts(load_issue(folder))
+    assert list(texts) == ["pages[0].stories[0].headline", "pages[0].stories[0].body[0]",
+                           "pages[0].stories[0].body[1]", "pages[0].stories[0].figures[0].caption",
+                           "pages[0].stories[0].figures[0].image"]
+    assert texts["pages[0].stories[0].body[1]"] == "**导语。**第二段正文。"
+    assert texts["pages[0].stories[0].figures[0].image"].startswith("images/a.jpg (")
+
+
+def test_a_change_shows_the_changed_part_with_a_little_context():
+    assert change("k", "短稿标题", "短稿改过的标题") == {
+        "key": "k", "old": "短稿标题", "new": "短稿改过的标题", "before": "短稿【】标题", "after": "短稿【改过的】标题"}
+    old = "甲" * 30 + "乙" + "丙" * 30
+    new = "甲" * 30 + "丁" + "丙" * 30
+    assert (change("k", old, new)["before"], change("k", old, new)["after"]) == (
+        "…" + "甲" * 12 + "【乙】" + "丙" * 12 + "…", "…" + "甲" * 12 + "【丁】" + "丙" * 12 + "…")
+    assert change("k", "", "新的")["after"] == "【新的】" and change("k", "旧的", "")["before"] == "【旧的】"
+
+
+def test_proofs_are_numbered_and_compared_with_any_kept_one():
+    rounds = ProofRounds()
+    rounds.add(1, {"a": "一", "b": "二"})
+    rounds.add(3, {"a": "一", "b": "两", "c": "三"})
+    rounds.add(4, {"a": "壹", "b": "两"})
+    assert [p["number"] for p in rounds.listing()] == [1, 2, 3]
+    assert [(c["key"], c["old"], c["new"]) for c in rounds.changes(2)] == [("a", "一", "壹"), ("c", "三", "")]
+    assert [(c["key"], c["old"], c["new"]) for c in rounds.changes(1)] == [("a", "一", "壹"), ("b", "二", "两")]
+    assert rounds.changes(3) == [] and rounds.changes(9) == []
+    for version in range(KEPT):
+        rounds.add(5 + version, {})
+    assert len(rounds.proofs) == KEPT and rounds.proofs[0].number == 4 and rounds.get(1) is None
