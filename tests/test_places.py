@@ -50,17 +50,22 @@ def test_render_plan_json_places_match_the_pdf_and_the_issue_lines(write_issue, 
     data = json.loads((tmp_path / "out" / "x-plan.json").read_text(encoding="utf-8"))
     assert (data["file"], data["unit"], len(data["pages"])) == ("x/issue.yaml", "pt", 1)
     page = data["pages"][0]
-    places = {p["key"]: p for p in page["places"]}
+    places = {}
+    for place in sorted(page["places"], key=lambda p: p["x"]):
+        places.setdefault(place["key"], place)           # a paragraph's first column
     assert {key: (p["kind"], p["line"]) for key, p in places.items()} == {
         "pages[0].stories[0]": ("story", 7), "pages[0].stories[0].headline": ("headline", 7),
         "pages[0].stories[0].subhead": ("subhead", 8),
         "pages[0].stories[0].figures[0]": ("photo", 14),      # a short story's figure joins the photo group
-        "pages[0].stories[1]": ("story", 16), "pages[0].stories[1].headline": ("headline", 16)}
+        "pages[0].stories[1]": ("story", 16), "pages[0].stories[1].headline": ("headline", 16),
+        "pages[0].stories[0].body[0]": ("paragraph", 10), "pages[0].stories[0].body[1]": ("paragraph", 12),
+        "pages[0].stories[1].body[0]": ("paragraph", 17)}
     with pdfplumber.open(tmp_path / "out" / "x.pdf") as pdf:
         sheet = pdf.pages[0]
         assert (round(float(sheet.width), 2), round(float(sheet.height), 2)) == (page["width"], page["height"])
         for text, key in (("头条标题", "pages[0].stories[0].headline"), ("副题文字", "pages[0].stories[0].subhead"),
-                          ("第二篇", "pages[0].stories[1].headline")):
+                          ("第二篇", "pages[0].stories[1].headline"), ("第一段正文", "pages[0].stories[0].body[0]"),
+                          ("第二段正文", "pages[0].stories[0].body[1]"), ("第二篇正文", "pages[0].stories[1].body[0]")):
             chars = glyphs_of(sheet, text)
             box = places[key]
             assert all(box["x"] - 1 <= c["x0"] and c["x1"] <= box["x"] + box["w"] + 1
@@ -71,7 +76,7 @@ def test_render_plan_json_places_match_the_pdf_and_the_issue_lines(write_issue, 
         assert image["x1"] <= figure["x"] + figure["w"] + 1 and image["bottom"] < figure["y"] + figure["h"]
     slip, coarse = page["markers"]
     assert [(m["place"], m["key"], m["line"], m["severity"]) for m in (slip, coarse)] == [
-        ("pages[0].stories[0]", "pages[0].stories[0].body", 10, "warning"),
+        ("pages[0].stories[0].body[0]", "pages[0].stories[0].body", 10, "warning"),
         ("pages[0].stories[0].figures[0]", "pages[0].stories[0].figures[0].image", 14, "error")]
     assert [data["findings"][m["finding"]]["message"] for m in (slip, coarse)] == [slip["message"], coarse["message"]]
     assert "'检查检查'" in slip["message"] and ": 101 ppi at its placed size" in coarse["message"]

@@ -127,7 +127,7 @@ class ProofDesk:
         found = page_places(composition.plans[number], (grid.margin_side, grid.margin_top), composition.source)
         return {"number": number, "width": round(grid.page_width, 2), "height": round(grid.page_height, 2),
                 "file": str(composition.issue.folder / ISSUE_FILE), "places": found,
-                "markers": markers(composition.findings, found)}
+                "markers": markers(composition.findings, found, composition.source)}
 
     def pdf(self) -> tuple[str, bytes] | None:
         """The proofs shown, as one PDF (pages through the page cache), and its file name:
