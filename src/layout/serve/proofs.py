@@ -128,7 +128,8 @@ class ProofBook(ProofDesk):
         return self.build
 
     def _compose(self) -> tuple[Composition, list]:
-        """The issue read and planned, and the plan's findings."""
+        """The issue read and planned, and what `layout check` finds in it (the plan's findings, the
+        photos', text slips, glyphs no font has)."""
         from ..pipeline import _located, with_preflight
         issue = load_issue(self.folder)
         theme = load_theme(issue.theme)
