@@ -111,10 +111,11 @@ def server_latency(work: Path, edits: int, env: dict) -> dict:
         process.wait(timeout=30)
 
 
-def zoomed_latency(work: Path, edits: int, env: dict) -> dict:
-    """Median and worst time from saving an edited headline to the reading view of its page at
-    200 dpi being up to date: zoom.json, then every layer PNG whose key changed."""
-    issue = work / "zoomed"
+def zoomed_latency(work: Path, edits: int, env: dict, body: bool = False) -> dict:
+    """Median and worst time from saving an edited headline (or a word of a body paragraph, which
+    reflows the story's later columns) to the reading view of its page at 200 dpi being up to
+    date: zoom.json, then every layer PNG whose key changed."""
+    issue = work / ("zoomed-body" if body else "zoomed")
     shutil.copytree(SAMPLE, issue)
     process = subprocess.Popen([*LAYOUT, "serve", str(issue), "--port", "0"], env=env,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -126,8 +127,9 @@ def zoomed_latency(work: Path, edits: int, env: dict) -> dict:
         for n in range(edits):
             headline = f"第{n}次改稿 群策群力"
             started = time.perf_counter()
-            (issue / "issue.yaml").write_text(source.replace(OLD, headline), encoding="utf-8")
-            state = _wait_for(url, version, headline)
+            edited = source.replace("检查检查", f"第{n}次检查") if body else source.replace(OLD, headline)
+            (issue / "issue.yaml").write_text(edited, encoding="utf-8")
+            state = _state(url, version) if body else _wait_for(url, version, headline)
             new = _zoom_view(url, 2)
             changed = [layer for layer in new["layers"] if layer not in view["layers"]]
             for layer in changed:
@@ -198,6 +200,10 @@ def main() -> None:
         print(f"server, edit headline -> updated zoomed view (200 dpi): median {zoomed['median']:.3f} s, "
               f"worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; layers fetched per edit: "
               f"{zoomed['layers']})")
+        zoomed = zoomed_latency(work, args.edits, env, body=True)
+        print(f"server, edit a body word (reflows later columns) -> updated zoomed view: median "
+              f"{zoomed['median']:.3f} s, worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; "
+              f"layers fetched per edit: {zoomed['layers']})")
         if args.only_server:
             served = server_latency(work, args.edits, env)
             print(f"server, edit headline -> new PNG: median {served['median']:.3f} s, "
