@@ -47,3 +47,20 @@ def test_proofs_are_numbered_and_compared_with_any_kept_one():
     for version in range(KEPT):
         rounds.add(5 + version, {})
     assert len(rounds.proofs) == KEPT and rounds.proofs[0].number == 4 and rounds.get(1) is None
+
+
+def test_proofs_are_kept_in_the_cache_and_numbered_on_after_a_restart(tmp_path):
+    folder = tmp_path / "proofs" / "abc"
+    first = ProofRounds(folder)
+    first.add(1, {"a": "一"})
+    first.add(2, {"a": "二"})
+    assert sorted(p.name for p in folder.iterdir()) == ["1.json", "2.json"]
+    again = ProofRounds(folder)
+    assert [p.number for p in again.proofs] == [1, 2]
+    assert again.add(1, {"a": "三"}).number == 3
+    assert [(c["old"], c["new"]) for c in again.changes(1)] == [("一", "三")]
+    (folder / "2.json").write_text("{not json", encoding="utf-8")
+    assert [p.number for p in ProofRounds(folder).proofs] == [1, 3]        # a damaged one left out
+    for version in range(KEPT):
+        again.add(4 + version, {})
+    assert len(list(folder.glob("*.json"))) == KEPT and not (folder / "3.json").exists()

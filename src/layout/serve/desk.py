@@ -28,7 +28,7 @@ from ..places import markers, page_places, place_of
 from .cache import BoundedCache
 from .layers import LayerJob
 from .memory import give_back_memory
-from .versions import ProofRounds, issue_texts
+from .versions import ProofRounds, issue_texts, rounds_folder
 
 ZOOMED_PAGES_KEPT = 2      # pages whose zoomed layers a rebuild renders at once when they change
 
@@ -42,7 +42,7 @@ class ProofDesk:
         self.zoomed: list[int] = []                           # pages opened in the reading view, latest last
         self._pdf: tuple[int, bytes] | None = None
         self._pdf_lock = threading.Lock()
-        self.rounds = ProofRounds()
+        self.rounds = ProofRounds(rounds_folder(self.cache_dir, self.folder))
 
     def _new_proof(self, composition, build) -> None:
         """A rebuild that changed pages is the next numbered proof (published as the next version)."""

@@ -4,14 +4,18 @@ Every rebuild that changes a page is a new proof, numbered from 1, and keeps the
 by key path (`pages[1].stories[0].headline`, one entry per body paragraph
 `pages[1].stories[0].body[2]`, captions, credits, and each photo as its file's name, size and
 time). Comparing two proofs gives the changed entries, old → new, each on the place of the page
-it belongs to (`layout.places.place_of`). The last `KEPT` proofs are kept.
+it belongs to (`layout.places.place_of`). The last `KEPT` proofs are kept, in the cache
+(`<cache>/proofs/<issue folder's digest>/<number>.json`).
 """
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..model import Issue
 
@@ -62,15 +66,47 @@ def _figure(texts: dict, key: str, figure, folder) -> None:
 
 
 class ProofRounds:
-    """The numbered proofs of one serve session."""
+    """The numbered proofs of one issue folder; with `folder`, each is also kept there as
+    `<number>.json`, so the numbering and the comparisons go on when `serve` is started again."""
 
-    def __init__(self):
-        self.proofs: list[Proof] = []
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder
+        self.proofs: list[Proof] = self._load() if folder else []
 
     def add(self, version: int, texts: dict[str, str]) -> Proof:
         proof = Proof((self.proofs[-1].number + 1) if self.proofs else 1, version, time.time(), texts)
         self.proofs = (self.proofs + [proof])[-KEPT:]
+        if self.folder:
+            self._save(proof)
         return proof
+
+    def _save(self, proof: Proof) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            data = {"number": proof.number, "saved": proof.saved, "texts": proof.texts}
+            tmp = self.folder / f".{proof.number}.json.part"
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.folder / f"{proof.number}.json")
+            for old in sorted(self._numbers())[:-KEPT]:
+                (self.folder / f"{old}.json").unlink(missing_ok=True)
+        except OSError:
+            pass                  # a cache that cannot be written: the proofs stay in memory
+
+    def _numbers(self) -> list[int]:
+        try:
+            return [int(p.stem) for p in self.folder.glob("*.json") if p.stem.isdigit()]
+        except OSError:
+            return []
+
+    def _load(self) -> list[Proof]:
+        proofs = []
+        for number in sorted(self._numbers())[-KEPT:]:
+            try:
+                data = json.loads((self.folder / f"{number}.json").read_text(encoding="utf-8"))
+                proofs.append(Proof(number, 0, float(data["saved"]), dict(data["texts"])))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue          # a damaged file is left out
+        return proofs
 
     def get(self, number: int) -> Proof | None:
         return next((p for p in self.proofs if p.number == number), None)
@@ -104,3 +140,9 @@ def _excerpt(text: str, start: int, end: int) -> str:
     head = "…" if start > CONTEXT else ""
     tail = "…" if len(text) - end > CONTEXT else ""
     return f"{head}{text[max(0, start - CONTEXT):start]}【{text[start:end]}】{text[end:end + CONTEXT]}{tail}"
+
+
+def rounds_folder(cache_dir: Path, issue_folder: Path) -> Path:
+    """Where the proofs of `issue_folder` are kept: one folder per issue folder (by its path)."""
+    digest = hashlib.sha256(str(Path(issue_folder).resolve()).encode()).hexdigest()[:16]
+    return Path(cache_dir) / "proofs" / digest
