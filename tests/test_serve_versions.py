@@ -64,3 +64,20 @@ def test_proofs_are_kept_in_the_cache_and_numbered_on_after_a_restart(tmp_path):
     for version in range(KEPT):
         again.add(4 + version, {})
     assert len(list(folder.glob("*.json"))) == KEPT and not (folder / "3.json").exists()
+
+
+def test_a_restart_on_unchanged_texts_is_not_a_new_proof(write_issue, tmp_path):
+    from layout.pagerender import RenderPool
+    from layout.serve import ProofBook
+    folder = write_issue(MINIMAL)
+    for _ in range(2):
+        book = ProofBook(folder, RenderPool(1), cache_dir=tmp_path / "cache")
+        book.rebuild()
+        assert [p["number"] for p in book.state()["proofs"]] == [1]
+    yaml = folder / "issue.yaml"
+    yaml.write_text(MINIMAL.replace("标题", "新标题"), encoding="utf-8")
+    book = ProofBook(folder, RenderPool(1), cache_dir=tmp_path / "cache")
+    book.rebuild()
+    assert [p["number"] for p in book.state()["proofs"]] == [1, 2]
+    assert [(c["key"], c["before"], c["after"]) for c in book.changes(1)] == [
+        ("pages[0].stories[0].headline", "【】标题", "【新】标题")]

@@ -45,9 +45,14 @@ class ProofDesk:
         self.rounds = ProofRounds(rounds_folder(self.cache_dir, self.folder))
 
     def _new_proof(self, composition, build) -> None:
-        """A rebuild that changed pages is the next numbered proof (published as the next version)."""
-        if build.pages_changed:
-            self.rounds.add(self.version + 1, issue_texts(composition.issue))
+        """A rebuild that changed pages is the next numbered proof (published as the next version);
+        the first of a session only if the texts differ from the last proof kept."""
+        if not build.pages_changed:
+            return
+        texts = issue_texts(composition.issue)
+        if self.version == 0 and self.rounds.proofs and self.rounds.proofs[-1].texts == texts:
+            return
+        self.rounds.add(self.version + 1, texts)
 
     def changes(self, since: int) -> list[dict] | None:
         """What changed since proof `since`, old → new, each with the page and place it is on."""
