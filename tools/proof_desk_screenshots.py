@@ -61,7 +61,7 @@ def shoot(browser, url: str, out: Path, *, page_number: int | None, dpi_steps: i
         for _ in range(abs(dpi_steps)):
             page.keyboard.press("+" if dpi_steps > 0 else "-")
         if changes:
-            page.evaluate("() => document.querySelector(\"#sheet .change[data-key*='stories']\").scrollIntoView({block: 'end'})")
+            page.locator("#sheet .change[data-key*='stories']").evaluate("d => d.scrollIntoView({block: 'end'})")
         if pick:
             place = page.locator(f'#sheet .place[data-key="{pick}"]')
             place.scroll_into_view_if_needed()

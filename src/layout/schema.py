@@ -33,7 +33,9 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Issue", "label"): "特刊标识；某版没有版名时用于报眉 — Special-issue label (running header when a page has no section).",
     ("Issue", "date"): "出版日期，写作 YYYY-MM-DD（必填） — Publication date, written YYYY-MM-DD (required).",
     ("Issue", "theme"): "templates/ 下的模板（默认 newspaper） — Template set under templates/ (default: newspaper).",
-    ("Issue", "fit"): "排不下时：copyfit 收紧行距，jump 转版 — What an overset page does: copyfit tightens the line pitch, jump continues the story on an added page.",
+    ("Issue", "fit"): "排不下时：copyfit 收紧行距，jump 转版 — "
+        "What an overset page does: copyfit tightens the line pitch, jump continues the story on an "
+        "added page.",
     ("Issue", "pages"): "版面，至少一个 — The pages (版), at least one.",
     ("Page", ""): "一个版：报眉、通栏、稿件和组图 — One printed page (版): running header, banner, stories and photo group.",
     ("Page", "section"): "版名，印在报眉 — Section name in the running header (报眉).",
@@ -42,8 +44,10 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Page", "stories"): "本版稿件，按顺序排；第一篇是头条 — The page's stories in order; the first is the lead.",
     ("Page", "photos"): "本版组图，键与 figures 相同 — The page's photo group: same keys as figures.",
     ("Page", "fit"): "本版排不下时：copyfit 或 jump — What this page does when overset: copyfit or jump.",
-    ("Page", "photos_at"): "组图位置：top 在稿件上方，bottom 在下方 — Where the photo group goes: top (above the stories) or bottom.",
-    ("Page", "spread"): "本版与下一版组成通版，通栏跨过中缝 — This page and the next form a 通版; the banner crosses the gutter.",
+    ("Page", "photos_at"): "组图位置：top 在稿件上方，bottom 在下方 — "
+        "Where the photo group goes: top (above the stories) or bottom.",
+    ("Page", "spread"): "本版与下一版组成通版，通栏跨过中缝 — "
+        "This page and the next form a 通版; the banner crosses the gutter.",
     ("Page", "photos_title"): "组图总标题 — The photo group's overall title.",
     ("Page", "photos_caption"): "组图总说明 — The photo group's overall caption.",
     ("Banner", ""): "版面顶部的通栏 — The 通栏 banner across the top of a page.",
@@ -56,9 +60,12 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Story", "kicker"): "引题 — The kicker above the headline.",
     ("Story", "subhead"): "副题 — The subhead under the headline.",
     ("Story", "byline"): "署名，如“本报记者 某某” — The byline.",
-    ("Story", "body"): "正文（必填）：段落之间空一行；段首 **…** 为加粗导语 — The body (required): paragraphs separated by a blank line; **…** at a paragraph's start is its bold lead-in.",
+    ("Story", "body"): "正文（必填）：段落之间空一行；段首 **…** 为加粗导语 — "
+        "The body (required): paragraphs separated by a blank line; **…** at a paragraph's start is its "
+        "bold lead-in.",
     ("Story", "figures"): "稿件配图，排在正文右上方 — The story's figures, at the top right of its body.",
-    ("Story", "figure_span"): "配图宽度，以基本栏计（0 为自动） — Width of the story's figures in basic columns (0: automatic).",
+    ("Story", "figure_span"): "配图宽度，以基本栏计（0 为自动） — "
+        "Width of the story's figures in basic columns (0: automatic).",
     ("Story", "lead"): "本稿为本版头条 — This story is the page's lead (头条).",
     ("Story", "span"): "稿件模块宽度，以基本栏计（0 为自动） — The story module's width in basic columns (0: automatic).",
     ("Story", "kind"): "稿件类型：news 消息、commentary 评论、briefs 简讯 — Module kind: news, commentary or briefs.",

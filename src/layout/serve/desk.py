@@ -76,7 +76,8 @@ class ProofDesk:
 
     def _render_zoom(self, composition, numbers: list[int]) -> int:
         """Render the missing zoomed layers of pages `numbers`; how many were rendered."""
-        jobs = [job for n in numbers if n in composition.plans for job in self._zoom_jobs(composition, composition.plans[n])]
+        plans = [composition.plans[n] for n in numbers if n in composition.plans]
+        jobs = [job for plan in plans for job in self._zoom_jobs(composition, plan)]
         if not jobs:
             return 0
         with self._rendering:

@@ -60,7 +60,8 @@ def _figure(texts: dict, key: str, figure, folder) -> None:
     _fields(texts, key, figure, ("caption", "credit"))
     try:
         info = os.stat(folder / figure.image)
-        texts[f"{key}.image"] = f"{figure.image} ({info.st_size} bytes, {time.strftime('%H:%M:%S', time.localtime(info.st_mtime))})"
+        saved = time.strftime("%H:%M:%S", time.localtime(info.st_mtime))
+        texts[f"{key}.image"] = f"{figure.image} ({info.st_size} bytes, {saved})"
     except OSError:
         texts[f"{key}.image"] = str(figure.image)
 
