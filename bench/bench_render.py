@@ -6,11 +6,12 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
 * a generated 16-page issue (the sample's pages eight times, in a temporary folder): `layout`'s
   page-by-page render with an empty page cache (photos prepared) against plain WeasyPrint on the
   same issue's whole HTML (`weasyprint.HTML(string=html).write_pdf()`), in this process;
-* the proof server's warm update: from saving an edited headline to the new page PNG;
+* the proof server's warm update: from saving an edited headline to the new page PNG, and to
+  the updated zoomed view (the reading view at 200 dpi: zoom.json, then the changed layers' PNGs);
 * `layout batch` throughput with -j1 and -j2 (distinct copies of the sample, empty page cache);
 * peak RSS of every worker process.
 
-    python bench/bench_render.py [-n 2] [--edits 5] [--issues 12]
+    python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server]
 """
 from __future__ import annotations
 
@@ -110,6 +111,44 @@ def server_latency(work: Path, edits: int, env: dict) -> dict:
         process.wait(timeout=30)
 
 
+def zoomed_latency(work: Path, edits: int, env: dict, body: bool = False) -> dict:
+    """Median and worst time from saving an edited headline (or a word of a body paragraph, which
+    reflows the story's later columns) to the reading view of its page at 200 dpi being up to
+    date: zoom.json, then every layer PNG whose key changed."""
+    issue = work / ("zoomed-body" if body else "zoomed")
+    shutil.copytree(SAMPLE, issue)
+    process = subprocess.Popen([*LAYOUT, "serve", str(issue), "--port", "0"], env=env,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        url = _server_url(process)
+        version = _state(url, -1)["version"]
+        view = _zoom_view(url, 2)                       # the page opened: its zoomed layers rendered
+        source, times, fetched = (issue / "issue.yaml").read_text(encoding="utf-8"), [], []
+        for n in range(edits):
+            headline = f"第{n}次改稿 群策群力"
+            started = time.perf_counter()
+            edited = source.replace("检查检查", f"第{n}次检查") if body else source.replace(OLD, headline)
+            (issue / "issue.yaml").write_text(edited, encoding="utf-8")
+            state = _state(url, version) if body else _wait_for(url, version, headline)
+            new = _zoom_view(url, 2)
+            changed = [layer for layer in new["layers"] if layer not in view["layers"]]
+            for layer in changed:
+                png = urllib.request.urlopen(f"{url}page/2/layer/{layer['index']}.png?k={layer['key']}").read()
+                assert png.startswith(b"\x89PNG")
+            times.append(time.perf_counter() - started)
+            version, view, fetched = state["version"], new, fetched + [len(changed)]
+            time.sleep(0.3)
+        return {"median": statistics.median(times), "worst": max(times), "all": times, "layers": fetched}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _zoom_view(url: str, number: int) -> dict:
+    with urllib.request.urlopen(f"{url}page/{number}/zoom.json", timeout=120) as response:
+        return json.load(response)
+
+
 def _server_url(process) -> str:
     for line in process.stderr:
         if match := re.search(r"on (http://127\.0\.0\.1:\d+/)", line):
@@ -151,11 +190,25 @@ def main() -> None:
     parser.add_argument("-n", "--rounds", type=int, default=2)
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--issues", type=int, default=12)
+    parser.add_argument("--only-server", action="store_true", help="Only the proof server's edit times.")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+        zoomed = zoomed_latency(work, args.edits, env)
+        print(f"server, edit headline -> updated zoomed view (200 dpi): median {zoomed['median']:.3f} s, "
+              f"worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; layers fetched per edit: "
+              f"{zoomed['layers']})")
+        zoomed = zoomed_latency(work, args.edits, env, body=True)
+        print(f"server, edit a body word (reflows later columns) -> updated zoomed view: median "
+              f"{zoomed['median']:.3f} s, worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; "
+              f"layers fetched per edit: {zoomed['layers']})")
+        if args.only_server:
+            served = server_latency(work, args.edits, env)
+            print(f"server, edit headline -> new PNG: median {served['median']:.3f} s, "
+                  f"worst {served['worst']:.3f} s (all: {_list(served['all'])})")
+            return
         sample = min(cold_cli_render(SAMPLE, work, env) for _ in range(args.rounds))
         print(f"cold `layout render` of the sample (new process, empty cache): {sample:.2f} s")
         sixteen = paged_vs_plain(make_issue(work / "issue16"), work, args.rounds)

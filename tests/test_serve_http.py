@@ -27,6 +27,21 @@ class StandInBook:
     def png(self, number: int) -> bytes | None:
         return PNG if number == 1 else None
 
+    def zoom_view(self, number: int) -> dict | None:
+        return {"number": 1, "layers": [{"index": 0}]} if number == 1 else None
+
+    def zoom_png(self, number: int, index: int) -> bytes | None:
+        return PNG if (number, index) == (1, 0) else None
+
+    def places(self, number: int) -> dict | None:
+        return {"number": 1, "places": [{"key": "pages[0].stories[0]", "line": 7}]} if number == 1 else None
+
+    def changes(self, since: int) -> list[dict] | None:
+        return [{"key": "pages[0].stories[0].headline", "before": "【旧】", "after": "【新】"}] if since == 1 else None
+
+    def pdf(self) -> tuple[str, bytes] | None:
+        return "两会-with-errors.pdf", b"%PDF-1.7 stand-in"
+
 
 @pytest.fixture
 def serve():
@@ -69,6 +84,28 @@ def test_the_proof_page_state_and_a_png_are_served_to_this_machine(serve):
                                                       b'"pages": [], "build": {}}')
     assert get(server, "/page/2.png")[0] == 404
     assert get(server, "/page/1234567.png")[0] == 404
+
+
+def test_the_reading_view_gets_zoomed_layers_places_and_the_pdf(serve):
+    server = serve()
+    assert get(server, "/page/1/zoom.json")[:2] == (200, b'{"number": 1, "layers": [{"index": 0}]}')
+    status, body, response = get(server, "/page/1/layer/0.png?k=0123abcd")
+    assert (status, body, response.getheader("Content-Type")) == (200, PNG, "image/png")
+    status, body, response = get(server, "/page/1/boxes.json")
+    assert (status, body) == (200, b'{"number": 1, "places": [{"key": "pages[0].stories[0]", "line": 7}]}')
+    assert response.getheader("Content-Type") == "application/json; charset=utf-8"
+    for path in ("/page/2/zoom.json", "/page/2/boxes.json", "/page/1/layer/1.png", "/page/1/layer/x.png",
+                 "/page/1/other.json", "/issue.pdf/x"):
+        assert get(server, path)[:2] == (404, b"not found\n"), path
+    status, body, response = get(server, "/issue.pdf")
+    assert (status, body, response.getheader("Content-Type")) == (200, b"%PDF-1.7 stand-in", "application/pdf")
+    assert response.getheader("Content-Disposition") == (
+        "attachment; filename=\"issue.pdf\"; filename*=UTF-8''%E4%B8%A4%E4%BC%9A-with-errors.pdf")
+    assert get(server, "/issue.pdf", Origin="http://evil.example")[0] == 403
+    assert get(server, "/changes?since=1")[:2] == (
+        200, '[{"key": "pages[0].stories[0].headline", "before": "【旧】", "after": "【新】"}]'.encode())
+    assert get(server, "/changes?since=2")[:2] == (404, b"no proof 2\n")
+    assert get(server, "/changes?since=x")[:2] == (400, b"since: not a whole number: 'x'\n")
 
 
 def test_a_host_other_than_this_machine_is_answered_421(serve):

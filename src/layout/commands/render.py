@@ -19,11 +19,14 @@ NAME_BY = click.Choice(["folder", "path"])
 @click.option("--print", "press", is_flag=True,
               help="Write the printer's PDF/X-4, <slug>-print.pdf: CMYK output intent, bleed, crop marks.")
 @click.option("--force", is_flag=True, help="Write the PDF even while errors remain (exit 0).")
+@click.option("--plan-json", is_flag=True,
+              help="Also write <slug>-plan.json: every page's places (pt from the page's corner) with their "
+                   "key paths and issue.yaml lines, and check's findings on them.")
 @click.option("--name-by", type=NAME_BY, default="folder", show_default=True,
               help="Name output files by the issue folder's name, or by its path (a/issue -> a-issue.pdf).")
 @click.pass_context
 def command(ctx: click.Context, issue_dirs: tuple[Path, ...], out_dir: Path, write_html: bool,
-            press: bool, force: bool, name_by: str) -> None:
+            press: bool, force: bool, name_by: str, plan_json: bool) -> None:
     """Render each ISSUE_DIR to OUT/<slug>.pdf (--print: OUT/<slug>-print.pdf).
 
     Prints what `layout check` finds besides (notes excepted). Exit 1 when an issue fails, or
@@ -41,6 +44,9 @@ def command(ctx: click.Context, issue_dirs: tuple[Path, ...], out_dir: Path, wri
             continue
         echo_findings(rendered.findings)
         failed |= bool(rendered.errors) and not force
+        if plan_json:
+            from ..places import write_plan_json
+            written.append(write_plan_json(rendered, written[-1]))
         for path in written:
             pages = (f" ({plural(rendered.page_count, 'page')}, {rendered.seconds:.1f} s)"
                      if path.suffix == ".pdf" else "")

@@ -2,7 +2,11 @@
 
 `/` is the proof page; `/state?since=N` answers as soon as the proofs are newer than version N
 (long poll) with the pages, their headlines and PNG addresses, and the content errors;
-`/page/<n>.png` is a page proof, rendered when first asked for.
+`/page/<n>.png` is a page proof, rendered when first asked for. The reading view asks for
+`/page/<n>/zoom.json` (the page's layers at 200 dpi and where each goes), `/page/<n>/layer/<i>.png`
+(one of them) and `/page/<n>/boxes.json` (its places with their issue.yaml lines, and the
+findings on them); `/changes?since=P` lists what changed since proof P, old → new, each on its
+place; `/issue.pdf` downloads the current PDF.
 
 Only this machine's browser may read the proofs: a request whose Host is not
 127.0.0.1:PORT, localhost:PORT or [::1]:PORT is answered 421 (a page on another site that
@@ -18,13 +22,15 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from socketserver import ThreadingMixIn
-from urllib.parse import parse_qs, urlparse
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
 
 from .proofs import ProofBook
 
 HOST = "127.0.0.1"
 LONG_POLL_SECONDS = 20.0
 PNG_PATH = re.compile(r"^/page/(\d{1,6})\.png$")
+PAGE_PATH = re.compile(r"^/page/(\d{1,6})/(zoom\.json|boxes\.json|layer/(\d{1,4})\.png)$")
 SAME_SITE = ("same-origin", "none")       # Sec-Fetch-Site values of the proof page's own requests
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -45,60 +51,7 @@ class BadRequest(Exception):
         self.status = status
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>proofs</title>
-<style>
-body { font-family: "Noto Sans CJK SC", sans-serif; margin: 1em; background: #eee; }
-#errors { color: #a00; white-space: pre-wrap; font-family: monospace; }
-#errors:empty { display: none; }
-#errors { background: #fee; border: 1px solid #a00; padding: .5em; margin-bottom: 1em; }
-.page { display: inline-block; vertical-align: top; margin: 0 1em 1em 0; }
-.page img { width: 520px; height: auto; box-shadow: 0 1px 4px #888; background: white; display: block; }
-.status { color: #555; font-size: 12px; }
-</style></head>
-<body data-version="0">
-<div class="status" id="status">loading…</div>
-<div id="errors"></div>
-<div id="pages"></div>
-<script>
-let version = 0;
-function show(state) {
-  document.getElementById("errors").textContent = state.errors.join("\\n");
-  document.getElementById("status").textContent =
-    `version ${state.version}: ${state.build.rendered_layers} of ${state.build.layers} layers rendered in ${state.build.seconds} s`;
-  const pages = document.getElementById("pages");
-  for (const page of state.pages) {
-    let box = document.getElementById(`page-${page.number}`);
-    if (!box) {
-      box = document.createElement("div"); box.className = "page"; box.id = `page-${page.number}`;
-      box.innerHTML = `<div class="folio">第${page.number}版</div><img alt="page ${page.number}" loading="lazy"><ul class="headlines"></ul>`;
-      pages.appendChild(box);
-    }
-    const img = box.querySelector("img");
-    img.width = page.size[0]; img.height = page.size[1];     // room kept: lazy loading sees what is in view
-    if (img.dataset.version !== String(page.version)) { img.src = page.png; img.dataset.version = page.version; }
-    box.querySelector(".headlines").innerHTML = "";
-    for (const text of page.headlines) {
-      const li = document.createElement("li"); li.className = "headline"; li.textContent = text;
-      box.querySelector(".headlines").appendChild(li);
-    }
-  }
-  const numbers = new Set(state.pages.map(page => `page-${page.number}`));
-  for (const box of [...pages.children]) { if (!numbers.has(box.id)) box.remove(); }
-  document.body.dataset.version = state.version;
-}
-async function poll() {
-  for (;;) {
-    try {
-      const response = await fetch(`/state?since=${version}`);
-      const state = await response.json();
-      version = state.version; show(state);
-    } catch (e) { await new Promise(r => setTimeout(r, 500)); }
-  }
-}
-poll();
-</script></body></html>
-"""
+PAGE = (Path(__file__).with_name("desk.html")).read_bytes()    # the proof desk: pages, reading view, findings
 
 
 class ProofServer(ThreadingMixIn, HTTPServer):
@@ -182,7 +135,13 @@ class ProofHandler(BaseHTTPRequestHandler):
     def _route(self, url) -> None:
         match = PNG_PATH.match(url.path)
         if url.path == "/":
-            self._send(200, "text/html; charset=utf-8", PAGE.encode())
+            self._send(200, "text/html; charset=utf-8", PAGE)
+        elif (part := PAGE_PATH.match(url.path)) is not None:
+            self._page_part(int(part.group(1)), part.group(2), part.group(3))
+        elif url.path == "/issue.pdf":
+            self._pdf()
+        elif url.path == "/changes":
+            self._changes(_since(url.query))
         elif url.path == "/state":
             self.server.book.wait(_since(url.query), LONG_POLL_SECONDS)
             body = json.dumps(self.server.book.state(), ensure_ascii=False).encode()
@@ -192,9 +151,39 @@ class ProofHandler(BaseHTTPRequestHandler):
         else:
             self._send(404, "text/plain; charset=utf-8", b"not found\n")
 
-    def _send(self, status: int, kind: str, body: bytes) -> None:
+    def _page_part(self, number: int, part: str, layer: str | None) -> None:
+        """A page's zoomed layers (where each goes), one zoomed layer, or its places and markers."""
+        book = self.server.book
+        if layer is not None:
+            found, kind = book.zoom_png(number, int(layer)), "image/png"
+        else:
+            data = book.zoom_view(number) if part == "zoom.json" else book.places(number)
+            found, kind = data and json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8"
+        if found is None:
+            raise BadRequest(404, "not found")
+        self._send(200, kind, found)
+
+    def _changes(self, since: int) -> None:
+        """What changed since proof `since` (404: no such proof kept)."""
+        found = self.server.book.changes(since)
+        if found is None:
+            raise BadRequest(404, f"no proof {since}")
+        self._send(200, "application/json; charset=utf-8", json.dumps(found, ensure_ascii=False).encode())
+
+    def _pdf(self) -> None:
+        """The current issue's PDF, to download."""
+        found = self.server.book.pdf()
+        if found is None:
+            raise BadRequest(404, "no proofs yet")
+        name, data = found
+        disposition = f"attachment; filename=\"issue.pdf\"; filename*=UTF-8''{quote(name)}"   # any slug, in ASCII
+        self._send(200, "application/pdf", data, {"Content-Disposition": disposition})
+
+    def _send(self, status: int, kind: str, body: bytes, headers: dict | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)

@@ -48,6 +48,7 @@ class LayerJob:
     job: PageJob
     crop: Box | None
     scale: float
+    png: bool = False         # kept as PNG bytes (the zoomed view's layers, sent as they are)
 
 
 @dataclass
@@ -63,7 +64,9 @@ class LayerImage:
     pixels: bytes
 
     @classmethod
-    def of(cls, key: str, left: int, top: int, image) -> LayerImage:
+    def of(cls, key: str, left: int, top: int, image, png: bool = False) -> LayerImage:
+        if png:
+            return cls(key, left, top, image.size, "PNG", png_bytes(image))
         return cls(key, left, top, image.size, image.mode, zlib.compress(image.tobytes(), COMPRESS_LEVEL))
 
     def image(self):
@@ -130,7 +133,8 @@ def _rasterise(page, job: LayerJob) -> LayerImage:
     width, height = page.get_size()
     scale = job.scale
     if job.crop is None:
-        return LayerImage.of(job.job.key, 0, 0, page.render(scale=scale).to_pil().convert("RGBA"))
+        image = page.render(scale=scale).to_pil()
+        return LayerImage.of(job.job.key, 0, 0, image.convert("RGB" if job.png else "RGBA"), job.png)
     full_w, full_h = math.ceil(width * scale), math.ceil(height * scale)
     left = max(0, math.floor(job.crop.x * scale))
     top = max(0, math.floor(job.crop.y * scale))
@@ -139,7 +143,7 @@ def _rasterise(page, job: LayerJob) -> LayerImage:
     # pypdfium2 rounds each crop up to whole pixels: ask for a hair less than each pixel edge
     crop = tuple((px - 1e-3) / scale for px in (left, full_h - bottom, full_w - right, top))
     image = page.render(scale=scale, crop=crop, fill_color=(255, 255, 255, 0), rev_byteorder=True).to_pil()
-    return LayerImage.of(job.job.key, left, top, image.convert("RGBA"))
+    return LayerImage.of(job.job.key, left, top, image.convert("RGBA"), job.png)
 
 
 def composite(layers: list[LayerImage]):

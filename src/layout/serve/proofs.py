@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..errors import LayoutError, Severity
 from ..fonts import FONTS_DIR, resolve_fonts
-from ..model import load_issue
+from ..model import ISSUE_FILE, _label, load_issue
+from ..source import load_source
 from ..page import PagePlan, plan_issue
 from ..pagerender import RenderPool
 from ..pagerender.chunk import PageJob
@@ -29,6 +30,7 @@ from ..pagerender.keys import env_cache_dir, page_key
 from ..pagerender.pool import chunks
 from ..theme import load_theme
 from .cache import BoundedCache
+from .desk import ProofDesk
 from .files import read_folders, refused_files
 from .layers import LayerJob, composite, page_layers, png_bytes, render_layers, without_furniture
 from .memory import give_back_memory
@@ -69,13 +71,15 @@ class Composition:
     images: dict[str, str]
     css: str
     roots: list[Path]
+    source: object = None                 # the issue file's values and line table
+    findings: list = field(default_factory=list)     # what `layout check` finds, in file order
 
 
-class ProofBook:
+class ProofBook(ProofDesk):
     """Latest proofs of one issue folder, kept warm between edits."""
 
     def __init__(self, folder: Path, pool: RenderPool, *, dpi: int = 72, cache_dir: Path | None = None,
-                 layer_cache_mb: int = 96, png_cache_mb: int = 48):
+                 layer_cache_mb: int = 96, png_cache_mb: int = 48, zoom_dpi: int = 200, zoom_cache_mb: int = 96):
         self.folder, self.pool, self.scale = Path(folder), pool, dpi / 72
         self.cache_dir = Path(cache_dir or env_cache_dir())
         self.layers = BoundedCache(layer_cache_mb * MB)      # layer key -> LayerImage
@@ -91,6 +95,7 @@ class ProofBook:
         self._rendering = threading.BoundedSemaphore(pool.workers)    # pages rendered at once
         self._compositing = threading.Lock()
         self._page_locks = [threading.Lock() for _ in range(16)]     # one render per page at a time
+        self._desk_init(zoom_dpi, zoom_cache_mb)
 
     def rebuild(self) -> Build:
         """Bring the proofs up to date with the folder; never raises, never blocks on a file."""
@@ -109,8 +114,10 @@ class ProofBook:
             build = Build(layers=sum(len(page.keys) for page in pages))
             pages = self._versions(pages, build)
             build.rendered_layers = self._render(composition, self._eager(pages, build))[1]
+            build.rendered_layers += self._eager_zoom(composition, build.pages_changed)
             build.seconds = time.perf_counter() - started
             errors = [str(f) for f in findings if f.severity is Severity.ERROR]
+            self._new_proof(composition, build)
             self._publish(pages, errors, [str(f) for f in findings if f.severity is not Severity.ERROR],
                           build, composition)
             give_back_memory()
@@ -121,17 +128,21 @@ class ProofBook:
         return self.build
 
     def _compose(self) -> tuple[Composition, list]:
-        """The issue read and planned, and the plan's findings."""
-        from ..pipeline import _located
+        """The issue read and planned, and what `layout check` finds in it (the plan's findings, the
+        photos', text slips, glyphs no font has)."""
+        from ..pipeline import _located, with_preflight
         issue = load_issue(self.folder)
         theme = load_theme(issue.theme)
         fonts = resolve_fonts(theme)
         plans = plan_issue(issue, theme, fonts)
         images, image_findings = prepare_photos(plans, self.cache_dir / "images", theme.print.image_ppi)
-        findings = _located([f for plan in plans for f in plan.findings] + image_findings, issue)
+        findings = with_preflight(_located([f for plan in plans for f in plan.findings] + image_findings, issue),
+                                  issue, plans)
+        source = load_source(issue.folder / ISSUE_FILE, label=_label(issue.folder / ISSUE_FILE))
         roots = [issue.folder, theme.folder, FONTS_DIR, self.cache_dir, *{f.path.parent for f in fonts.values()}]
         css = issue_css(environment_for(theme), _context(issue, theme, fonts, plans[0], images))
-        return Composition(issue, theme, fonts, {plan.number: plan for plan in plans}, images, css, roots), findings
+        return Composition(issue, theme, fonts, {plan.number: plan for plan in plans}, images, css, roots,
+                           source, findings), findings
 
     def _layer_jobs(self, composition: Composition, plan: PagePlan) -> list[LayerJob]:
         """The page's layers as render jobs, keyed like pages (made again when rendered, so the
@@ -168,11 +179,12 @@ class ProofBook:
 
     def _eager(self, pages: list[PageProof], build: Build) -> list[PageProof]:
         """Pages to render now: the first of a new issue, or the first changed pages that were
-        looked at (the browser asks for the others when they come into view)."""
+        looked at (the browser asks for the others when they come into view), except the page
+        last opened in the reading view (its zoomed layers are rendered instead)."""
         if not self.pages:
             return pages[:EAGER_PAGES]
         old = {page.number: page for page in self.pages}
-        return [page for page in pages if page.number in build.pages_changed
+        return [page for page in pages if page.number in build.pages_changed and page.number not in self.zoomed[-1:]
                 and page.number in old and old[page.number].keys in self.pngs][:EAGER_PAGES]
 
     def png(self, number: int) -> bytes | None:
@@ -193,18 +205,23 @@ class ProofBook:
         return the PNGs and how many layers were rendered."""
         with self._rendering:
             jobs = {page.number: self._layer_jobs(composition, composition.plans[page.number]) for page in pages}
-            have = {job.job.key: self.layers.get(job.job.key) for run in jobs.values() for job in run}
-            missing = list({job.job.key: job for run in jobs.values() for job in run
-                            if have[job.job.key] is None}.values())
-            parts = max(self.pool.workers, math.ceil(len(missing) / MAX_LAYERS_A_TASK))
-            for images in self._in_workers([part for part in chunks(missing, parts)]):
-                for image in images:
-                    have[image.key] = image
-                    self.layers.put(image.key, image, len(image.pixels))
+            have, missing = self._render_missing([job for run in jobs.values() for job in run], self.layers)
             pngs = [self._composite(page, [have[job.job.key] for job in jobs[page.number]]) for page in pages]
             del have
             give_back_memory()
-        return pngs, len(missing)
+        return pngs, missing
+
+    def _render_missing(self, jobs: list[LayerJob], cache: BoundedCache) -> tuple[dict, int]:
+        """The jobs' layer images by key, the missing ones rendered in the workers and cached;
+        and how many were rendered."""
+        have = {job.job.key: cache.get(job.job.key) for job in jobs}
+        missing = list({job.job.key: job for job in jobs if have[job.job.key] is None}.values())
+        parts = max(self.pool.workers, math.ceil(len(missing) / MAX_LAYERS_A_TASK))
+        for images in self._in_workers([part for part in chunks(missing, parts)]):
+            for image in images:
+                have[image.key] = image
+                cache.put(image.key, image, len(image.pixels))
+        return have, len(missing)
 
     def _in_workers(self, parts: list[list[LayerJob]]) -> list:
         """render_layers of each part, in the workers: never in this process's threads at once
@@ -235,7 +252,10 @@ class ProofBook:
     def state(self) -> dict:
         """What the proof page shows, as JSON-ready data."""
         with self.changed:
+            findings = self._composition.findings if self._composition else []     # of the proofs shown
             return {"version": self.version, "errors": self.errors, "warnings": self.warnings,
+                    "findings": [{**f.as_dict(), "text": str(f)} for f in findings],
+                    "proofs": self.rounds.listing(),
                     "pages": [{"number": p.number, "version": p.version, "headlines": p.headlines,
                                "png": f"/page/{p.number}.png?v={p.version}", "size": list(p.size)}
                               for p in self.pages],
