@@ -159,12 +159,22 @@ def _stretch_cost(slack: float, take: float, gaps: int, size: float, loose: floa
 def is_loose(it: Items, p: _Prefix, a: int, b: int, fit: Fit, size: float) -> bool:
     """Whether the non-final line of items a..b-1 is letter-spaced more than KEEP_LOOSE_EM
     (what its Han–Latin spaces cannot take of its slack, over its gaps; as spacing.set_line)."""
+    return letter_spacing(it, p, a, b, fit, size) > KEEP_LOOSE_EM + EPS / size
+
+
+def letter_spacing(it: Items, p: _Prefix, a: int, b: int, fit: Fit, size: float) -> float:
+    """The letter-spacing (em a gap) the non-final line of items a..b-1 needs after its
+    Han–Latin spaces took what they can; infinite for an overfull line or one with no gap."""
     j = b
     while j > a + 1 and it.kind[j - 1] == SPACE:
         j -= 1
     rest = fit.slack - p.flex(a, j)[1]
     gaps = p.solid[j] - p.solid[a] - 1
-    return fit.cost < OVERFULL and rest > EPS and (gaps <= 0 or rest > gaps * size * KEEP_LOOSE_EM + EPS)
+    if fit.cost >= OVERFULL:
+        return 0.0
+    if rest <= EPS:
+        return 0.0
+    return rest / gaps / size if gaps > 0 else float("inf")
 
 
 def _lone_penalty(it: Items, a: int, j: int) -> float:
@@ -202,13 +212,23 @@ def break_lines(it: Items, width: float, first_width: float, size: float,
             costs = [c + PART_COST.get(r, 0.0)
                      for c, r in zip(_start_costs(it, parting, legal), it.parting)]
             relaxed = _break(it, p, width, first_width, size, parting, costs, LOOSE_LINE)
-            if any(it.parting[b] for _, b, _ in relaxed) or _count_loose(it, p, relaxed, size) < loose:
+            if _relieves(it, p, relaxed, lines, size):
                 lines = relaxed
     return lines
 
 
 def _count_loose(it: Items, p: _Prefix, lines, size: float) -> int:
     return sum(is_loose(it, p, a, b, fit, size) for a, b, fit in lines[:-1])
+
+
+def _relieves(it: Items, p: _Prefix, parted, kept, size: float) -> bool:
+    """Whether parting a group is worth it: fewer lines looser than KEEP_LOOSE_EM, or as many
+    and a less loose worst line (never more loose lines, never a looser worst line)."""
+    def worst(lines) -> float:
+        return max((letter_spacing(it, p, a, b, fit, size) for a, b, fit in lines[:-1]), default=0.0)
+    loose, loose_kept = _count_loose(it, p, parted, size), _count_loose(it, p, kept, size)
+    return loose < loose_kept and worst(parted) <= worst(kept) + EPS or \
+        loose == loose_kept and worst(parted) < worst(kept) - EPS
 
 
 def _forcible(it: Items) -> list[bool]:
