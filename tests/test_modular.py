@@ -398,3 +398,45 @@ def test_the_corpus_mixes_what_a_county_newsroom_makes():
     sizes = [SIZES[k] for _, group, page in CORPUS.values() for k in group + "".join(s[1] for s in page)]
     assert min(min(s) for s in sizes) == 320 and max(max(s) for s in sizes) == 4000
     assert any(w > h for w, h in sizes) and any(w < h for w, h in sizes)
+
+
+# -- photo rows fill their module, as a 组图 is set ---------------------------------------------
+
+def _group_rows(plan) -> list[list]:
+    rows: dict[float, list] = {}
+    for figure in plan.photos:
+        rows.setdefault(round(figure.image.y, 1), []).append(figure)
+    return [sorted(row, key=lambda f: f.image.x) for _, row in sorted(rows.items())]
+
+
+def test_the_sample_s_photo_rows_span_whole_columns_without_white_beside_them():
+    plans = plan_issue(load_issue(SAMPLE), THEME, FONTS)
+    lefts = [GRID.column_x(c) for c in range(GRID.columns)]
+    rights = [GRID.column_x(c) + GRID.column_width for c in range(GRID.columns)]
+    for plan in plans:
+        for row in _group_rows(plan):
+            assert len({round(f.image.h, 1) for f in row}) == 1, [f.key for f in row]   # one height
+            assert any(abs(row[0].image.x - x) < 0.01 for x in lefts), row[0].key
+            assert any(abs(row[-1].image.right - x) < 0.01 for x in rights), row[-1].key
+            for a, b in zip(row, row[1:]):                  # a gutter between photos, no more
+                assert abs(b.image.x - a.image.right - GRID.gutter) < 0.01, (a.key, b.key)
+    first = _group_rows(plans[0])
+    assert [len(r) for r in first] == [3]                   # the group of three in one row
+    assert first[0][0].image.x < 0.01 and abs(first[0][-1].image.right - GRID.type_width) < 0.01
+
+
+def test_a_photo_row_that_caps_keep_from_filling_its_module_is_not_made():
+    from layout.page.group import photo_row
+    from layout.page.limits import PhotoLimits
+    folder = SAMPLE
+    issue = load_issue(folder)
+    photos = [(f"p{i}", f) for i, f in enumerate(issue.pages[0].photos[:2])]
+    setter = Typesetter.for_theme(THEME, FONTS)
+    capped = PhotoLimits("", GRID.span_width(5), 0.0, 0.0, 60_000.0)     # 60,000 pt² each
+    wide, narrow = GRID.span_width(8), GRID.span_width(4)
+    assert photo_row(photos, folder, wide, setter, capped) is None
+    centred = photo_row(photos, folder, wide, setter, capped, fill=False)
+    assert centred.width < wide - 100                                   # the old narrowed row
+    filled = photo_row(photos, folder, narrow, setter, capped)
+    assert abs(filled.width - narrow) < 0.01
+    assert abs(sum(s.width for s in filled.slots) + GRID.gutter - narrow) < 0.01

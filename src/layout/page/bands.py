@@ -167,7 +167,7 @@ def _photo_group(photos: list, issue: Issue, setter: Typesetter, arrangement: li
     rows, index = [], 0
     for count in arrangement:
         rows.append(photo_row(photos[index:index + count], issue.folder, setter.theme.grid.type_width,
-                              setter, PhotoLimits()))
+                              setter, PhotoLimits(), fill=False))
         index += count
     return None if not all(rows) else rows
 

@@ -1,10 +1,12 @@
 """Layout decisions: the page's photo group (组图) as a module of rows of photos.
 
 Photos in one row share a height, so their captions share a baseline: each photo is as wide as
-its picture's proportions give at that height, and the row fills the module's width. A row may
-be a few lines taller or lower than the pictures (cropped within figures.MAX_CROP). A photo
-whose pixels cannot fill its share is narrowed (all photos of the row in proportion), and the row
-is centred.
+its picture's proportions give at that height, and the row fills the module's width, as a 组图
+is set: no white beside its photos. A row may be a few lines taller or lower than the pictures
+(cropped within figures.MAX_CROP). A row whose photos cannot fill the module's width (their
+pixels at 200 ppi, or the page's photo caps, forbid) is not made: the group takes a narrower
+module instead. Only a group that fills no module at all (small pictures) is narrowed (all
+photos of a row in proportion) and centred.
 """
 from __future__ import annotations
 
@@ -103,12 +105,11 @@ def _gutter_of(row: PhotoRow, room: float) -> float:
     return (row.width - sum(s.width for s in row.slots)) / (count - 1) if count > 1 else 0.0
 
 
-def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typesetter,
-              limits: PhotoLimits) -> PhotoRow | None:
-    """Photos side by side across `room` pt, sharing a height, each within the page's photo
-    `limits` (a row of photos that must be smaller is narrowed and centred); None if they
-    cannot."""
-    grid = setter.theme.grid
+def row_scale(photos: list[tuple[str, Figure]], folder, room: float, grid,
+              limits: PhotoLimits) -> tuple[list[float], float] | None:
+    """The widths of photos side by side across `room` pt at one height (in proportion to their
+    pictures) and the scale (<= 1) their pixels and `limits` allow; None if a photo would be
+    narrower than a photo in a group may be."""
     gutters = (len(photos) - 1) * grid.gutter
     pictures = [picture_for(folder, f) for _, f in photos]
     aspects = [p.aspect for p in pictures]
@@ -116,9 +117,21 @@ def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typ
     if any(w < (MIN_PHOTO_COLUMNS if a > 1 else MIN_PORTRAIT_COLUMNS) * grid.column_width
            for w, a in zip(widths, aspects)):
         return None                  # too many photos for the row (small pictures may be narrower)
-    scale = min([1.0] + [capped_width(p, w, limits.widest, limits.area(k)) / w
-                         for (k, _), p, w in zip(photos, pictures, widths)])
-    widths = [w * scale for w in widths]
+    return widths, min([1.0] + [capped_width(p, w, limits.widest, limits.area(k)) / w
+                                for (k, _), p, w in zip(photos, pictures, widths)])
+
+
+def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typesetter,
+              limits: PhotoLimits, fill: bool = True) -> PhotoRow | None:
+    """Photos side by side across `room` pt, sharing a height, each within the page's photo
+    `limits`; None if they cannot, or, with `fill`, if they cannot fill the width (without
+    `fill`, a row of photos that must be smaller is narrowed and centred)."""
+    grid = setter.theme.grid
+    gutters = (len(photos) - 1) * grid.gutter
+    measured = row_scale(photos, folder, room, grid, limits)
+    if measured is None or (fill and measured[1] < 1 - 1e-9):
+        return None
+    widths = [w * measured[1] for w in measured[0]]
     slots = tuple(figure_slot(k, f, folder, w, setter, limits.widest, limits.area(k))
                   for (k, f), w in zip(photos, widths))
     lowest, tallest = max(s.min_rows for s in slots), min(s.max_rows for s in slots)
@@ -140,21 +153,35 @@ def group_variants(key: str, photos: list[tuple[str, Figure]], folder, setter: T
     grid = setter.theme.grid
     limits = limits or PhotoLimits()
     alone = next((i for i, (k, _) in enumerate(photos) if k == limits.main), None)
+    arrangements = group_arrangements(len(photos), alone)
+
+    def rows_of(arrangement: list[int]) -> list[list[tuple[str, Figure]]]:
+        starts = [sum(arrangement[:i]) for i in range(len(arrangement))]
+        return [photos[start:start + count] for start, count in zip(starts, arrangement)]
+
+    made_rows: dict[tuple, PhotoRow | None] = {}
+
+    def row(photos_of_row: list, span: int, fill: bool) -> PhotoRow | None:
+        key_of = (tuple(k for k, _ in photos_of_row), span, fill)
+        if key_of not in made_rows:
+            made_rows[key_of] = photo_row(photos_of_row, folder, grid.span_width(span), setter, limits, fill)
+        return made_rows[key_of]
+
+    spans = [span for span in range(2, grid.columns + 1)        # the widths the group fills
+             if any(all(row(r, span, True) for r in rows_of(a)) for a in arrangements)]
+    fill = bool(spans)       # a group that fills no module (small pictures) is narrowed and centred
 
     def measure(span: int) -> Table:
         room = grid.span_width(span)
         table: Table = {}
         labels = group_labels(title, caption, room, setter)
-        for arrangement in group_arrangements(len(photos), alone):
-            made, index = [], 0
-            for count in arrangement:
-                made.append(photo_row(photos[index:index + count], folder, room, setter, limits))
-                index += count
+        for arrangement in arrangements:
+            made = [row(r, span, fill) for r in rows_of(arrangement)]
             if all(made):
                 _group_heights(span, room, tuple(made), rows, table, grid, limits, labels)
         return table
 
-    return Variants(key, -1, list(range(2, grid.columns + 1)), measure)
+    return Variants(key, -1, spans or list(range(2, grid.columns + 1)), measure)
 
 
 def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int, table: Table,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 #: Each term's weight: the cost of one unit of what it measures.
 WEIGHTS = {
-    "holes": 1.5,           # per empty line at a column's foot, squared per column (unbalanced)
+    "holes": 4.0,           # per empty line at a column's foot, squared per column (unbalanced)
     "page_foot": 40.0,      # per body line left empty across the foot of the page
     "shallow": 6.0,         # per line a story's columns are shallower than SHALLOW_LINES, x span
     "headline_space": 2.0,  # per line added around a headline to take up slack
@@ -24,7 +24,7 @@ WEIGHTS = {
     "strip": 10.0,          # per line a module's columns are shallower than STRIP_LINES + 1, x span
     "white_space": 2.5,     # per line of white space left at a module's foot
     "blank": 2.0,           # x page_foot per column, per column-line left white beside a tier's cells
-    "photo_margin": 3.0,    # per column-line left white beside a photo narrower than its columns
+    "photo_margin": 10.0,    # per column-line left white beside a photo narrower than its columns
 }
 
 #: The size a photo may take before photo_scale and photo_area count, in column-lines (one basic
