@@ -1,7 +1,19 @@
-"""Shared fixtures: tiny issues written into a temporary folder, and the rendered sample."""
+"""Shared fixtures: tiny issues written into a temporary folder, and the rendered sample.
+
+Isolation: before any test module imports `layout`, `pytest_configure` points `LAYOUT_CACHE` at
+a cache of this session's own and `HOME` at an empty temporary home, so no test (nor any process
+a test starts, which inherits the environment) reads or writes the user's `~/.cache/layout`.
+The cache starts empty; `LAYOUT_TEST_CACHE=DIR` keeps it in DIR instead, to run the suite again
+with a warm cache. `test_isolation.py::test_no_test_wrote_into_the_home_cache` runs last and
+fails if anything created `~/.cache/layout` under the session's home.
+"""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +38,55 @@ pages:
 
           第二段正文。
 """
+
+
+@dataclass(frozen=True)
+class Session:
+    """Where this test session keeps its cache and its stand-in home."""
+
+    folder: Path
+    cache: Path
+    home: Path
+    user_home: Path
+
+    @property
+    def home_cache(self) -> Path:
+        """The cache `layout` falls back to when LAYOUT_CACHE is not set."""
+        return self.home / ".cache" / "layout"
+
+
+SESSION: Session | None = None
+LAST = "test_isolation.py::test_no_test_wrote_into_the_home_cache"
+
+
+def pytest_configure(config):
+    global SESSION
+    folder = Path(tempfile.mkdtemp(prefix="layout-tests-"))
+    cache = Path(os.environ.get("LAYOUT_TEST_CACHE") or folder / "cache")
+    SESSION = Session(folder, cache, folder / "home", Path.home())
+    SESSION.home.mkdir()
+    os.environ["LAYOUT_CACHE"] = str(cache)
+    os.environ["HOME"] = str(SESSION.home)
+    os.environ.pop("XDG_CACHE_HOME", None)
+
+
+def pytest_unconfigure(config):
+    if SESSION is not None:
+        os.environ["HOME"] = str(SESSION.user_home)
+        shutil.rmtree(SESSION.folder, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items):
+    """The home-cache check runs after every other test."""
+    items.sort(key=lambda item: item.nodeid.endswith(LAST))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache() -> Path:
+    """This session's LAYOUT_CACHE (already set by pytest_configure, before any test module
+    imported `layout`: some modules read it when imported)."""
+    os.environ["LAYOUT_CACHE"] = str(SESSION.cache)
+    return SESSION.cache
 
 
 def photo(path: Path, size=(1200, 800), colour=(90, 120, 150)) -> Path:

@@ -1,22 +1,20 @@
-"""Batch stage: many issues, each isolated; a killed render leaves no partial PDF."""
+"""Batch stage: many issues, each isolated (content errors, workers that raise or die); unchanged
+issues skipped, edited ones rendered again. (Killed renders: test_atomic_write.py.)"""
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pikepdf
 import pytest
 from click.testing import CliRunner
 
+from layout import batch
 from layout.cli import main
 
-from .conftest import SAMPLE
+from .conftest import MINIMAL, SAMPLE
 
 
 @pytest.fixture
@@ -31,8 +29,7 @@ def issues(tmp_path) -> Path:
     return folder
 
 
-def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(issues), "-j", "2", "-o", str(out)])
     assert result.exit_code == 1
@@ -49,8 +46,7 @@ def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path, m
     assert (bad["key"], bad["line"], bad["message"]) == ("date", 15, "not a real date: '2026-02-30'")
 
 
-def test_unchanged_issues_are_skipped(issues, tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+def test_unchanged_issues_are_skipped(issues, tmp_path):
     shutil.rmtree(issues / "bad")
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["batch", str(issues), "-j", "1", "-o", str(out)]).exit_code == 0
@@ -60,20 +56,76 @@ def test_unchanged_issues_are_skipped(issues, tmp_path, monkeypatch):
     assert (out / "good-a.pdf").stat().st_mtime_ns == before
 
 
-@pytest.mark.parametrize("delay", [1.5, 4.0])
-def test_killing_a_render_leaves_the_old_pdf_and_no_temporary_files(tmp_path, delay):
-    issue = tmp_path / "2026-changzhi-lianghui"
-    shutil.copytree(SAMPLE, issue)
+# --- isolation of workers that fail, and re-rendering after an edit --------------------------
+
+HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条"}
+
+
+@pytest.fixture
+def small_issues(tmp_path) -> Path:
+    """Four one-page issues, each with its own headline: a, boom, dies, z (in this order, so
+    that `z` is still to be rendered when `dies` kills its worker)."""
+    folder = tmp_path / "small"
+    for name in HEADLINES:
+        (folder / name).mkdir(parents=True)
+        (folder / name / "issue.yaml").write_text(MINIMAL.replace("标题", HEADLINES[name]), encoding="utf-8")
+    return folder
+
+
+def failing_write_issue(monkeypatch):
+    """batch.write_issue that raises for issue `boom` and ends its worker process for `dies`
+    (workers are forked, so they run this patched module)."""
+    real = batch.write_issue
+
+    def write_issue(folder, *args, **options):
+        if folder.name == "boom":
+            raise RuntimeError("pikepdf gave up")
+        if folder.name == "dies":
+            os._exit(70)
+        return real(folder, *args, **options)
+    monkeypatch.setattr(batch, "write_issue", write_issue)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_that_raises_or_dies_fails_only_its_issue(small_issues, tmp_path, monkeypatch, jobs):
+    failing_write_issue(monkeypatch)
     out = tmp_path / "out"
-    out.mkdir()
-    old = out / f"{issue.name}.pdf"
-    old.write_bytes(b"%PDF-1.7 the previous edition\n")
-    env = {**os.environ, "LAYOUT_CACHE": str(tmp_path / f"cache-{delay}")}
-    process = subprocess.Popen([sys.executable, "-m", "layout.cli", "render", str(issue), "-o", str(out)],
-                               env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(delay)
-    assert process.poll() is None, "the render finished before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    assert [p.name for p in out.iterdir()] == [old.name]
-    assert old.read_bytes() == b"%PDF-1.7 the previous edition\n"
+    result = CliRunner().invoke(main, ["batch", str(small_issues), "-j", str(jobs), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "4 issues: 2 rendered, 0 unchanged, 2 failed" in result.output, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "batch-report.json", "z.pdf"]
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert [(i["slug"], i["status"]) for i in report["issues"]] == [
+        ("a", "rendered"), ("boom", "failed"), ("dies", "failed"), ("z", "rendered")]
+    boom, dies = report["issues"][1]["findings"], report["issues"][2]["findings"]
+    assert [(f["file"], f["message"], f["kind"]) for f in boom] == [
+        (str(small_issues / "boom"), "RuntimeError: pikepdf gave up", "internal")]
+    assert report["issues"][1]["worker"] > 0          # reported by render_one, in its worker
+    assert [(f["file"], f["message"], f["kind"]) for f in dies] == [
+        (str(small_issues / "dies"), "the worker stopped: BrokenProcessPool: A process in the process pool "
+                                     "was terminated abruptly while the future was running or pending.", "internal")]
+    assert f"failed {small_issues / 'dies'}\n  {small_issues / 'dies'}: the worker stopped: " in result.output
+    for name in ("a", "z"):
+        assert pdf_text(out / f"{name}.pdf").splitlines()[1] == HEADLINES[name]
+
+
+def test_an_edited_issue_is_rendered_again(small_issues, tmp_path):
+    for name in ("boom", "dies"):
+        shutil.rmtree(small_issues / name)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(small_issues), "-j", "1", "-o", str(out)]).exit_code == 0
+    before = (out / "z.pdf").stat().st_mtime_ns
+    yaml = small_issues / "a" / "issue.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("第二段正文。", "改过的第二段。"), encoding="utf-8")
+    again = CliRunner().invoke(main, ["batch", str(small_issues), "-j", "1", "-o", str(out)])
+    assert again.exit_code == 0 and "2 issues: 1 rendered, 1 unchanged, 0 failed" in again.output
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert [(i["slug"], i["status"]) for i in report["issues"]] == [("a", "rendered"), ("z", "unchanged")]
+    assert "改过的第二段。" in pdf_text(out / "a.pdf")
+    assert (out / "z.pdf").stat().st_mtime_ns == before
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+    with pdfplumber.open(path) as document:
+        return "".join(page.extract_text() for page in document.pages)

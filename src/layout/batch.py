@@ -1,7 +1,9 @@
 """Batch stage: many issues, each rendered page by page in its own worker, one report.
 
 Every issue is isolated: its content errors (located `Finding`s) or an unexpected failure are
-recorded for that issue and the others render on. An issue whose pages all have the keys of the
+recorded for that issue and the others render on. A worker that dies (killed, out of memory)
+breaks its pool; the issues that pool had not finished are then rendered again one by one, each
+in a worker of its own, so that only the issue that kills its worker fails. An issue whose pages all have the keys of the
 PDF already in OUT is skipped. The report is written to `OUT/batch-report.json`.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import time
 from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -107,13 +110,14 @@ def looks_like_issue(folder: Path) -> bool:
     return os.path.lexists(folder / ISSUE_FILE) or bool(look_alikes(folder))
 
 
-def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, *, name: str | None = None) -> IssueOutcome:
+def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, skip_unchanged: bool = True, *,
+               name: str | None = None) -> IssueOutcome:
     """Render one issue (in a worker) to `out_dir/<name>.pdf`; never raises. Its findings are the
     render's and `layout check`'s."""
     started = time.perf_counter()
     outcome = IssueOutcome(str(folder), name or folder.name, "failed")
     try:
-        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=True, name=name)
+        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=skip_unchanged, name=name)
         result.findings = with_preflight(result.findings, result.issue, result.plans)
     except LayoutError as exc:
         outcome.findings = [f.as_dict() for f in exc.findings]
@@ -153,22 +157,40 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     names = names or output_names(folders)
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
+
+    def record(outcome: IssueOutcome) -> None:
+        report.issues.append(outcome)
+        if on_done:
+            on_done(outcome)
+
     per_pool = max(1, jobs) * ISSUES_PER_WORKER
     for first in range(0, len(folders), per_pool):
-        with RenderPool(jobs, always_fork=True) as pool:   # fresh workers: caches grow issue by issue
-            futures = {pool.submit(partial(render_one, name=names[folder.resolve()]),
-                                   folder, out_dir, cache_dir): folder
-                       for folder in folders[first:first + per_pool]}
-            for future in as_completed(futures):
-                outcome = _outcome(future, futures[future])
-                report.issues.append(outcome)
-                if on_done:
-                    on_done(outcome)
+        broken = _render_in_pool(folders[first:first + per_pool], out_dir, jobs, cache_dir, record, names)
+        for folder in broken:   # each issue a dying worker took down is tried alone, and not
+            with RenderPool(1, always_fork=True) as alone:   # skipped: the pool may have written it
+                record(_outcome(alone.submit(partial(render_one, name=names[folder.resolve()]),
+                                             folder, out_dir, cache_dir, False), folder))
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
     write_report(report, out_dir / REPORT_NAME)
     return report
+
+
+def _render_in_pool(folders: list[Path], out_dir: Path, jobs: int, cache_dir: Path | None, record,
+                    names: dict[Path, str]) -> list[Path]:
+    """Render `folders` in a pool of fresh workers (caches grow issue by issue), recording each
+    outcome; return the folders whose futures a dying worker broke (the pool fails them all)."""
+    broken = []
+    with RenderPool(jobs, always_fork=True) as pool:
+        futures = {pool.submit(partial(render_one, name=names[folder.resolve()]), folder, out_dir, cache_dir): folder
+                   for folder in folders}
+        for future in as_completed(futures):
+            if isinstance(future.exception(), BrokenProcessPool):
+                broken.append(futures[future])
+            else:
+                record(_outcome(future, futures[future]))
+    return broken
 
 
 def _outcome(future, folder: Path) -> IssueOutcome:

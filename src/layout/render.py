@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -104,15 +105,23 @@ def write_atomically(path: Path, write) -> None:
 def write_pdf(document, path: Path, *, finish=None, **options) -> list[Finding]:
     """Write the PDF atomically; return WeasyPrint's warnings while writing (font subsetting).
 
-    `finish(tmp_path)` post-processes the written file before it is renamed into place."""
-    def write(tmp: Path) -> None:
-        document.write_pdf(tmp, **options)
-        if finish is not None:
-            finish(tmp)
+    `finish(tmp_path)` post-processes the written file. Both happen in a private temporary
+    folder, not in OUT; the finished PDF is then put in place by `pagerender.output.write_file`,
+    so that killing the render at any point leaves OUT as it was."""
+    from .pagerender.output import write_file
+
+    def write(stream) -> None:
+        with tempfile.TemporaryDirectory(prefix="layout-pdf-") as folder:
+            tmp = Path(folder) / Path(path).name
+            document.write_pdf(tmp, **options)
+            if finish is not None:
+                finish(tmp)
+            with open(tmp, "rb") as made:
+                shutil.copyfileobj(made, stream)
 
     try:
         with captured_weasyprint_log() as log:
-            write_atomically(path, write)
+            write_file(path, write)
     except (OSError, ValueError, TypeError) as exc:
         raise LayoutError(Finding(f"cannot write the PDF: {exc}", file=str(path), kind="render")) from None
     return log.findings(str(path))
