@@ -57,13 +57,13 @@ def test_a_story_of_exactly_the_capacity_fits_with_every_line_placed(write_issue
     assert module.box.bottom <= GRID.type_height + 0.01
 
 
-@pytest.mark.parametrize("over", [1, 2, 3])
-def test_a_story_over_by_a_few_lines_is_an_error_with_the_exact_count(write_issue, tmp_path, over):
+@pytest.mark.parametrize("over, lines", [(1, "1 line"), (2, "2 lines"), (3, "3 lines")])
+def test_a_story_over_by_a_few_lines_is_an_error_with_the_exact_count(write_issue, tmp_path, over, lines):
     folder = write_issue(story_of(capacity() + over))
     result = CliRunner().invoke(main, ["render", str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if "overset" in line]
-    assert errors == [f"x/issue.yaml:7: pages[0].stories[0]: overset by {over} lines: "
+    assert errors == [f"x/issue.yaml:7: pages[0].stories[0]: overset by {lines}: "
                       "'长文' does not fit on page 1"]
     assert not (tmp_path / "out" / "x.pdf").exists()
     module = plan_issue(load_issue(folder), THEME, FONTS)[0].modules[0]
