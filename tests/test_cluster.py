@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -178,9 +179,11 @@ def test_a_worker_killed_in_the_middle_of_a_page_is_replaced_and_the_batch_compl
     (gate / "release").touch()
     output, _ = running.communicate(timeout=90)
     assert running.returncode == 0, output
-    assert "3 issues: 3 rendered, 0 unchanged, 0 failed; 1 page run again after a worker died; 3 pages" in output
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     dies = next(issue for issue in report["issues"] if issue["slug"] == "dies")
+    # the page the killed worker was rendering, and maybe one it had been given next (not started)
+    assert re.search(r"3 issues: 3 rendered, 0 unchanged, 0 failed; (1 page|2 pages) run again after a worker "
+                     r"died; 3 pages laid out in ", output), output
     run, = dies["page_runs"]
     assert run["retried"] == 1 and run["pid"] != killed
     with pikepdf.open(out / "dies.pdf") as pdf:

@@ -81,18 +81,30 @@ def dashboard_of(client) -> str | None:
 
 def expected_fonts(folder: Path) -> list[ExpectedFont] | None:
     """The fonts this machine (the client) resolves for the issue's theme; None when the issue
-    cannot be read (its plan task then reports why)."""
+    or its theme cannot be read (its plan task then reports why). Reads only the `theme:` line's
+    value (loading the issue would inspect every photo: 0.6 s an issue)."""
     from .fonts import resolve_fonts
-    from .model import load_issue
     from .pagerender.keys import file_digest
-    from .theme import load_theme
     try:
-        theme = load_theme(load_issue(folder).theme)
+        theme = _theme(_theme_name(folder))
         fonts = resolve_fonts(theme)
-    except LayoutError:
+    except Exception:  # noqa: BLE001 - an unreadable issue or theme: its plan task says why
         return None
     return [ExpectedFont(theme.fonts[role], font.family, font.path.name, file_digest(font.path))
             for role, font in fonts.items()]
+
+
+def _theme_name(folder: Path) -> str:
+    import yaml
+    from .model import ISSUE_FILE
+    data = yaml.safe_load((folder / ISSUE_FILE).read_text(encoding="utf-8"))
+    return str(data.get("theme") or "") if isinstance(data, dict) else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _theme(name: str):
+    from .theme import load_theme
+    return load_theme(name)
 
 
 def check_fonts(expected: list[ExpectedFont] | None) -> None:
@@ -162,5 +174,12 @@ def _where(started: float) -> dict:
 
 
 def retried_keys(dask_scheduler, keys: list[str]) -> dict[str, int]:
-    """On the scheduler: how many workers died while running each of `keys`."""
-    return {key: dask_scheduler.tasks[key].suspicious for key in keys if key in dask_scheduler.tasks}
+    """On the scheduler: how often each of `keys` was taken off a worker before it finished (its
+    worker died or left), from the transition log; work stealing does not count."""
+    wanted, moved = set(keys), dict.fromkeys(keys, 0)
+    for key, start, finish, _recommendations, stimulus, *_ in dask_scheduler.transition_log:
+        if key in wanted and start == "processing" and finish not in ("memory", "erred") \
+                and not str(stimulus).startswith("steal"):
+            moved[key] += 1
+    return {key: max(count, getattr(dask_scheduler.tasks.get(key), "suspicious", 0))
+            for key, count in moved.items()}

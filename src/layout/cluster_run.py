@@ -137,7 +137,9 @@ class ClusterRun:
         from .pipeline import _located
         jobs = run.plan["jobs"]
         entries = [run.entries[job.key] for job in jobs]
-        found = _located([f for entry in entries for f in entry.findings], load_issue(run.folder))
+        found = [f for entry in entries for f in entry.findings]
+        if any(f.key and not f.file for f in found):       # loading the issue inspects its photos
+            found = _located(found, load_issue(run.folder))
         errors = [f for f in found if f.severity is Severity.ERROR]
         if errors:
             return self.record(outcome_of(run, "failed", findings=[f.as_dict() for f in errors]))
