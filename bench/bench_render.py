@@ -8,10 +8,13 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
   same issue's whole HTML (`weasyprint.HTML(string=html).write_pdf()`), in this process;
 * the proof server's warm update: from saving an edited headline to the new page PNG, and to
   the updated zoomed view (the reading view at 200 dpi: zoom.json, then the changed layers' PNGs);
-* `layout batch` throughput with -j1 and -j2 (distinct copies of the sample, empty page cache);
+* `layout batch` on its embedded Dask LocalCluster with -j1 and -j2 against the home-made pool
+  it replaced (`RenderPool`, one issue per task) at -j2 (distinct copies of the sample, empty
+  page cache): the cluster's overhead, the speed-up of 2 workers over 1, seconds per page task
+  on the workers and what the scheduler adds per task;
 * peak RSS of every worker process.
 
-    python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server]
+    python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server] [--batch-only]
 """
 from __future__ import annotations
 
@@ -169,20 +172,76 @@ def _wait_for(url: str, version: int, headline: str) -> dict:
         version = state["version"]
 
 
-def batch_throughput(work: Path, count: int, jobs: int, env: dict, images: Path) -> dict:
-    """Issues and pages per second of `layout batch -j jobs` (empty page cache, photos prepared)."""
-    folder = work / f"batch-{jobs}"
-    for n in range(count):
-        make_issue(folder / f"issue-{n}", repeat=1, title=f"批量测试 {jobs}-{n}")
-    cache = work / f"batch-cache-{jobs}"
-    shutil.copytree(images, cache / "images")
-    out = work / f"batch-out-{jobs}"
+def batch_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None) -> dict:
+    """Issues and pages per second of `layout batch -j jobs` (empty page cache, photos prepared
+    when `images` is given), with the seconds the page tasks took on the workers."""
+    folder, cache, out = batch_inputs(work, f"dask-{jobs}", count, images)
     seconds = timed(lambda: subprocess.run([*LAYOUT, "batch", str(folder), "-j", str(jobs), "-o", str(out)],
                                            env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True))
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     pages = sum(issue["pages"] for issue in report["issues"])
-    return {"seconds": seconds, "issues_per_s": count / seconds, "pages_per_s": pages / seconds,
-            "failed": report["summary"]["failed"], "worker_rss_mb": report["worker_peak_rss_mb"]}
+    runs = [run for issue in report["issues"] for run in issue["page_runs"]]
+    peaks: dict[str, float] = {}
+    for run in runs:
+        peaks[run["worker"]] = max(run["peak_rss_mb"], peaks.get(run["worker"], 0.0))
+    return {"seconds": seconds, "issues_per_s": count / seconds, "pages_per_s": pages / seconds, "pages": pages,
+            "failed": report["summary"]["failed"], "worker_rss_mb": peaks,
+            "task_seconds": sum(run["seconds"] for run in runs), "bytes_per_page": pdf_bytes(out) / pages}
+
+
+def batch_inputs(work: Path, tag: str, count: int, images: Path | None) -> tuple[Path, Path, Path]:
+    folder = work / f"batch-{tag}"
+    for n in range(count):
+        make_issue(folder / f"issue-{n}", repeat=1, title=f"批量测试 {tag}-{n}")
+    cache = work / f"batch-cache-{tag}"
+    if images is not None:
+        shutil.copytree(images, cache / "images")
+    return folder, cache, work / f"batch-out-{tag}"
+
+
+def pdf_bytes(out: Path) -> int:
+    return sum(path.stat().st_size for path in out.glob("*.pdf"))
+
+
+#: the batch before Dask: one issue per task in forked RenderPool workers, render and check (as
+#: `layout batch` was)
+OLD_POOL = """
+import sys
+from pathlib import Path
+from layout.pagerender import RenderPool, write_issue
+from layout.pipeline import with_preflight
+def one(issue, out):
+    result = write_issue(issue, out, skip_unchanged=True)
+    with_preflight(result.findings, result.issue, result.plans)
+    return result.page_count
+folder, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+with RenderPool(jobs, always_fork=True) as pool:
+    futures = [pool.submit(one, issue, out) for issue in sorted(folder.iterdir())]
+    print(sum(f.result() for f in futures))
+"""
+
+
+def old_pool_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None) -> dict:
+    folder, cache, out = batch_inputs(work, f"pool-{jobs}", count, images)
+    seconds = timed(lambda: subprocess.run([sys.executable, "-c", OLD_POOL, str(folder), str(out), str(jobs)],
+                                           env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True, check=True))
+    pages = len(list(out.glob("*.pdf"))) * 2
+    return {"seconds": seconds, "pages_per_s": pages / seconds}
+
+
+def compare_batches(work: Path, count: int, env: dict, images: Path | None) -> None:
+    """The pool at -j2 against the LocalCluster at -j2 and -j1, printed."""
+    pool = old_pool_throughput(work, count, 2, env, images)
+    two = batch_throughput(work, count, 2, env, images)
+    one = batch_throughput(work, count, 1, env, images)
+    overhead = two["seconds"] / pool["seconds"] - 1
+    print(f"batch of {count} issues ({two['pages']} pages): old pool -j2 {pool['seconds']:.1f} s; "
+          f"LocalCluster -j2 {two['seconds']:.1f} s (overhead {overhead:+.0%}), -j1 {one['seconds']:.1f} s; "
+          f"2 workers vs 1: {one['seconds'] / two['seconds']:.2f}x")
+    per_task = two["task_seconds"] / two["pages"]
+    print(f"  page task on a worker: {per_task:.2f} s ({60 / per_task:.1f} pages/min/core); "
+          f"wall per page -j1 {one['seconds'] / one['pages']:.2f} s; PDF bytes per page {two['bytes_per_page'] / 1e3:.0f} kB")
+    print(f"  worker peak RSS: -j1 {_mb(one['worker_rss_mb'])}; -j2 {_mb(two['worker_rss_mb'])}")
 
 
 def main() -> None:
@@ -191,11 +250,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--issues", type=int, default=12)
     parser.add_argument("--only-server", action="store_true", help="Only the proof server's edit times.")
+    parser.add_argument("--batch-only", action="store_true", help="only the batch comparison")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+        if args.batch_only:
+            return compare_batches(work, args.issues, env, None)
         zoomed = zoomed_latency(work, args.edits, env)
         print(f"server, edit headline -> updated zoomed view (200 dpi): median {zoomed['median']:.3f} s, "
               f"worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; layers fetched per edit: "
@@ -222,11 +284,7 @@ def main() -> None:
         print(f"server, edit headline -> new PNG: median {served['median']:.3f} s, worst {served['worst']:.3f} s "
               f"(all: {_list(served['all'])}; layers rendered per edit: {served['layers']})")
         images = work / "cache16" / "images"
-        one, two = (batch_throughput(work, args.issues, jobs, env, images) for jobs in (1, 2))
-        print(f"batch of {args.issues} issues: -j1 {one['pages_per_s']:.2f} pages/s ({one['seconds']:.1f} s), "
-              f"-j2 {two['pages_per_s']:.2f} pages/s ({two['seconds']:.1f} s), "
-              f"speed-up {two['pages_per_s'] / one['pages_per_s']:.2f}x")
-        print(f"  worker peak RSS: -j1 {_mb(one['worker_rss_mb'])}; -j2 {_mb(two['worker_rss_mb'])}")
+        compare_batches(work, args.issues, env, images)
 
 
 def _list(values) -> str:

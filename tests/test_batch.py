@@ -1,9 +1,9 @@
-"""Batch stage: many issues, each isolated (content errors, workers that raise or die); unchanged
-issues skipped, edited ones rendered again. (Killed renders: test_atomic_write.py.)"""
+"""Batch stage on the embedded LocalCluster: many issues, each isolated (content errors);
+unchanged issues skipped, edited ones rendered again. (Workers that raise or die, a real
+scheduler: test_cluster.py; killed renders: test_atomic_write.py.)"""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +11,6 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from layout import batch
 from layout.cli import main
 
 from .conftest import MINIMAL, SAMPLE
@@ -42,6 +41,9 @@ def test_a_broken_issue_is_reported_and_the_good_ones_render(issues, tmp_path):
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     assert [(i["slug"], i["status"]) for i in report["issues"]] == [
         ("bad", "failed"), ("good-a", "rendered"), ("good-b", "rendered")]
+    assert report["jobs"] == 2 and report["scheduler"].startswith("tcp://127.0.0.1:")
+    runs = [run for issue in report["issues"] for run in issue["page_runs"]]   # cached pages have none
+    assert all(run["worker"].startswith("tcp://127.0.0.1:") and run["seconds"] > 0 for run in runs)
     bad = report["issues"][0]["findings"][0]
     assert (bad["key"], bad["line"], bad["message"]) == ("date", 15, "not a real date: '2026-02-30'")
 
@@ -56,15 +58,14 @@ def test_unchanged_issues_are_skipped(issues, tmp_path):
     assert (out / "good-a.pdf").stat().st_mtime_ns == before
 
 
-# --- isolation of workers that fail, and re-rendering after an edit --------------------------
+# --- re-rendering after an edit (workers that raise or die: test_cluster.py) ----------------
 
-HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条"}
+HEADLINES = {"a": "甲版头条", "z": "乙版头条"}
 
 
 @pytest.fixture
 def small_issues(tmp_path) -> Path:
-    """Four one-page issues, each with its own headline: a, boom, dies, z (in this order, so
-    that `z` is still to be rendered when `dies` kills its worker)."""
+    """Two one-page issues, each with its own headline."""
     folder = tmp_path / "small"
     for name in HEADLINES:
         (folder / name).mkdir(parents=True)
@@ -72,46 +73,7 @@ def small_issues(tmp_path) -> Path:
     return folder
 
 
-def failing_write_issue(monkeypatch):
-    """batch.write_issue that raises for issue `boom` and ends its worker process for `dies`
-    (workers are forked, so they run this patched module)."""
-    real = batch.write_issue
-
-    def write_issue(folder, *args, **options):
-        if folder.name == "boom":
-            raise RuntimeError("pikepdf gave up")
-        if folder.name == "dies":
-            os._exit(70)
-        return real(folder, *args, **options)
-    monkeypatch.setattr(batch, "write_issue", write_issue)
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_worker_that_raises_or_dies_fails_only_its_issue(small_issues, tmp_path, monkeypatch, jobs):
-    failing_write_issue(monkeypatch)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["batch", str(small_issues), "-j", str(jobs), "-o", str(out)])
-    assert result.exit_code == 1
-    assert "4 issues: 2 rendered, 0 unchanged, 2 failed" in result.output, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "batch-report.json", "z.pdf"]
-    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
-    assert [(i["slug"], i["status"]) for i in report["issues"]] == [
-        ("a", "rendered"), ("boom", "failed"), ("dies", "failed"), ("z", "rendered")]
-    boom, dies = report["issues"][1]["findings"], report["issues"][2]["findings"]
-    assert [(f["file"], f["message"], f["kind"]) for f in boom] == [
-        (str(small_issues / "boom"), "RuntimeError: pikepdf gave up", "internal")]
-    assert report["issues"][1]["worker"] > 0          # reported by render_one, in its worker
-    assert [(f["file"], f["message"], f["kind"]) for f in dies] == [
-        (str(small_issues / "dies"), "the worker stopped: BrokenProcessPool: A process in the process pool "
-                                     "was terminated abruptly while the future was running or pending.", "internal")]
-    assert f"failed {small_issues / 'dies'}\n  {small_issues / 'dies'}: the worker stopped: " in result.output
-    for name in ("a", "z"):
-        assert pdf_text(out / f"{name}.pdf").splitlines()[1] == HEADLINES[name]
-
-
 def test_an_edited_issue_is_rendered_again(small_issues, tmp_path):
-    for name in ("boom", "dies"):
-        shutil.rmtree(small_issues / name)
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["batch", str(small_issues), "-j", "1", "-o", str(out)]).exit_code == 0
     before = (out / "z.pdf").stat().st_mtime_ns

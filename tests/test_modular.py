@@ -2,6 +2,7 @@
 and a generated corpus of pages composed without overlap, holes, stubs, soft photos or loss."""
 from __future__ import annotations
 
+import gc
 import random
 
 import pytest
@@ -440,3 +441,15 @@ def test_a_photo_row_that_caps_keep_from_filling_its_module_is_not_made():
     filled = photo_row(photos, folder, narrow, setter, capped)
     assert abs(filled.width - narrow) < 0.01
     assert abs(sum(s.width for s in filled.slots) + GRID.gutter - narrow) < 0.01
+
+
+# -- memory -----------------------------------------------------------------------------------
+
+def test_a_planned_issue_keeps_no_search_tables():
+    """A page's search tables (and the variants they hold) go with its search: `layout serve`
+    plans a 100-page issue in one process, and kept tables took 107 MB there."""
+    from layout.page.search import _Search
+    plans = plan_issue(load_issue(SAMPLE), THEME, FONTS)
+    gc.collect()
+    assert len(plans) == 2
+    assert [o for o in gc.get_objects() if isinstance(o, _Search)] == []

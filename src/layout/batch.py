@@ -1,11 +1,12 @@
-"""Batch stage: many issues, each rendered page by page in its own worker, one report.
+"""Batch stage: many issues on a Dask cluster (`cluster`, `cluster_run`), one report.
 
-Every issue is isolated: its content errors (located `Finding`s) or an unexpected failure are
-recorded for that issue and the others render on. A worker that dies (killed, out of memory)
-breaks its pool; the issues that pool had not finished are then rendered again one by one, each
-in a worker of its own, so that only the issue that kills its worker fails. An issue whose
-pages all have the keys of the PDF already in OUT is skipped. The report is written to
-`OUT/batch-report.json`.
+Issues are planned and their pages rendered by tasks on an embedded LocalCluster of N worker
+processes, or on the cluster at `--scheduler`; this process combines each issue and writes its
+PDF. Every issue is isolated: its content errors (located `Finding`s) or an unexpected failure
+are recorded for that issue and the others render on. A worker that dies (killed, out of memory)
+in the middle of a task: the scheduler runs the task again on another worker, and the report
+says which pages were retried. An issue whose pages all have the keys of the PDF already in OUT
+is skipped. The report is written to `OUT/batch-report.json`.
 """
 from __future__ import annotations
 
@@ -14,17 +15,13 @@ import gc
 import json
 import os
 import time
-from concurrent.futures import as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 
 from .errors import Finding, LayoutError, Severity, plural
 from .model import ISSUE_FILE, look_alikes
-from .pagerender import RenderPool, write_issue
-from .pagerender.pool import peak_rss_mb
-from .pipeline import output_names, with_preflight
+from .cluster import FontRefused, connect, dashboard_of
+from .pipeline import output_names
 from .render import write_atomically
 
 REPORT_NAME = "batch-report.json"
@@ -44,6 +41,7 @@ class IssueOutcome:
     worker: int = 0                  # process id of the worker that rendered it
     peak_rss_mb: float = 0.0         # that worker's peak resident memory so far
     findings: list[dict] = field(default_factory=list)
+    page_runs: list[dict] = field(default_factory=list)  # each page laid out: number, worker, seconds, retried
 
     @property
     def errors(self) -> list[str]:
@@ -65,6 +63,8 @@ class BatchReport:
     jobs: int
     issues: list[IssueOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    scheduler: str = ""
+    dashboard: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.issues if outcome.status == status)
@@ -81,6 +81,8 @@ class BatchReport:
     def summary(self) -> str:
         pages = sum(o.rendered_pages for o in self.issues)
         remain = f" ({self.with_errors} with errors)" if self.with_errors else ""
+        retried = sum(1 for o in self.issues for p in o.page_runs if p.get("retried"))
+        remain += f"; {plural(retried, 'page')} run again after a worker died" if retried else ""
         return (f"{plural(len(self.issues), 'issue')}: {self.count('rendered')} rendered, "
                 f"{self.count('unchanged')} unchanged, {self.count('failed')} failed{remain}; "
                 f"{plural(pages, 'page')} laid out in {self.seconds:.1f} s with {plural(self.jobs, 'worker')}")
@@ -111,30 +113,6 @@ def looks_like_issue(folder: Path) -> bool:
     return os.path.lexists(folder / ISSUE_FILE) or bool(look_alikes(folder))
 
 
-def render_one(folder: Path, out_dir: Path, cache_dir: Path | None, *, name: str | None = None,
-               skip_unchanged: bool = True) -> IssueOutcome:
-    """Render one issue (in a worker) to `out_dir/<name>.pdf`; never raises. Its findings are the
-    render's and `layout check`'s."""
-    started = time.perf_counter()
-    outcome = IssueOutcome(str(folder), name or folder.name, "failed")
-    try:
-        result = write_issue(folder, out_dir, cache_dir=cache_dir, skip_unchanged=skip_unchanged, name=name)
-        result.findings = with_preflight(result.findings, result.issue, result.plans)
-    except LayoutError as exc:
-        outcome.findings = [f.as_dict() for f in exc.findings]
-    except Exception as exc:  # noqa: BLE001 - isolated: reported for this issue only
-        outcome.findings = [Finding(f"{exc.__class__.__name__}: {exc}", file=str(folder), kind="internal").as_dict()]
-    else:
-        outcome.status = "unchanged" if result.skipped else "rendered"
-        outcome.pdf, outcome.pages = str(result.written[-1]), result.page_count
-        outcome.rendered_pages = result.rendered_pages
-        outcome.findings = [f.as_dict() for f in result.findings]
-    outcome.seconds = round(time.perf_counter() - started, 3)
-    outcome.worker, outcome.peak_rss_mb = os.getpid(), round(peak_rss_mb(), 1)
-    release_memory()
-    return outcome
-
-
 def release_memory() -> None:
     """Give the memory of a finished issue back (WeasyPrint reads whole font files to subset
     them): without this a worker's resident size creeps up from issue to issue."""
@@ -145,32 +123,31 @@ def release_memory() -> None:
         pass
 
 
-#: issues a worker renders before it is replaced by a fresh one (its memory stays near one
-#: render's: 320 MB after six sample issues); a fresh pool costs a barrier, so not too often
-ISSUES_PER_WORKER = 8
-
-
 def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: Path | None = None,
-              on_done=None, names: dict[Path, str] | None = None) -> BatchReport:
-    """Render every issue folder into out_dir across `jobs` workers; write the JSON report.
+              on_done=None, names: dict[Path, str] | None = None, scheduler: str | None = None,
+              on_pages=None, on_cluster=None) -> BatchReport:
+    """Render every issue folder into out_dir on a Dask cluster (an embedded one of `jobs`
+    workers, or the one at `scheduler`); write the JSON report. Raises ClusterUnreachable.
 
-    `names` gives each folder's output name (`pipeline.output_names`); by default its own."""
+    `names` gives each folder's output name (`pipeline.output_names`); by default its own.
+    `on_done(outcome)` is called per issue, `on_pages(added, done)` as pages are planned and
+    finished, `on_cluster(client)` once connected."""
     names = names or output_names(folders)
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
+    with connect(jobs, scheduler) as client:
+        report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
+        report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
+        if on_cluster:
+            on_cluster(client)
+        from .cluster_run import ClusterRun
+        run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None))
 
-    def record(outcome: IssueOutcome) -> None:
-        report.issues.append(outcome)
-        if on_done:
-            on_done(outcome)
-
-    per_pool = max(1, jobs) * ISSUES_PER_WORKER
-    for first in range(0, len(folders), per_pool):
-        broken = _render_in_pool(folders[first:first + per_pool], names, out_dir, jobs, cache_dir, record)
-        for folder in broken:   # each issue a dying worker took down is tried alone, and not
-            with RenderPool(1, always_fork=True) as alone:   # skipped: the pool may have written it
-                one = partial(render_one, name=names[folder.resolve()], skip_unchanged=False)
-                record(_outcome(alone.submit(one, folder, out_dir, cache_dir), folder))
+        def record(outcome: IssueOutcome) -> None:
+            report.issues.append(outcome)
+            if on_done:
+                on_done(outcome)
+        run.render(folders, names, record)
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
@@ -178,28 +155,13 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     return report
 
 
-def _render_in_pool(folders: list[Path], names: dict[Path, str], out_dir: Path, jobs: int,
-                    cache_dir: Path | None, record) -> list[Path]:
-    """Render `folders` in a pool of fresh workers (caches grow issue by issue), recording each
-    outcome; return the folders whose futures a dying worker broke (the pool fails them all)."""
-    broken = []
-    with RenderPool(jobs, always_fork=True) as pool:
-        futures = {pool.submit(partial(render_one, name=names[folder.resolve()]), folder, out_dir, cache_dir): folder
-                   for folder in folders}
-        for future in as_completed(futures):
-            if isinstance(future.exception(), BrokenProcessPool):
-                broken.append(futures[future])
-            else:
-                record(_outcome(future, futures[future]))
-    return broken
-
-
-def _outcome(future, folder: Path) -> IssueOutcome:
-    try:
-        return future.result()
-    except Exception as exc:  # noqa: BLE001 - a worker that died takes only its issue down
-        finding = Finding(f"the worker stopped: {exc.__class__.__name__}: {exc}", file=str(folder), kind="internal")
-        return IssueOutcome(str(folder), folder.name, "failed", findings=[finding.as_dict()])
+def internal_failure(folder: Path, name: str, exc: BaseException) -> IssueOutcome:
+    """An issue whose task raised (a bug, a worker that kept dying, a worker's refused font)."""
+    if isinstance(exc, FontRefused):
+        finding = Finding(str(exc), file=str(folder), kind="font")
+    else:
+        finding = Finding(f"{exc.__class__.__name__}: {exc}", file=str(folder), kind="internal")
+    return IssueOutcome(str(folder), name, "failed", findings=[finding.as_dict()])
 
 
 def write_report(report: BatchReport, path: Path) -> None:

@@ -73,13 +73,24 @@ def compose(items: list[Variants], columns: int, rows: int) -> Composition | Non
 
 
 class _Search:
+    """One page's search. Its tables are memoised on the instance, so they go with it once the
+    page is composed (an lru_cache on a method would key on `self` and keep every page's tables,
+    and their variants, for the life of the process: 107 MB for a 100-page issue)."""
+
     def __init__(self, items: list[Variants], columns: int):
         self.items, self.columns = items, columns
         self.count = len(items)
+        self._cells: dict[tuple[int, int, int], dict] = {}
+        self._tiers: dict[int, list] = {}
 
-    @functools.lru_cache(maxsize=None)
     def cell(self, start: int, end: int, span: int) -> dict[int, tuple[float, tuple[Variant, ...]]]:
         """Heights a stack of items start..end-1 can take at `span` columns, cheapest first."""
+        key = (start, end, span)
+        if key not in self._cells:
+            self._cells[key] = self._stack(start, end, span)
+        return self._cells[key]
+
+    def _stack(self, start: int, end: int, span: int) -> dict[int, tuple[float, tuple[Variant, ...]]]:
         options = {-GAP_ROWS: (score.stack(end - start), ())}
         for item in self.items[start:end]:
             step = {}
@@ -91,10 +102,14 @@ class _Search:
             options = step
         return _with_white(options, end - start, span, self.columns)
 
-    @functools.lru_cache(maxsize=None)
     def tiers(self, start: int) -> list[tuple[int, int, float, int, int, tuple[Cell, ...]]]:
         """Every tier that can start with item `start`: (end, rows, cost, widest story span,
         lead span or 0, cells), the cheapest of each kind."""
+        if start not in self._tiers:
+            self._tiers[start] = self._walk(start)
+        return self._tiers[start]
+
+    def _walk(self, start: int) -> list[tuple[int, int, float, int, int, tuple[Cell, ...]]]:
         found: dict[tuple, tuple] = {}
 
         def walk(index: int, column: int, cells: tuple, heights: dict, widest: int, lead: int):

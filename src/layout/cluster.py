@@ -1,0 +1,185 @@
+"""Batch stage on Dask distributed: the cluster, and the tasks its workers run.
+
+Without a scheduler address, `connect` starts an embedded LocalCluster of N single-threaded
+worker processes on 127.0.0.1 (no dashboard unless bokeh is installed, and then on 127.0.0.1
+only); with one, it joins that cluster. Either way the same tasks run:
+
+* `plan_task`: load, check, plan and compose one issue (one `PageJob` per page, with its key);
+* `page_task`: render one page (the Dask key is `page-<page key>`, so a page shared by issues
+  is rendered once, and pages already in the client's page cache are never submitted);
+
+and the client combines each issue's pages and writes its PDF (`batch`). A worker whose fonts
+differ from the client's refuses both tasks (`FontRefused`, naming the family and the hashes):
+it never sets an issue in a substitute face. A worker killed in the middle of a task is noticed
+by the scheduler, which runs the task again on another worker.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LayoutError
+
+#: how long to wait for a scheduler before saying it cannot be reached
+CONNECT_SECONDS = 5
+
+
+class ClusterUnreachable(Exception):
+    """The scheduler named by --scheduler did not answer."""
+
+
+class FontRefused(Exception):
+    """This worker's font for a family is not the client's (raised in the worker)."""
+
+
+@dataclass(frozen=True)
+class ExpectedFont:
+    """A font the client resolved for a theme role: the worker must resolve the same bytes."""
+
+    role: object          # theme.FontRole
+    family: str
+    name: str             # the client's file name, for the message
+    sha256: str
+
+
+@contextmanager
+def connect(jobs: int, scheduler: str | None = None):
+    """A Dask client: of the cluster at `scheduler`, or of an embedded LocalCluster of `jobs`
+    single-threaded worker processes on 127.0.0.1. Raises ClusterUnreachable."""
+    from distributed import Client, LocalCluster
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterUnreachable(f"cannot reach the Dask scheduler at {scheduler} "
+                                     f"within {CONNECT_SECONDS} s ({exc.__class__.__name__})") from None
+        with client:
+            yield client
+        return
+    dashboard = importlib.util.find_spec("bokeh") is not None   # else no HTTP server at all
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+                      scheduler_kwargs={"dashboard": dashboard}, worker_dashboard_address=None) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+def dashboard_of(client) -> str | None:
+    """The dashboard's address, when the scheduler serves one (bokeh installed)."""
+    try:
+        served = client.scheduler_info().get("services", {}).get("dashboard")
+        return client.dashboard_link if served and importlib.util.find_spec("bokeh") else None
+    except Exception:  # noqa: BLE001 - only informative
+        return None
+
+
+def expected_fonts(folder: Path) -> list[ExpectedFont] | None:
+    """The fonts this machine (the client) resolves for the issue's theme; None when the issue
+    or its theme cannot be read (its plan task then reports why). Reads only the `theme:` line's
+    value (loading the issue would inspect every photo: 0.6 s an issue)."""
+    from .fonts import resolve_fonts
+    from .pagerender.keys import file_digest
+    try:
+        theme = _theme(_theme_name(folder))
+        fonts = resolve_fonts(theme)
+    except Exception:  # noqa: BLE001 - an unreadable issue or theme: its plan task says why
+        return None
+    return [ExpectedFont(theme.fonts[role], font.family, font.path.name, file_digest(font.path))
+            for role, font in fonts.items()]
+
+
+def _theme_name(folder: Path) -> str:
+    import yaml
+    from .model import ISSUE_FILE
+    data = yaml.safe_load((folder / ISSUE_FILE).read_text(encoding="utf-8"))
+    return str(data.get("theme") or "") if isinstance(data, dict) else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _theme(name: str):
+    from .theme import load_theme
+    return load_theme(name)
+
+
+def check_fonts(expected: list[ExpectedFont] | None) -> None:
+    """Raise FontRefused when this worker resolves a family to other bytes than the client."""
+    for font in expected or []:
+        mine = _resolved_digest(font.role)
+        if mine[0] != font.sha256:
+            raise FontRefused(
+                f"worker {worker_name()} refuses to render: its font for family '{font.family}' "
+                f"(role '{font.role.role}') is {mine[1]} sha256 {mine[0][:16]}, the client's is "
+                f"{font.name} sha256 {font.sha256[:16]}; install the same font file on every worker")
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_digest(role) -> tuple[str, str]:
+    from .fonts import resolve_role
+    from .pagerender.keys import file_digest
+    font = resolve_role(role)
+    return ("missing", "no file") if font is None else (file_digest(font.path), font.path.name)
+
+
+def worker_name() -> str:
+    """This worker's address (or the process id outside a Dask worker)."""
+    try:
+        from distributed import get_worker
+        return get_worker().address
+    except (ImportError, ValueError):
+        return f"pid {os.getpid()}"
+
+
+def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | None) -> dict:
+    """Plan and compose one issue: its page jobs and findings (render's and check's), or the
+    located errors that stop it."""
+    from .pagerender.issue import compose_issue
+    from .pagerender.keys import env_cache_dir
+    from .pipeline import with_preflight
+    started = time.perf_counter()
+    check_fonts(fonts)
+    try:
+        composed = compose_issue(Path(folder), Path(cache_dir) if cache_dir else env_cache_dir())
+    except LayoutError as exc:
+        return {"errors": [f.as_dict() for f in exc.findings], **_where(started)}
+    findings = with_preflight(composed.findings, composed.issue, composed.plans)
+    return {"jobs": composed.jobs, "slug": composed.issue.slug, "key": composed.key,
+            "findings": [f.as_dict() for f in findings], **_where(started)}
+
+
+def page_task(job, cache_dir: str | None, fonts: list[ExpectedFont] | None) -> dict:
+    """Render one page (into this worker's page cache) and return its one-page PDF and record."""
+    from .batch import release_memory
+    from .pagerender.chunk import render_chunk
+    from .pagerender.keys import env_cache_dir
+    started = time.perf_counter()
+    check_fonts(fonts)
+    pages = (Path(cache_dir) if cache_dir else env_cache_dir()) / "pages"
+    entry, = render_chunk([job], pages)
+    result = {"key": entry.key, "pdf": entry.pdf.read_bytes(), "bookmarks": entry.bookmarks,
+              "anchors": entry.anchors, "findings": [f.as_dict() for f in entry.findings], **_where(started)}
+    release_memory()
+    return result
+
+
+def _where(started: float) -> dict:
+    from .pagerender.pool import peak_rss_mb
+    return {"worker": worker_name(), "pid": os.getpid(), "seconds": round(time.perf_counter() - started, 3),
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def retried_keys(dask_scheduler, keys: list[str]) -> dict[str, int]:
+    """On the scheduler: how often each of `keys` was taken off a worker before it finished (its
+    worker died or left), from the transition log; work stealing does not count."""
+    wanted, moved = set(keys), dict.fromkeys(keys, 0)
+    for key, start, finish, _recommendations, stimulus, *_ in dask_scheduler.transition_log:
+        if key in wanted and start == "processing" and finish not in ("memory", "erred") \
+                and not str(stimulus).startswith("steal"):
+            moved[key] += 1
+    return {key: max(count, getattr(dask_scheduler.tasks.get(key), "suspicious", 0))
+            for key, count in moved.items()}

@@ -1,0 +1,181 @@
+"""Batch stage, client side: plan issues and render pages on the cluster, combine each issue here.
+
+Every issue is planned by a task; its pages whose keys are in this machine's page cache are
+reused, the others are submitted as page tasks keyed `page-<page key>` (a page two issues share
+is rendered once). When an issue's last page arrives, its pages are put in the page cache and
+combined into `<name>.pdf`, written by `pagerender.output.write_file` as `layout render` writes
+it: a batch interrupted at any point leaves no partial PDF. An interrupted batch cancels every
+task it submitted.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cluster import expected_fonts, page_task, plan_task, retried_keys
+from .errors import Finding, Severity
+from .pagerender.cache import PageCache, PageEntry
+from .pagerender.combine import combine_pages
+from .pagerender.issue import ISSUE_KEY, written_key
+from .pagerender.keys import env_cache_dir
+from .pagerender.output import write_file
+
+
+@dataclass
+class IssueRun:
+    """One issue on its way through the cluster."""
+
+    folder: Path
+    name: str
+    fonts: list | None
+    started: float = field(default_factory=time.perf_counter)
+    plan: dict = field(default_factory=dict)
+    entries: dict[str, PageEntry] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+    pages: list[dict] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+class ClusterRun:
+    """The issues of one batch on one Dask client."""
+
+    def __init__(self, client, out_dir: Path, cache_dir: Path | None, on_pages):
+        self.client, self.out_dir, self.on_pages = client, Path(out_dir), on_pages
+        self.cache_arg = str(cache_dir) if cache_dir else None
+        self.cache = PageCache(Path(cache_dir or env_cache_dir()) / "pages")
+        self.runs: dict[str, IssueRun] = {}           # plan task key -> issue
+        self.waiting: dict[str, list[IssueRun]] = {}  # page key -> issues waiting for it
+        self.futures: dict[str, object] = {}          # task key -> future still held
+
+    def render(self, folders: list[Path], names: dict[Path, str], record) -> None:
+        """Render `folders`, calling `record(outcome)` for each issue as it ends."""
+        from distributed import as_completed
+        self.record = record
+        try:
+            for folder in folders:
+                run = IssueRun(folder, names[folder.resolve()], expected_fonts(folder))
+                key = f"plan-{run.name}-{uuid.uuid4().hex[:8]}"
+                future = self.client.submit(plan_task, str(folder), self.cache_arg, run.fonts, key=key)
+                self.runs[key], self.futures[key] = run, future
+            pending = as_completed(list(self.futures.values()), loop=self.client.loop)
+            for future in pending:
+                if future.key in self.runs:
+                    self._planned(self.runs.pop(future.key), future, pending)
+                else:
+                    self._page_done(future)
+                self.futures.pop(future.key, None)
+        except BaseException:
+            self.client.cancel(list(self.futures.values()), force=True)
+            raise
+
+    def _planned(self, run: IssueRun, future, pending) -> None:
+        try:
+            run.plan = future.result()
+        except Exception as exc:  # noqa: BLE001 - isolated: this issue fails, the others go on
+            return self.record(failure(run, exc))
+        if "errors" in run.plan:
+            return self.record(outcome_of(run, "failed", findings=run.plan["errors"]))
+        jobs = run.plan["jobs"]
+        if written_key(self.out_dir / f"{run.name}.pdf") == run.plan["key"]:
+            self.on_pages(len(jobs), len(jobs))
+            return self.record(outcome_of(run, "unchanged", findings=run.plan["findings"],
+                                          pdf=str(self.out_dir / f"{run.name}.pdf")))
+        for job in jobs:
+            entry = self.cache.get(job.key)
+            if entry is not None:
+                run.entries[job.key] = entry
+                continue
+            run.missing.add(job.key)
+            self.waiting.setdefault(job.key, []).append(run)
+            if f"page-{job.key}" not in self.futures:
+                page = self.client.submit(page_task, job, self.cache_arg, run.fonts, key=f"page-{job.key}")
+                self.futures[page.key] = page
+                pending.add(page)
+        self.on_pages(len(jobs), len(jobs) - len(run.missing))
+        if not run.missing:
+            self._finish(run)
+
+    def _page_done(self, future) -> None:
+        key = future.key.removeprefix("page-")
+        runs = self.waiting.pop(key, [])
+        try:
+            data = future.result()
+        except Exception as exc:  # noqa: BLE001 - fails the issues that wait for this page
+            data = None
+            for run in runs:
+                run.error = run.error or exc
+        else:
+            from .batch import finding_of
+            entry = self.cache.put(key, data["pdf"], bookmarks=data["bookmarks"], anchors=data["anchors"],
+                                   findings=[finding_of(f) for f in data["findings"]])
+            retried = self._retries(future.key)
+        for run in runs:
+            if data is not None:
+                run.entries[key] = entry
+                number = next(job.number for job in run.plan["jobs"] if job.key == key)
+                run.pages.append({"number": number, "key": key[:16], "worker": data["worker"], "pid": data["pid"],
+                                  "seconds": data["seconds"], "retried": retried,
+                                  "peak_rss_mb": data["peak_rss_mb"]})
+            run.missing.discard(key)
+            self.on_pages(0, 1)
+            if not run.missing:
+                self._finish(run)
+
+    def _retries(self, task_key: str) -> int:
+        """How many workers died while running this task (0 when the scheduler cannot say)."""
+        try:
+            return self.client.run_on_scheduler(retried_keys, keys=[task_key]).get(task_key, 0)
+        except Exception:  # noqa: BLE001 - a scheduler without layout installed cannot answer
+            return 0
+
+    def _finish(self, run: IssueRun) -> None:
+        if run.error is not None:
+            return self.record(failure(run, run.error))
+        from .model import load_issue
+        from .pipeline import _located
+        jobs = run.plan["jobs"]
+        entries = [run.entries[job.key] for job in jobs]
+        found = [f for entry in entries for f in entry.findings]
+        if any(f.key and not f.file for f in found):       # loading the issue inspects its photos
+            found = _located(found, load_issue(run.folder))
+        errors = [f for f in found if f.severity is Severity.ERROR]
+        if errors:
+            return self.record(outcome_of(run, "failed", findings=[f.as_dict() for f in errors]))
+        pdf = self.out_dir / f"{run.name}.pdf"
+        try:
+            write_file(pdf, lambda stream: combine_pages(entries, stream, info={ISSUE_KEY[1:]: run.plan["key"]}))
+        except OSError as exc:
+            finding = Finding(f"cannot write the PDF: {exc}", file=str(pdf), kind="render")
+            return self.record(outcome_of(run, "failed", findings=[finding.as_dict()]))
+        findings = sorted([*map(finding_from, run.plan["findings"]), *found], key=lambda f: (f.file, f.line or 0, f.key))
+        self.record(outcome_of(run, "rendered", findings=[f.as_dict() for f in findings], pdf=str(pdf)))
+
+
+def finding_from(data: dict) -> Finding:
+    from .batch import finding_of
+    return finding_of(data)
+
+
+def outcome_of(run: IssueRun, status: str, *, findings: list[dict], pdf: str = ""):
+    """The IssueOutcome of `run`."""
+    from .batch import IssueOutcome
+    plan = run.plan
+    jobs = plan.get("jobs", [])
+    outcome = IssueOutcome(str(run.folder), run.name, status, pdf=pdf, findings=findings)
+    if status != "failed":
+        outcome.pages = len(jobs)
+    outcome.rendered_pages = len(run.pages) if status == "rendered" else 0
+    outcome.seconds = round(time.perf_counter() - run.started, 3)
+    outcome.worker = plan.get("pid", 0)
+    outcome.peak_rss_mb = max([plan.get("peak_rss_mb", 0.0), *(p["peak_rss_mb"] for p in run.pages)])
+    outcome.page_runs = sorted(run.pages, key=lambda p: p["number"])
+    return outcome
+
+
+def failure(run: IssueRun, exc: BaseException):
+    from .batch import internal_failure
+    outcome = internal_failure(run.folder, run.name, exc)
+    outcome.seconds = round(time.perf_counter() - run.started, 3)
+    return outcome

@@ -1,0 +1,30 @@
+"""Preloaded (`dask worker --preload`) into the test cluster's workers: the page task of an
+issue whose headline is 丙版头条 raises, and that of 丁版头条 announces itself in
+`$LAYOUT_TEST_GATE/started-<pid>` and waits for `$LAYOUT_TEST_GATE/release` (the test kills the
+worker in between: a real event, no timer). Tasks name `layout.cluster.page_task`, so this
+module's replacement is what the workers run."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from layout import cluster
+
+#: the real task (this file may be imported twice in one process: nanny, then worker)
+_real_page_task = cluster.__dict__.setdefault("_real_page_task", cluster.page_task)
+
+
+def page_task(job, *args):
+    if "丙版头条" in job.html:
+        raise RuntimeError("pikepdf gave up")
+    if "丁版头条" in job.html:
+        gate = Path(os.environ["LAYOUT_TEST_GATE"])
+        (gate / f"started-{os.getpid()}").write_text(str(os.getpid()))
+        deadline = time.monotonic() + 60
+        while not (gate / "release").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    return _real_page_task(job, *args)
+
+
+cluster.page_task = page_task

@@ -1,0 +1,191 @@
+"""`layout batch --scheduler` against a real Dask cluster on 127.0.0.1: a `dask scheduler` and two
+`dask worker` processes (the pinned package's entry points) started and stopped here, on random
+free ports, one thread each, no dashboard. Same PDFs as a local render; a page task that raises
+fails its issue only; a worker SIGKILLed in the middle of a page: the page is run again elsewhere
+and the batch completes; a worker whose body font differs is refused, the family named; an
+unreachable scheduler is one line and exit 2."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from layout.cli import main
+
+from .conftest import MINIMAL, SAMPLE
+
+DASK = Path(sys.executable).parent / "dask"
+SRC = Path(__file__).resolve().parents[1] / "src"
+FAULTS = Path(__file__).with_name("cluster_faults.py")
+HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条"}
+
+
+class Cluster:
+    """A scheduler and its workers, as processes of their own."""
+
+    def __init__(self, folder: Path, workers: int, env: dict[str, str]):
+        self.file, self.processes = folder / "scheduler.json", []
+        self.env = {**os.environ, **env, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+        self.spawn("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+                   "--scheduler-file", self.file)
+        for _ in range(workers):
+            self.spawn("worker", "--scheduler-file", self.file, "--nthreads", "1", "--nworkers", "1",
+                       "--no-dashboard", "--host", "127.0.0.1", "--preload", FAULTS, "--local-directory", folder)
+        from distributed import Client
+        deadline = time.monotonic() + 60
+        while not self.file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with Client(scheduler_file=str(self.file), timeout=30) as client:
+            client.wait_for_workers(workers, timeout=60)
+            self.address = client.scheduler.address
+            self.workers = sorted(client.scheduler_info()["workers"])
+
+    def spawn(self, *args) -> None:
+        self.processes.append(subprocess.Popen([str(DASK), *map(str, args)], env=self.env,
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def gate(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("gate")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, gate):
+    running = Cluster(tmp_path_factory.mktemp("cluster"), 2, {"LAYOUT_TEST_GATE": str(gate)})
+    yield running
+    running.stop()
+
+
+def small_issues(folder: Path, *names: str) -> Path:
+    for name in names:
+        (folder / name).mkdir(parents=True)
+        (folder / name / "issue.yaml").write_text(MINIMAL.replace("标题", HEADLINES[name]), encoding="utf-8")
+    return folder
+
+
+def batch(cluster_address: str, *args) -> tuple[object, dict]:
+    result = CliRunner().invoke(main, ["batch", *map(str, args), "--scheduler", cluster_address])
+    out = Path(args[args.index("-o") + 1])
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8")) if out.is_dir() else {}
+    return result, report
+
+
+def pages_of(path: Path) -> list[tuple[str, tuple]]:
+    import pdfplumber
+    with pdfplumber.open(path) as document:
+        return [(page.extract_text(), (round(page.width, 2), round(page.height, 2))) for page in document.pages]
+
+
+def test_a_cluster_batch_is_page_for_page_the_local_render(cluster, tmp_path):
+    issues = small_issues(tmp_path / "issues", "a")
+    shutil.copytree(SAMPLE, issues / "sample")
+    result, report = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert result.exit_code == 0, result.output
+    assert "2 issues: 2 rendered, 0 unchanged, 0 failed; 3 pages laid out in " in result.output
+    assert report["scheduler"] == cluster.address and report["jobs"] == 2
+    runs = [run for issue in report["issues"] for run in issue["page_runs"]]
+    assert sorted(run["number"] for run in runs) == [1, 1, 2]
+    assert {run["worker"] for run in runs} <= set(cluster.workers)
+    assert all(run["seconds"] > 0 and run["retried"] == 0 for run in runs)
+    for name in ("a", "sample"):
+        local = CliRunner().invoke(main, ["render", str(issues / name), "-o", str(tmp_path / "local")])
+        assert local.exit_code == 0, local.output
+        assert pages_of(tmp_path / "out" / f"{name}.pdf") == pages_of(tmp_path / "local" / f"{name}.pdf")
+
+
+def test_a_page_task_that_raises_fails_only_its_issue(cluster, tmp_path):
+    issues = small_issues(tmp_path / "issues", "a", "boom", "z")
+    result, report = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert result.exit_code == 1
+    assert "3 issues: 2 rendered, 0 unchanged, 1 failed" in result.output, result.output
+    assert f"failed {issues / 'boom'}\n  {issues / 'boom'}: RuntimeError: pikepdf gave up\n" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.pdf", "batch-report.json", "z.pdf"]
+    assert [(i["slug"], i["status"]) for i in report["issues"]] == [("a", "rendered"), ("boom", "failed"),
+                                                                   ("z", "rendered")]
+
+
+def test_a_scheduler_that_does_not_answer_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    issues = small_issues(tmp_path / "issues", "a")
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["batch", str(issues), "-o", str(tmp_path / "out"),
+                                       "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 2
+    assert result.output == (f"error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} "
+                             "within 5 s (OSError)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_with_another_body_font_is_refused(tmp_path):
+    from fontTools.ttLib import TTFont
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    face = TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    for record in face["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "Noto Serif CJK SC"
+    face.save(fonts / "body.ttf")
+    odd = Cluster(tmp_path, 1, {"LAYOUT_FONTS": str(fonts), "LAYOUT_TEST_GATE": str(tmp_path)})
+    try:
+        issues = small_issues(tmp_path / "issues", "a")
+        result, report = batch(odd.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+    finally:
+        odd.stop()
+    assert result.exit_code == 1, result.output
+    finding, = report["issues"][0]["findings"]
+    assert finding["kind"] == "font" and finding["file"] == str(issues / "a")
+    assert finding["message"].startswith(f"worker {odd.workers[0]} refuses to render: its font for family "
+                                         "'Noto Serif CJK SC' (role 'body') is body.ttf sha256 ")
+    assert "the client's is NotoSerifCJK-Regular.ttc sha256 " in finding["message"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch-report.json"]
+
+
+def test_a_worker_killed_in_the_middle_of_a_page_is_replaced_and_the_batch_completes(cluster, gate, tmp_path):
+    issues = small_issues(tmp_path / "issues", "a", "dies", "z")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
+               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
+    running = subprocess.Popen(command, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while not list(gate.glob("started-*")) and time.monotonic() < deadline and running.poll() is None:
+        time.sleep(0.02)
+    started, = gate.glob("started-*")
+    killed = int(started.read_text())
+    os.kill(killed, signal.SIGKILL)
+    (gate / "release").touch()
+    output, _ = running.communicate(timeout=90)
+    assert running.returncode == 0, output
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    dies = next(issue for issue in report["issues"] if issue["slug"] == "dies")
+    # the page the killed worker was rendering, and maybe one it had been given next (not started)
+    assert re.search(r"3 issues: 3 rendered, 0 unchanged, 0 failed; (1 page|2 pages) run again after a worker "
+                     r"died; 3 pages laid out in ", output), output
+    run, = dies["page_runs"]
+    assert run["retried"] == 1 and run["pid"] != killed
+    with pikepdf.open(out / "dies.pdf") as pdf:
+        assert len(pdf.pages) == 1
+    assert HEADLINES["dies"] in pages_of(out / "dies.pdf")[0][0]
