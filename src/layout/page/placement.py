@@ -18,7 +18,7 @@ from .bands import plan_carried, plan_page_in_bands, stack_page
 from .fitting import copyfit_note, copyfit_setters, jump_findings
 from .group import group_variants
 from .hints import span_findings, unkept_span_findings
-from .limits import PhotoLimits, lead_index, page_limits
+from .limits import PhotoLimits, fill_levels, lead_index, page_limits
 from .mosaic import place_composition
 from .plan import Box, PagePlan
 from .search import GAP_ROWS, Composition, compose
@@ -107,7 +107,19 @@ def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
     found = _compose_with(issue, page, key, setter, rows, limits)
     if found is None and limits.main_floor:
         found = _compose_with(issue, page, key, setter, rows, limits.relaxed())
+    if found is not None and (page.photos or underset(found)):
+        for level in fill_levels(page, key, issue.folder, setter.theme.grid):
+            filled = _compose_with(issue, page, key, setter, rows, level)
+            if filled is not None and filled.score < found.score - 1e-9:
+                found = filled
+            if not underset(found):
+                break
     return found
+
+
+def underset(composition: Composition) -> bool:
+    """True if the page is left with white at its foot or beside its modules."""
+    return composition.foot > 2 or composition.blank > 0
 
 
 def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,

@@ -150,7 +150,7 @@ def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
         area = s.width * (r * grid.line_pitch - CAPTION_GAP)
         if area < limits.floor(s.key) - 1e-6:
             return None
-        reference = area_lines(limits.floor(s.key), grid)
+        reference = area_lines(limits.reference(s.key), grid)
         photos += score.crop(r, s.natural_rows) + score.photo_scale(area_lines(area, grid), reference)
         photos += score.photo_margin(area_lines((s.room - s.width) * r * grid.line_pitch, grid))
     return (score.holes(empties) + score.shallow(depth, draft.span)
