@@ -453,3 +453,21 @@ def test_a_planned_issue_keeps_no_search_tables():
     gc.collect()
     assert len(plans) == 2
     assert [o for o in gc.get_objects() if isinstance(o, _Search)] == []
+
+
+def test_a_thin_lead_on_a_photo_page_is_a_module_not_a_strip_the_photos_taking_the_space():
+    """Sample page 2: a 780-character lead and a long story with a group of seven photos. At
+    the first photo caps the page was filled only by setting the lead across all 8 columns,
+    8 lines deep; with the caps raised together (limits.fill_levels) the lead is a module."""
+    plan = plan_issue(load_issue(SAMPLE), THEME, FONTS)[1]
+    lead = next(m for m in plan.modules if m.key == "pages[1].stories[0]")
+    assert lead.box.x < 0.01 and lead.box.y < GRID.line_pitch          # the 头条 at the top left
+    assert lead.box.w <= GRID.span_width(5) + 0.01                      # not across the page
+    lines = [c.lines for c in lead.columns]
+    assert min(lines[:-1]) >= score.SHALLOW_LINES, lines
+    other = next(m for m in plan.modules if m.key == "pages[1].stories[1]")
+    assert other.box.x >= lead.box.right and other.box.y < GRID.line_pitch   # side by side
+    areas = photo_areas(plan)
+    main = limits.page_limits(load_issue(SAMPLE).pages[1], "pages[1]", SAMPLE, GRID).main
+    assert all(areas[main] > a for k, a in areas.items() if k != main)  # the 主图 still the largest
+    assert not [f for f in plan.findings if "empty lines" in f.message]  # and the page is full
