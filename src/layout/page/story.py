@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from ..composer import Paragraph
 from ..model import Story
 from ..theme import Grid
-from .columns import balanced_capacities, flow
+from .columns import balanced_capacities, flow, kept_breaks, kept_fits
 from .figures import FigureSlot, figure_slot
 from .headlines import set_headline
 from .plan import Box, ColumnBox, StoryModule, TextBlock
@@ -199,7 +199,10 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
         for c in draft._figure_columns(index):
             columns[c].box = Box(columns[c].box.x, body_top + (draft.body_rows - capacities[c]) * pitch,
                                  grid.column_width, capacities[c] * pitch)
-    capacities = balanced_capacities(draft.body_lines, capacities)
+    full = capacities
+    capacities = balanced_capacities(draft.body_lines, full, kept_breaks(draft.paragraphs, draft.skip))
+    if not kept_fits(capacities, full):       # only bands place such a height: text over keeps
+        capacities = balanced_capacities(draft.body_lines, full)
     last = _last_filled(capacities)
     capacities[last] -= draft.reserve
     left = flow(draft.paragraphs, columns, capacities, skip=draft.skip)

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..model import Story
 from . import score
-from .columns import balanced_capacities
+from .columns import balanced_capacities, kept_breaks, kept_fits
 from .figures import CAPTION_GAP
 from .hints import usable_span
 from .limits import PhotoLimits
@@ -133,13 +133,15 @@ def _figures_at_most(draft: StoryDraft) -> bool:
 def column_lines(draft: StoryDraft) -> tuple[list[int], list[int]]:
     """(lines, empty lines at the foot) of each body column, as place_story will fill them."""
     full = draft.capacities()
-    lines = balanced_capacities(draft.body_lines, full)
+    lines = balanced_capacities(draft.body_lines, full, kept_breaks(draft.paragraphs, draft.skip))
     return lines, [f - n for f, n in zip(full, lines)]
 
 
 def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
     """The cost of a story module measured at its height; None if it breaks a rule."""
     lines, empties = column_lines(draft)
+    if not kept_fits(lines, draft.capacities()):
+        return None                   # a lead-in would be parted from its column at this height
     if score.stub(lines) or score.hole(empties) or score.white_column(lines, empties):
         return None
     depth = max(lines, default=0)
