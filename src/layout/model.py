@@ -129,6 +129,8 @@ class Page(Strict):
 
     section: Text = ""
     editor: Text = ""
+    designer: Text = ""      # 美编, credited beside the 责任编辑
+    proofreader: Text = ""   # 校对
     banner: Banner | None = None
     stories: list[Story] = []
     photos: list[Figure] = []

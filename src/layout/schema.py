@@ -40,6 +40,8 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Page", ""): "一个版：报眉、通栏、稿件和组图 — One printed page (版): running header, banner, stories and photo group.",
     ("Page", "section"): "版名，印在报眉 — Section name in the running header (报眉).",
     ("Page", "editor"): "责任编辑 — The page's editor (责任编辑).",
+    ("Page", "designer"): "美编 — The page's designer (美编), credited with the editor.",
+    ("Page", "proofreader"): "校对 — The page's proofreader (校对), credited with the editor.",
     ("Page", "banner"): "版面顶部的通栏 — The 通栏 banner across the top of the page.",
     ("Page", "stories"): "本版稿件，按顺序排；第一篇是头条 — The page's stories in order; the first is the lead.",
     ("Page", "photos"): "本版组图，键与 figures 相同 — The page's photo group: same keys as figures.",

@@ -86,7 +86,8 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     if composition is None:
         return None
     plan = PagePlan(number, page.section or issue.label, page.editor,
-                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch,
+                    designer=page.designer, proofreader=page.proofreader)
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
     place_composition(plan, composition, top, setter)
