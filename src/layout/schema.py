@@ -72,6 +72,9 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Story", "span"): "稿件模块宽度，以基本栏计（0 为自动） — The story module's width in basic columns (0: automatic).",
     ("Story", "kind"): "稿件类型：news 消息、commentary 评论、briefs 简讯 — Module kind: news, commentary or briefs.",
     ("Story", "rubric"): "评论的栏头 — A commentary's rubric (栏头).",
+    ("Story", "vertical_headline"): "竖排标题：主题在模块右侧自上而下排，正文在其左 — "
+        "A vertical headline (竖排标题): the headline set top to bottom at the module's right, the body "
+        "to its left.",
     ("Story", "items"): "简讯条目（kind: briefs） — The items of a briefs module (kind: briefs).",
     ("BriefItem", ""): "一条简讯：标题和短文 — One brief: a run-in headline and a short text.",
     ("BriefItem", "headline"): "简讯标题（必填） — The brief's run-in headline (required).",

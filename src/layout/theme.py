@@ -105,6 +105,7 @@ class PrintSettings:
 
 SECTION_STYLES = ("reversed", "red", "bold")
 CREDIT_PLACES = ("head", "foot")
+VERTICAL_USES = ("hint", "narrow")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class Theme:
     label: str = ""                       # theme.yaml as findings name it
     findings: tuple[Finding, ...] = ()    # warnings about the settings (colours.*)
     running_head: RunningHeadStyle = RunningHeadStyle()
+    vertical_headlines: str = "hint"      # 竖排标题: "hint" (where a story asks) or "narrow" too
 
 
 def load_theme(name: str = "") -> Theme:
@@ -149,9 +151,10 @@ def load_theme(name: str = "") -> Theme:
     colours = {colour: _colour(settings, colour) for colour in _names(settings, "colours", COLOURS)}
     printing = _print_settings(settings, folder)
     head = _running_head(settings)
+    vertical = _choice(settings, "headlines.vertical", VERTICAL_USES)
     settings.raise_if_errors()
     theme = Theme(name, folder, grid, fonts, sizes, colours, printing, label=source.label,
-                  running_head=head)
+                  running_head=head, vertical_headlines=vertical)
     from .colours import colour_findings
     return replace(theme, findings=tuple(colour_findings(theme, source)))
 
