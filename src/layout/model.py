@@ -112,12 +112,22 @@ class Story(Strict):
     kind: Literal["", "news", "commentary", "briefs"] = ""
     rubric: Text = ""
     items: list[BriefItem] = []
+    # layout hint: the 主题 set top to bottom at the module's right (竖排标题), the body to its left
+    vertical_headline: bool = False
 
     @property
     def paragraphs(self) -> list[Paragraph]:
         if self.kind == "briefs":       # each item a paragraph under its bold run-in headline
             return [Paragraph(lead=f"■{i.headline}", text=f"　{_one_line(i.body)}") for i in self.items]
         return split_paragraphs(self.body)
+
+
+def vertical_obstacle(story: Story) -> str:
+    """The key that keeps a story's headline from standing vertically (竖排标题), or "": a
+    vertical headline is a news story's 主题 alone, beside a body without figures."""
+    if story.kind not in ("", "news"):
+        return "kind"
+    return next((name for name in ("kicker", "subhead", "figures") if getattr(story, name)), "")
 
 
 def _one_line(text: str) -> str:
@@ -129,6 +139,8 @@ class Page(Strict):
 
     section: Text = ""
     editor: Text = ""
+    designer: Text = ""      # 美编, credited beside the 责任编辑
+    proofreader: Text = ""   # 校对
     banner: Banner | None = None
     stories: list[Story] = []
     photos: list[Figure] = []

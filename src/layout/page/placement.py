@@ -25,6 +25,7 @@ from .search import GAP_ROWS, Composition, compose
 from .story import StoryDraft
 from .typeset import Typesetter
 from .variants import Variants, story_variants
+from .vertical import vertical_findings
 
 
 def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[PagePlan]:
@@ -71,6 +72,7 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
         plan.findings[:0] = span_findings(page, f"pages[{number - 1}]", grid)
         return plan, []
     plan, carried = plan_page_in_bands(issue, page, number, setter, fit)
+    plan.findings += vertical_findings(plan.modules, plan.line_pitch)
     plan.findings[:0] = (span_findings(page, f"pages[{number - 1}]", grid)
                          + unkept_span_findings(page, f"pages[{number - 1}]", grid))
     return plan, carried
@@ -86,7 +88,8 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     if composition is None:
         return None
     plan = PagePlan(number, page.section or issue.label, page.editor,
-                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch,
+                    designer=page.designer, proofreader=page.proofreader)
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
     place_composition(plan, composition, top, setter)

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup, escape
 
 from ..composer import Paragraph
-from ..model import Story
+from ..model import Story, vertical_obstacle
 from ..theme import Grid
 from .columns import balanced_capacities, flow, kept_breaks, kept_fits
 from .figures import FigureSlot, figure_slot
 from .headlines import set_headline
 from .plan import Box, ColumnBox, StoryModule, TextBlock
 from .typeset import Typesetter
+from .vertical import VerticalHeadline, body_measure, em_box_drop, headline_html, set_vertical
 
 HEADLINE_LEADING = 1.25
 
@@ -44,9 +45,14 @@ class StoryDraft:
     head_space: int = 0      # lines added around the headline to take up a module's slack
     foot_space: int = 0      # lines of white space left at the module's foot
     overflow: list = field(default_factory=list)   # (key, message) of headline lines too wide
+    vertical: VerticalHeadline | None = None     # a 竖排标题 at the right, the body to its left
+    vertical_rows: int = 0
+    measure: tuple[float, float] = ()            # beside it: (column width, column step) in pt
 
     @property
     def headline_rows(self) -> int:
+        if self.vertical:
+            return 0
         return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space
 
     @property
@@ -82,28 +88,52 @@ class StoryDraft:
 
 
 def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
-                headline_size: str = "", across: bool = False, limits=None) -> StoryDraft:
+                headline_size: str = "", across: bool = False, limits=None,
+                vertical: bool = False) -> StoryDraft:
     """Compose the story's texts once and fit them in the smallest module; the headline is set
     at the theme size `headline_size` (default: the lead's or a story's headline size); with
-    `across`, figures may also stand side by side across the module's top, the text under them."""
+    `across`, figures may also stand side by side across the module's top, the text under them.
+    With `vertical` (or the story's `vertical_headline`), the 主题 is set vertically at the
+    module's right if it can be (else `draft.vertical` is None; for the hint, an overflow)."""
     grid = setter.theme.grid
     width = grid.span_width(span)
     heads = []
     overflow = []
-    for role, name, text, size_key in _headline_parts(story, lead, headline_size):
+    upright = _vertical_part(key, story, setter, span, headline_size or "headline_narrow", overflow) \
+        if vertical or story.vertical_headline else None
+    for role, name, text, size_key in _headline_parts(story, lead, headline_size) if not upright else ():
         setting = set_headline(setter, text, "kicker" if role == "rubric" else role, size_key, width)
         heads.append((role, setting.paragraph, setter.rows_for(setting.paragraph, HEADLINE_LEADING)))
         if setting.overflow:
             overflow.append((f"{key}.{name}", setting.overflow))
     face = setter.commentary_role if story.kind == "commentary" else "body"
-    paragraphs = [setter.body(p, grid.column_width, face) for p in story.paragraphs]
+    column = upright[1][0] if upright else grid.column_width
+    paragraphs = [setter.body(p, column, face) for p in story.paragraphs]
     if story.byline:
-        paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
+        paragraphs.insert(0, setter.caption(story.byline, "", column))
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow)  # figures: refit
+    if upright:
+        draft.vertical, draft.measure = upright
+        draft.vertical_rows = upright[0].rows(grid.line_pitch)
     draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
                        for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
     return refit(draft, 0)
+
+
+def _vertical_part(key: str, story: Story, setter: Typesetter, span: int, size_key: str,
+                   overflow: list) -> tuple[VerticalHeadline, tuple[float, float]] | None:
+    """The vertical 主题 and the body's measure beside it; None if it cannot be set so (a story
+    that asks for it gets an overflow saying why; it is then set horizontally)."""
+    head = set_vertical(setter, story.headline, size_key)
+    measure = body_measure(head.chars, span, setter.theme.grid)
+    why = head.refusal or ("" if measure else f"a vertical headline {head.chars} characters wide leaves "
+                           f"too narrow a body in a module {span} columns wide")
+    if why or vertical_obstacle(story):
+        if story.vertical_headline and why:
+            overflow.append((f"{key}.headline", why))
+        return None
+    return head, measure
 
 
 def _slot(key: str, figure, folder, room: float, setter: Typesetter, limits) -> FigureSlot:
@@ -158,7 +188,7 @@ def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
     lines = draft.body_lines
     draft.figure_rows = [s.min_rows for s in draft.figures]
     fig_total = max((r + s.caption_rows + 1 for r, s in zip(draft.figure_rows, draft.figures)), default=0)
-    draft.body_rows = max(fig_total, math.ceil(lines / draft.span), min_rows)
+    draft.body_rows = max(fig_total, math.ceil(lines / draft.span), min_rows, draft.vertical_rows)
     while sum(draft.capacities()) < lines:
         draft.body_rows += 1
     _grow_figures(draft, lines)
@@ -192,8 +222,11 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                                 len(paragraph.lines), paragraph.size))
         top += rows * pitch
     body_top = y + draft.headline_rows * pitch
-    columns = [ColumnBox(Box(x0 + grid.column_x(c), body_top, grid.column_width, draft.body_rows * pitch))
+    column_width, step = draft.measure or (grid.column_width, grid.column_width + grid.gutter)
+    columns = [ColumnBox(Box(x0 + c * step, body_top, column_width, draft.body_rows * pitch))
                for c in range(draft.span)]
+    if draft.vertical:
+        blocks.append(_vertical_block(draft.vertical, x0 + width, y, setter))
     capacities = draft.capacities()
     for index in range(len(draft.figures)):
         for c in draft._figure_columns(index):
@@ -214,6 +247,13 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
     overset = 0 if draft.reserve else left      # with a jump line, the rest continues elsewhere
     return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset,
                        kind=draft.story.kind)
+
+
+def _vertical_block(head: VerticalHeadline, right: float, y: float, setter: Typesetter) -> TextBlock:
+    """The vertical headline's strip at the module's right edge, as tall as its longest line
+    (vertical_findings reports one longer than its module)."""
+    box = Box(right - head.width, y - em_box_drop(setter, head.size), head.width, head.height)
+    return TextBlock(box, headline_html(head), "vertical-headline", len(head.lines), head.size)
 
 
 def _last_filled(capacities: list[int]) -> int:

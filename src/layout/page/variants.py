@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from ..model import Story
+from ..model import Story, vertical_obstacle
 from . import score
 from .columns import balanced_capacities, kept_breaks, kept_fits
 from .figures import CAPTION_GAP
@@ -24,6 +24,7 @@ from .typeset import Typesetter
 HEAD_SPACE = 2        # at most this many lines added around a headline
 FOOT_SPACE = 2        # at most this many lines of white space left at a module's foot
 BRIEFS_SPANS = (2, 3)  # a briefs (简讯) module is narrow
+VERTICAL_SPANS = (1, 2)  # modules the theme may give a vertical headline (headlines.vertical: narrow)
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,20 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
 
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
-        base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                           across=True, limits=limits)
         table: Table = {}
-        if base.overflow:             # a headline line wider than this module
+        for upright in vertical_choices(story, rank, span, setter.theme):
+            base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
+                               across=True, limits=limits, vertical=upright)
+            if upright and base.vertical is None:    # it cannot stand vertically: set it horizontally
+                continue
+            if base.overflow:                       # a headline line wider than this module
+                return table
+            head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
+            for fig_columns, slots in base.slot_sets.items():
+                draft = replace(base, figures=slots, figure_columns=fig_columns)
+                _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
+                                                              if slots else 0.0), grid, limits)
             return table
-        head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
-        for fig_columns, slots in base.slot_sets.items():
-            draft = replace(base, figures=slots, figure_columns=fig_columns)
-            _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
-                                                          if slots else 0.0), grid, limits)
         return table
 
     hinted = usable_span(story, grid)
@@ -96,6 +101,15 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     if story.kind == "briefs":
         spans = [s for s in spans if s in BRIEFS_SPANS]
     return Variants(key, rank, [hinted] if hinted else spans, measure)
+
+
+def vertical_choices(story: Story, rank: int, span: int, theme) -> tuple[bool, ...]:
+    """The headlines to try, in order, the first that can be set is measured: with the theme's
+    `headlines.vertical: narrow`, a 1-2 column module after the lead sets its headline
+    vertically when it can (a story's `vertical_headline` hint makes every variant vertical)."""
+    narrow = (theme.vertical_headlines == "narrow" and rank > 0 and span in VERTICAL_SPANS
+              and not story.vertical_headline and not vertical_obstacle(story))
+    return (True, False) if narrow else (False,)
 
 
 def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
@@ -118,7 +132,7 @@ def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
 
 def _spaced(draft: StoryDraft, cost: float, rows: int, table: Table) -> None:
     """The draft with a few lines of headline space and white space at its foot."""
-    for head in range(HEAD_SPACE + 1):
+    for head in range(1 if draft.vertical else HEAD_SPACE + 1):
         for foot in range(FOOT_SPACE + 1):
             total = draft.rows + head + foot
             value = cost + score.headline_space(head) + score.white_space(foot)
