@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,29 +46,34 @@ def environment(tree: Path, cache: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree / "src"), "LAYOUT_CACHE": str(cache)}
 
 
-def render_seconds(tree: Path, issue: Path, cache: Path, out: Path) -> float:
+def render_seconds(tree: Path, issue: Path, cache: Path, out: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one render; CPU counts the render process and the processes it
+    waited for (its page workers): on a shared machine, what the render costs."""
     shutil.rmtree(cache / "pages", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command(tree, issue, out), env=environment(tree, cache), capture_output=True,
                           text=True)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1) or not list(out.glob("*.pdf")):
         raise SystemExit(f"render with {tree} failed:\n{done.stderr}")
-    return seconds
+    return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def instructions(tree: Path, issue: Path, cache: Path, out: Path, log: Path) -> subprocess.Popen:
     shutil.rmtree(cache / "pages", ignore_errors=True)
-    return subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={log}",
+    return subprocess.Popen(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                             f"--callgrind-out-file={log}.%p",
                              *command(tree, issue, out)], env=environment(tree, cache),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def counted(process: subprocess.Popen) -> int:
+    """Instructions of the render and every process it started (its page workers)."""
     _, err = process.communicate()
-    found = re.findall(r"Collected\s*:\s*(\d+)", err) or re.findall(r"refs:\s*([\d,]+)", err)
-    return int(found[-1].replace(",", "")) if found else 0
+    return sum(int(n) for n in re.findall(r"Collected\s*:\s*(\d+)", err))
 
 
 def main() -> None:
@@ -90,11 +96,14 @@ def main() -> None:
             for _ in range(args.rounds):
                 for k in "ABBA":
                     times[k].append(render_seconds(trees[k], args.issue.resolve(), caches[k], outs[k]))
-            for k, label in (("A", f"base {args.base}"), ("B", "this tree")):
-                print(f"{label:28} " + " ".join(f"{t:6.2f}" for t in times[k])
-                      + f"   median {statistics.median(times[k]):6.2f} s")
-            ratio = statistics.median(times["B"]) / statistics.median(times["A"])
-            print(f"ratio this tree / base (medians): {ratio:.2f}")
+            for index, what in enumerate(("wall", "CPU")):
+                for k, label in (("A", f"base {args.base}"), ("B", "this tree")):
+                    values = [t[index] for t in times[k]]
+                    print(f"{what:4} {label:24} " + " ".join(f"{t:6.2f}" for t in values)
+                          + f"   median {statistics.median(values):6.2f} s")
+                ratio = (statistics.median(t[index] for t in times["B"])
+                         / statistics.median(t[index] for t in times["A"]))
+                print(f"{what:4} ratio this tree / base (medians): {ratio:.2f}")
             if args.instructions:
                 runs = {k: instructions(trees[k], args.issue.resolve(), caches[k], outs[k], tmp / f"cg-{k}")
                         for k in trees}
