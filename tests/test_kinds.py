@@ -8,11 +8,12 @@ import pytest
 
 from layout.errors import LayoutError
 from layout.model import load_issue
+from layout.page import plan_issue
 from layout.pipeline import render_to_files
 from layout.theme import load_theme
 
 from .conftest import photo
-from .test_modular import body
+from .test_modular import FONTS, THEME, body
 
 GRID = load_theme().grid
 PT = 72 / 25.4
@@ -130,3 +131,18 @@ def test_keys_of_another_kind_are_located_errors(write_issue, story, message):
     with pytest.raises(LayoutError) as caught:
         load_issue(folder)
     assert [f"{f.key}: {f.message}" for f in caught.value.findings] == [message]
+
+
+def test_the_example_county_page_composes_every_module_without_errors():
+    from pathlib import Path
+    folder = Path(__file__).resolve().parents[1] / "examples" / "2026-county-news"
+    issue = load_issue(folder)
+    plans = plan_issue(issue, THEME, FONTS)
+    assert len(plans) == 1 and not [f for f in plans[0].findings if f.severity.value == "error"]
+    modules = {m.key: m for m in plans[0].modules}
+    assert len(modules) == len(issue.pages[0].stories)                 # every story placed
+    kinds = {s.kind: f"pages[0].stories[{i}]" for i, s in enumerate(issue.pages[0].stories)}
+    briefs = modules[kinds["briefs"]]
+    assert GRID.span_width(2) - 0.01 <= briefs.box.w <= GRID.span_width(3) + 0.01   # narrow
+    assert modules[kinds["commentary"]].kind == "commentary"
+    assert all(m.overset_lines == 0 for m in modules.values())

@@ -105,7 +105,8 @@ def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
                      rows: int) -> Composition | None:
     """Compose the page's items, with the photo group at each place it may take in reading
     order (`photos_at: top` first, `bottom` last, otherwise anywhere after the lead, or split in
-    two: one part after the lead, the other after the last story)."""
+    two: one part of at most MAX_FIRST_PART photos after the lead, the other after the last
+    story)."""
     limits = page_limits(page, key, issue.folder, setter.theme.grid)
     found = _compose_with(issue, page, key, setter, rows, limits)
     if found is None and limits.main_floor:
@@ -139,13 +140,16 @@ def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: 
     group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits, title, caption)
     orders = [stories[:at] + [group] + stories[at:] for at in _group_places(page, len(stories))]
     if not page.photos_at and len(stories) > 1 and len(photos) > 2:
-        for cut in range(1, len(photos)):
+        for cut in range(1, min(len(photos), MAX_FIRST_PART + 1)):
             first = group_variants(f"{key}.photos", photos[:cut], issue.folder, setter, rows, limits, title)
             rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits,
                                   caption=caption)
             orders.append(stories[:1] + [first] + stories[1:] + [rest])
     found = [c for c in (compose(items, columns, rows) for items in orders) if c is not None]
     return min(found, key=lambda c: c.score) if found else None
+
+
+MAX_FIRST_PART = 3    # photos of a split group in its first part (beside the lead); the rest go last
 
 
 def _group_places(page: Page, stories: int) -> list[int]:

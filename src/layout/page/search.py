@@ -62,13 +62,22 @@ def compose(items: list[Variants], columns: int, rows: int) -> Composition | Non
     search = _Search(items, columns)
     lead = next((i for i, item in enumerate(items) if item.rank == 0), None)
     best = None
-    for lead_span in range(columns, 0, -1) if lead is not None else [columns]:
+    for lead_span in _lead_spans(items[lead], columns) if lead is not None else [columns]:
         found = search.best(rows, lead_span)
         if found is not None:
             total = found.score + (score.lead_width(lead_span, columns) if lead is not None else 0)
             if best is None or total < best.score - 1e-9:
                 best = Composition(found.tiers, found.foot, total)
     return best
+
+
+MIN_LEAD_SPAN = 3     # a lead narrower than this is a brief: tried only if it can be nothing wider
+
+
+def _lead_spans(lead: Variants, columns: int) -> list[int]:
+    """The widths the lead's module can take (it has a variant there), widest first."""
+    spans = [s for s in range(columns, 0, -1) if lead.table(s)]
+    return [s for s in spans if s >= MIN_LEAD_SPAN] or spans
 
 
 class _Search:
@@ -133,7 +142,7 @@ class _Search:
                              max(widest, span if stories else 0), span if has_lead else lead)
 
         walk(start, 0, (), None, 0, 0)
-        return sorted(found.values(), key=lambda t: (t[0], t[1], t[2]))
+        return _undominated(sorted(found.values(), key=lambda t: (t[0], t[1], t[2])))
 
     def best(self, rows: int, lead_span: int) -> Composition | None:
         """The cheapest composition whose lead is `lead_span` columns wide (and no story wider)."""
@@ -186,6 +195,19 @@ class _Search:
             tiers.append(Tier(height, placed, gap, self.columns - sum(c.span for c in placed)))
             step = best_from(start, left)
         return Composition(tuple(tiers), step[4], found[0])
+
+
+def _undominated(tiers: list[tuple]) -> list[tuple]:
+    """Drop a tier when another of the same end, height and lead is no wider and no dearer:
+    every lead span that allows it allows the other, which always wins."""
+    kept, best = [], {}
+    for entry in sorted(tiers, key=lambda t: (t[0], t[1], t[4], t[3], t[2])):
+        key = (entry[0], entry[1], entry[4])
+        if key in best and best[key] <= entry[2] + 1e-9:
+            continue
+        best[key] = entry[2] if key not in best else min(best[key], entry[2])
+        kept.append(entry)
+    return sorted(kept, key=lambda t: (t[0], t[1], t[2]))
 
 
 def _with_white(options: dict, count: int, span: int, columns: int) -> dict:
