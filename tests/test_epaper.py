@@ -180,11 +180,12 @@ def _stream(chars: list[dict]) -> tuple[str, list[dict]]:
     return "".join(c["text"] for c in kept), kept
 
 
-def _body_glyphs(story, text: str, glyphs: list[dict]) -> list[dict]:
-    body = re.sub(r"\s", "", "".join(p.plain for p in story.paragraphs))
-    start = text.find(body)
-    assert start >= 0, f"the body of '{story.headline}' is not in the PDF"
-    return [{k: g[k] * DPI / 72 for k in ("x0", "x1", "top", "bottom")} for g in glyphs[start:start + len(body)]]
+def _glyphs(wanted: str, text: str, glyphs: list[dict]) -> list[dict]:
+    """The glyphs of `wanted` (spaces left out) on the page, in 150-dpi pixels."""
+    wanted = re.sub(r"\s", "", wanted)
+    start = text.find(wanted)
+    assert start >= 0, f"'{wanted[:20]}…' is not on the page"
+    return [{k: g[k] * DPI / 72 for k in ("x0", "x1", "top", "bottom")} for g in glyphs[start:start + len(wanted)]]
 
 
 def _inside(glyph: dict, area: dict, margin: float) -> bool:
@@ -194,8 +195,9 @@ def _inside(glyph: dict, area: dict, margin: float) -> bool:
 
 def test_the_areas_lie_over_the_story_text_within_one_line(sample, reader):
     """Each story's area, as the browser lays it over the page image, holds every glyph of the
-    story's body in the PDF (in 150-dpi pixels) within one line, its left and right edges are
-    those of the text within one line, and it holds no glyph of another story's body."""
+    story's body in the PDF (in 150-dpi pixels) within one line; its left, right and bottom edges
+    are those of the text within one line; its top is above the headline by less than a line of
+    the headline (its glyph's height and a body line); it holds no glyph of another story's body."""
     site, pdf = sample
     issue = site.rendered.issue
     with pdfplumber.open(pdf) as document:
@@ -203,13 +205,16 @@ def test_the_areas_lie_over_the_story_text_within_one_line(sample, reader):
             text, glyphs = _stream(pdf_page.chars)
             reader.goto((site.folder / f"page-{number}.html").as_uri())
             areas = reader.evaluate(AREAS_PX)
-            bodies = {a["key"]: _body_glyphs(_story(issue, a["key"]), text, glyphs) for a in areas}
+            stories = {a["key"]: _story(issue, a["key"]) for a in areas}
+            bodies = {k: _glyphs("".join(p.plain for p in s.paragraphs), text, glyphs) for k, s in stories.items()}
             assert len(areas) == 2
             for area in areas:
-                own = bodies[area["key"]]
-                assert all(_inside(g, area, LINE_PX) for g in own), area["key"]
+                own, head = bodies[area["key"]], _glyphs(stories[area["key"]].headline, text, glyphs)
+                assert all(_inside(g, area, LINE_PX) for g in own + head), area["key"]
                 assert abs(min(g["x0"] for g in own) - area["x0"]) < LINE_PX
                 assert abs(max(g["x1"] for g in own) - area["x1"]) < LINE_PX
+                assert abs(max(g["bottom"] for g in own) - area["bottom"]) < LINE_PX
+                assert 0 <= head[0]["top"] - area["top"] < head[0]["bottom"] - head[0]["top"] + LINE_PX
                 others = [g for key, found in bodies.items() if key != area["key"] for g in found]
                 assert not any(_inside(g, area, -LINE_PX) for g in others), area["key"]
 

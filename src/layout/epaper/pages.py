@@ -91,22 +91,30 @@ def page_file(number: int) -> str:
 def page_areas(plan: PagePlan, grid, source, titles: dict[str, str], captions: dict[str, str]) -> list[Area]:
     """The story and photo areas of a page, from its places, in the plan's order (stories by
     module, then photos): a story's links to its article, a photo's to its caption below."""
-    places = {p["key"]: p for p in page_places(plan, (grid.margin_side, grid.margin_top), source)
-              if p["kind"] in AREA_KINDS}
-    keys = [m.key for m in plan.modules] + [p.key for p in plan.photos]
+    places = page_places(plan, (grid.margin_side, grid.margin_top), source)
+    by_key = {p["key"]: p for p in places if p["kind"] in AREA_KINDS}
     out = []
-    for key in keys:
-        place = places.get(key)
+    for key in [m.key for m in plan.modules] + [p.key for p in plan.photos]:
+        place = by_key.get(key)
         if place is None:
             continue
         if place["kind"] == "story":
-            href, label = article_file(key), titles.get(key, "")
+            href, label, height = article_file(key), titles.get(key, ""), _filled_height(place, places)
         else:
-            href, label = f"#{photo_anchor(key)}", captions.get(key, "")
+            href, label, height = f"#{photo_anchor(key)}", captions.get(key, ""), place["h"]
         out.append(Area(key, place["kind"], href, label, 100 * place["x"] / grid.page_width,
                         100 * place["y"] / grid.page_height, 100 * place["w"] / grid.page_width,
-                        100 * place["h"] / grid.page_height))
+                        100 * height / grid.page_height))
     return out
+
+
+def _filled_height(story: dict, places: list[dict]) -> float:
+    """A story module's height down to the foot of its last place (headline, figure, paragraph):
+    the empty lines under an underset story's text are not part of its area."""
+    parts = [p for p in places if p["key"].startswith(story["key"] + ".")]
+    if not any(p["kind"] == "paragraph" for p in parts):    # continued from another page: no paragraphs
+        return story["h"]
+    return min(story["h"], max(p["y"] + p["h"] for p in parts) - story["y"])
 
 
 def photo_anchor(key: str) -> str:
