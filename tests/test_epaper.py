@@ -299,3 +299,30 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path, monkeypatch):
         assert run.stderr.splitlines()[-1] == f"Error: Invalid value for '-o' / '--out': {why}"
     assert (tmp_path / "notes" / "a.txt").read_text(encoding="utf-8") == "keep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+def _fonts_of(page, selector: str) -> list[str]:
+    """The families Chromium drew the text of `selector` in (DevTools' platform fonts)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    node = cdp.send("DOM.querySelector", {"nodeId": cdp.send("DOM.getDocument")["root"]["nodeId"], "selector": selector})
+    return [font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]]
+
+
+def test_an_article_is_set_in_the_theme_faces(sample, reader):
+    """Body in the theme's Song (Noto Serif CJK SC), captions in its Kai (LXGW WenKai), lead-ins
+    in its bold Hei, from the fonts installed: the site carries no font file."""
+    site, _ = sample
+    css = (site.folder / "style.css").read_text(encoding="utf-8")
+    assert '--body: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "STSong", "SimSun", serif;' in css
+    assert '--caption: "LXGW WenKai", "Kaiti SC", "STKaiti", "KaiTi", serif;' in css
+    reader.goto((site.folder / "article-1-2.html").as_uri())
+    assert _fonts_of(reader, ".body p:nth-child(2)") == ["Noto Serif CJK SC"]
+    assert _fonts_of(reader, ".figure figcaption") == ["LXGW WenKai"]
+    assert _fonts_of(reader, ".body p:nth-child(3) strong") == ["Noto Sans CJK SC"]
+    assert reader.evaluate("() => getComputedStyle(document.querySelector('.body p')).lineHeight") == "32.4px"
+    assert reader.evaluate("() => getComputedStyle(document.querySelector('.body p')).textIndent") == "36px"
+    measure = reader.evaluate("() => document.querySelector('.body p').getBoundingClientRect().width / 18")
+    assert 35 <= measure <= 40          # characters of 18 px in a line
+    assert not list(site.folder.rglob("*.[ot]t[fc]")) and not list(site.folder.rglob("*.woff*"))

@@ -26,7 +26,9 @@ ROLES = ("body", "headline", "kicker", "lead", "caption", "furniture")
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    """HTML templates autoescape; the stylesheet holds only theme data, quoted as CSS (css_string)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                              autoescape=lambda name: name is None or not name.endswith(".css.j2"),
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -44,7 +46,13 @@ def font_stack(family: str) -> str:
     """A CSS font-family list: the theme's family, like faces, the generic family."""
     style = font_style(family)
     names = [family] + [f for f in SYSTEM_FACES[style] if f != family]
-    return ", ".join(f'"{name}"' for name in names) + f", {GENERIC[style]}"
+    return ", ".join(css_string(name) for name in names) + f", {GENERIC[style]}"
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string: quotes, backslashes, line breaks and `<` escaped (a family name
+    from theme.yaml cannot end the string, the rule or the stylesheet)."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\\n\r<>{};' else c for c in text) + '"'
 
 
 def font_stacks(theme) -> dict[str, str]:
