@@ -172,6 +172,8 @@ def test_an_article_has_the_printed_text(sample):
     assert paragraphs[2].startswith("<strong>项目攻坚跑出“加速度”。</strong>全年签约项目56个")
     assert re.findall(r'<img src="(images/[^"]+)" width="\d+" height="\d+" alt="([^"]+)">', html) == [
         ("images/p1-s2-f1.jpg", "正来制药GMP易地技改项目试产成功"), ("images/p1-s2-f2.jpg", "神话科技航天新材料项目稳步推进")]
+    body = re.findall(r"<(p|figure)[ >]", html.split('<div class="body">')[1])    # figures in the text
+    assert body == ["p", "figure", "p", "p", "p", "figure", "p", "p"]
 
 
 def _stream(chars: list[dict]) -> tuple[str, list[dict]]:
@@ -318,9 +320,9 @@ def test_an_article_is_set_in_the_theme_faces(sample, reader):
     assert '--body: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "STSong", "SimSun", serif;' in css
     assert '--caption: "LXGW WenKai", "Kaiti SC", "STKaiti", "KaiTi", serif;' in css
     reader.goto((site.folder / "article-1-2.html").as_uri())
-    assert _fonts_of(reader, ".body p:nth-child(2)") == ["Noto Serif CJK SC"]
+    assert _fonts_of(reader, ".body p:nth-of-type(2)") == ["Noto Serif CJK SC"]
     assert _fonts_of(reader, ".figure figcaption") == ["LXGW WenKai"]
-    assert _fonts_of(reader, ".body p:nth-child(3) strong") == ["Noto Sans CJK SC"]
+    assert _fonts_of(reader, ".body p:nth-of-type(3) strong") == ["Noto Sans CJK SC"]
     assert reader.evaluate("() => getComputedStyle(document.querySelector('.body p')).lineHeight") == "32.4px"
     assert reader.evaluate("() => getComputedStyle(document.querySelector('.body p')).textIndent") == "36px"
     measure = reader.evaluate("() => document.querySelector('.body p').getBoundingClientRect().width / 18")

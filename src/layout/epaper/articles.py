@@ -69,6 +69,19 @@ class Article:
         return self.story.paragraphs
 
     @property
+    def blocks(self) -> list[tuple[str, object]]:
+        """The body in reading order: ("paragraph", p) and ("figure", f), the first figure after
+        the lead paragraph, the others spread evenly through the text (none is left out)."""
+        paragraphs, figures = self.paragraphs, self.figures
+        step = max(1, len(paragraphs) // max(1, len(figures)))
+        after = [min(len(paragraphs) - 1, i * step) for i in range(len(figures))]
+        out = [("figure", f) for f, at in zip(figures, after) if at < 0]      # a story without paragraphs
+        for index, paragraph in enumerate(paragraphs):
+            out.append(("paragraph", paragraph))
+            out += [("figure", f) for f, at in zip(figures, after) if at == index]
+        return out
+
+    @property
     def title(self) -> str:
         """The headline on one line, for the window title and the links."""
         return " ".join(self.headline_lines)
