@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 from layout.cli import main
 from layout.epaper import build_site
 from layout.epaper.site import MARKER
+from layout.model import load_issue
 from layout.pipeline import render_to_files
 
 from .conftest import SAMPLE
@@ -135,6 +135,10 @@ def test_a_click_on_a_story_area_opens_its_article(sample, reader):
         reader.wait_for_url(f"**/article-1-{index + 1}.html")
         assert reader.locator("h1.headline").inner_text() == headline(story)
         assert reader.locator(".pager a.back").inner_text() == "第1版 两会特刊"
+    reader.goto((site.folder / "page-1.html").as_uri() + "#zoom")     # 放大: the page at full size, no script
+    assert reader.evaluate("() => document.querySelector('.sheet img').getBoundingClientRect().width") == 2304
+    reader.locator('a.area-story[data-key="pages[0].stories[1]"]').click()
+    reader.wait_for_url("**/article-1-2.html")
 
 
 def test_every_story_has_an_area_and_an_article(sample):
@@ -308,7 +312,8 @@ def _fonts_of(page, selector: str) -> list[str]:
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
     cdp.send("CSS.enable")
-    node = cdp.send("DOM.querySelector", {"nodeId": cdp.send("DOM.getDocument")["root"]["nodeId"], "selector": selector})
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
     return [font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]]
 
 
@@ -328,3 +333,21 @@ def test_an_article_is_set_in_the_theme_faces(sample, reader):
     measure = reader.evaluate("() => document.querySelector('.body p').getBoundingClientRect().width / 18")
     assert 35 <= measure <= 40          # characters of 18 px in a line
     assert not list(site.folder.rglob("*.[ot]t[fc]")) and not list(site.folder.rglob("*.woff*"))
+
+
+def test_a_story_continued_on_a_page_has_an_area_on_both(write_issue):
+    """A jump: the story's module on each page links to its one article, which names both pages."""
+    from layout.epaper.articles import collect_articles
+    from layout.epaper.pages import page_views, printed_on
+
+    from .test_page_layout import GRID, long_issue, paragraphs_over, plans_of
+    folder = write_issue(long_issue(paragraphs_over(300), fit="jump"))
+    plans = plans_of(folder)
+    articles = collect_articles(load_issue(folder), printed_on(plans), {})
+    assert [(a.file, a.pages) for a in articles] == [("article-1-1.html", [1, 2])]
+    views = page_views(plans, GRID, None, articles, {})
+    areas = [[(a.key, a.href) for a in view.areas] for view in views]
+    assert areas == [[("pages[0].stories[0]", "article-1-1.html")]] * 2
+    continued, module = views[1].areas[0], plans[1].modules[0]
+    assert continued.height == pytest.approx(100 * module.box.h / GRID.page_height)   # no paragraph places
+    assert [v.articles for v in views] == [articles, articles]

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PIL import Image
@@ -40,7 +41,6 @@ def write_page_images(pdf: Path, folder: Path, views, dpi: int = PAGE_DPI) -> li
 
 def photo_file(key: str) -> str:
     """`pages[0].stories[1].figures[0]` -> `images/p1-s2-f1.jpg`; `pages[1].photos[3]` -> `images/p2-photo4.jpg`."""
-    import re
     numbers = [int(n) + 1 for n in re.findall(r"\[(\d+)\]", key)]
     if ".photos[" in key:
         return f"images/p{numbers[0]}-photo{numbers[1]}.jpg"
