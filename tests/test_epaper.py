@@ -351,3 +351,33 @@ def test_a_story_continued_on_a_page_has_an_area_on_both(write_issue):
     continued, module = views[1].areas[0], plans[1].modules[0]
     assert continued.height == pytest.approx(100 * module.box.h / GRID.page_height)   # no paragraph places
     assert [v.articles for v in views] == [articles, articles]
+
+
+def test_an_issue_with_errors_writes_no_site(write_issue, tmp_path):
+    folder = write_issue("""\
+        paper: 示例日报
+        title: 测试特刊
+        date: 2026-02-30
+        pages:
+          - stories:
+              - headline: 标题
+                body: 正文。
+        """)
+    run = CliRunner().invoke(main, ["epaper", "x", "-o", "site"])
+    assert run.exit_code == 1
+    assert run.stderr == "x/issue.yaml:3: date: not a real date: '2026-02-30'\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name]       # no site, no hidden build folder
+
+
+def test_a_failed_build_leaves_the_previous_site(escapes, monkeypatch):
+    site, _, _ = escapes
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    def fail(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("layout.epaper.site.write_templates", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_site(site.parent / "x", site)
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".")) == []
