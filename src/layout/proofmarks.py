@@ -26,7 +26,7 @@ RED = "#e60012"
 BAR_W = 3.0           # pt: a change bar in the margin
 BAR_GAP = 14.0        # pt between the type area and a margin bar
 TICK_W = 1.2          # pt: the tick in the gutter before a changed line
-TICK_GAP = 2.4        # pt between the tick and its line
+TICK_GAP = 1.4        # pt between the tick and its line (the column rule lies 4.5 pt before it)
 CARET = 7.0           # pt: a deletion caret's width
 
 
