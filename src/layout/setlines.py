@@ -18,6 +18,7 @@ new photo whose digest the old proof has not is changed.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import hashlib
@@ -223,10 +224,23 @@ def pdf_lines(path: Path) -> list[SetLine]:
     out: list[SetLine] = []
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
-            out += _glyph_lines(number, page.chars)
-            out += [_image(number, image) for image in page.images]
+            dx, dy = _trim_offset(page)
+            found = _glyph_lines(number, page.chars) + [_image(number, image) for image in page.images]
+            out += [dataclasses.replace(line, x=round(line.x - dx, 2), y=round(line.y - dy, 2)) for line in found]
             page.close()
     return out
+
+
+def _trim_offset(page) -> tuple[float, float]:
+    """Where the trimmed page starts on the PDF's page (a print PDF's bleed), in pt from its
+    top-left corner: lines are measured from the trimmed page's corner, as the plan measures them."""
+    from pdfminer.pdftypes import resolve1
+    try:
+        media = [float(resolve1(v)) for v in resolve1(page.page_obj.attrs["MediaBox"])]
+        trim = [float(resolve1(v)) for v in resolve1(page.page_obj.attrs.get("TrimBox", media))]
+    except (KeyError, TypeError, ValueError):
+        return 0.0, 0.0
+    return trim[0] - media[0], media[3] - trim[3]
 
 
 def _glyph_lines(number: int, chars: list[dict]) -> list[SetLine]:
