@@ -167,3 +167,21 @@ def test_lines_taken_out_are_marked_where_they_were_and_a_new_photo_is_changed()
     assert [m.text for m in marks.changed] == ["戊", "photo b"]
     assert [(m.y, m.h) for m in marks.deleted] == [(13.5, 0.0)]       # 乙 went: before 丙
     assert compare(fingerprint(new), new).changed == []
+
+
+def test_a_print_pdfs_lines_are_measured_from_its_trimmed_page(rounds):
+    """A print PDF's media box holds bleed and marks around the trimmed page (its origin below
+    and left of 0): its lines are where the screen PDF has them."""
+    from layout.setlines import pdf_lines
+    root, *_ = rounds
+    screen, printed = root / "one" / "issue.pdf", root / "bled.pdf"
+    with pikepdf.open(screen) as pdf:
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            page.TrimBox = pikepdf.Array([x0, y0, x1, y1])
+            page.MediaBox = pikepdf.Array([x0 - 36.85, y0 - 36.85, x1 + 36.85, y1 + 36.85])
+        pdf.save(printed)
+    bled, flat = pdf_lines(printed), pdf_lines(screen)
+    assert [(line.page, line.text) for line in bled] == [(line.page, line.text) for line in flat]
+    for a, b in zip(bled, flat):
+        assert [a.x, a.y, a.w, a.h] == pytest.approx([b.x, b.y, b.w, b.h], abs=0.02)

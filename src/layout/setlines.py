@@ -232,27 +232,30 @@ def pdf_lines(path: Path) -> list[SetLine]:
 
 
 def _trim_offset(page) -> tuple[float, float]:
-    """Where the trimmed page starts on the PDF's page (a print PDF's bleed), in pt from its
-    top-left corner: lines are measured from the trimmed page's corner, as the plan measures them."""
+    """Where the trimmed page's top-left corner is in pdfplumber's coordinates (a print PDF's
+    media box holds bleed and marks around it): lines are measured from the trimmed page's corner,
+    as the plan measures them. pdfplumber gives x in user space, and `top` from the top of its
+    `bbox` (the media box, whose top it puts at `bbox[1]`)."""
     from pdfminer.pdftypes import resolve1
     try:
         media = [float(resolve1(v)) for v in resolve1(page.page_obj.attrs["MediaBox"])]
         trim = [float(resolve1(v)) for v in resolve1(page.page_obj.attrs.get("TrimBox", media))]
     except (KeyError, TypeError, ValueError):
         return 0.0, 0.0
-    return trim[0] - media[0], media[3] - trim[3]
+    return trim[0], float(page.bbox[1]) + media[3] - trim[3]
 
 
 def _glyph_lines(number: int, chars: list[dict]) -> list[SetLine]:
     """Glyphs in drawing order grouped into lines: a glyph continues the line when it sits on the
-    same baseline and starts near where the last one ended (not back, not across a gutter)."""
+    same baseline and starts near where the last one ended: not an em back (compressed
+    punctuation overlaps the next glyph by up to half an em), not across a gutter (an em)."""
     lines, current = [], None
     for char in chars:
         if not char["text"].strip():
             continue
         base, size = char["matrix"][5], char["size"] or 1.0
         if (current is not None and abs(base - current["base"]) < 0.3 * size
-                and current["x1"] - 0.5 * size <= char["x0"] <= current["x1"] + 1.2 * size):
+                and current["x1"] - 0.9 * size <= char["x0"] <= current["x1"] + 0.8 * size):
             current["text"] += char["text"]
             current["x1"] = max(current["x1"], char["x1"])
             current["top"], current["bottom"] = min(current["top"], char["top"]), max(current["bottom"], char["bottom"])
