@@ -38,7 +38,8 @@ class Stamp:
     changed: int = 0           # lines and photos marked
 
     def text(self) -> str:
-        return f"校样 第{self.number}次 {self.when} 对照{self.since} 改动 {self.changed} 处"
+        since = self.since if self.since.startswith("第") else f" {self.since}"    # a file's name: spaced
+        return f"校样 第{self.number}次 {self.when} 对照{since} 改动 {self.changed} 处"
 
 
 def marked_proof(pdf: Path, out: Path, marks: Marks, stamp: Stamp, grid, font) -> Path:
