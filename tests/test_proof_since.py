@@ -12,11 +12,12 @@ from click.testing import CliRunner
 
 from layout.cli import main
 from layout.setlines import SetLine, compare, fingerprint
+from layout.theme import load_theme
 
 from .conftest import SAMPLE
 
 RED = (0.902, 0.0, 0.071)
-MARGIN = 53.26          # the sample theme's side margin, pt
+MARGIN = load_theme("newspaper").grid.margin_side      # the sample's side margin, pt
 CAPTION = ("caption: 夸克AI讲古建", "caption: 夸克AI讲解古建筑")
 SENTENCE = ("时代的华章总是在接续奋斗中书写", "时代的华章总在接续奋斗中书写")
 

@@ -28,9 +28,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .page.story import HEADLINE_LEADING     # line-height of headline sets (kicker, headline, rubric, title)
+
 TAG = re.compile(r"<[^>]*>")
 SPACE = re.compile(r"\s+")
-HEADLINE_LEADING = 1.25       # line-height of headline sets (kicker, headline, rubric, group title)
 ON_THE_GRID = ("caption", "jump")     # roles whose lines lie on the body's line grid
 
 
