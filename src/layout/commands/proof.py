@@ -17,8 +17,8 @@ from . import ISSUE_DIR, echo_findings, out_option, plural
               help="Resolution of the PNG proofs.")
 @click.option("--since", metavar="VERSION|PDF",
               help="Also write OUT/<slug>-proof.pdf: change bars beside every line and photo changed since "
-                   "proof VERSION (a number `layout proof` or `layout serve` printed) or since an earlier "
-                   "PDF of this issue, and a 校样 stamp; the PNGs are of it.")
+                   "proof VERSION (the number `layout proof` printed, or 第N次校样 on the proof desk) or since "
+                   "an earlier PDF of this issue, and a 校样 stamp; the PNGs are of it.")
 @click.pass_context
 def command(ctx: click.Context, issue_dir: Path, out_dir: Path, dpi: int, since: str | None) -> None:
     """Render ISSUE_DIR to OUT/<slug>.pdf and write one PNG proof per page, OUT/<slug>-p<N>.png.
