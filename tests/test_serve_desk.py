@@ -152,7 +152,11 @@ def test_read_a_page_zoom_find_the_source_line_and_see_findings_where_they_are(d
     caption = page.locator("#sheet .change", has_text="改 清【晰】的图片 → 清【楚】的图片")
     caption.wait_for(timeout=30_000)                            # since the proof before: the caption
     photo = page.locator('#sheet .place[data-key="pages[0].photos[1]"]')
-    assert rect(caption) == pytest.approx(rect(photo), abs=0.5)
+    line = page.locator("#sheet .change-line")                 # its one line, not the photo: the caption's
+    assert line.count() == 1 and rect(line) == pytest.approx(rect(caption), abs=0.5)
+    top, bottom, photo_top, photo_bottom = rect(caption)[1], rect(caption)[3], rect(photo)[1], rect(photo)[3]
+    assert inside(rect(caption), rect(photo)) and abs(bottom - photo_bottom) < 2
+    assert bottom - top < (photo_bottom - photo_top) / 5
     assert page.locator("#changes li").all_inner_texts() == ["pages[0].photos[1].caption: 清【晰】的图片 → 清【楚】的图片"]
     page.keyboard.press("ArrowRight")
     page.locator("#folio", has_text="第2版").wait_for()

@@ -81,3 +81,27 @@ def test_a_restart_on_unchanged_texts_is_not_a_new_proof(write_issue, tmp_path):
     assert [p["number"] for p in book.state()["proofs"]] == [1, 2]
     assert [(c["key"], c["before"], c["after"]) for c in book.changes(1)] == [
         ("pages[0].stories[0].headline", "【】标题", "【新】标题")]
+    change = book.changes(1)[0]          # marked on its one line: the headline's, not the body's
+    headline = next(p for p in book.places(1)["places"] if p["key"] == "pages[0].stories[0].headline")
+    assert len(change["lines"]) == 1 and change["cuts"] == []
+    line = change["lines"][0]
+    assert (line["x"], line["w"]) == (headline["x"], headline["w"])
+    assert headline["y"] <= line["y"] and line["y"] + line["h"] <= headline["y"] + headline["h"] + 0.01
+    assert [change[k] for k in "xywh"] == [line[k] for k in "xywh"]
+
+
+def test_a_cut_paragraph_is_marked_where_it_was(write_issue, tmp_path):
+    from layout.pagerender import RenderPool
+    from layout.serve import ProofBook
+    three = MINIMAL + "\n          第三段正文。\n"
+    folder = write_issue(three)
+    book = ProofBook(folder, RenderPool(1), cache_dir=tmp_path / "cache")
+    book.rebuild()
+    (folder / "issue.yaml").write_text(three.replace("          第二段正文。\n\n", ""), encoding="utf-8")
+    book.rebuild()
+    found = {c["key"]: c for c in book.changes(1)}
+    assert found["pages[0].stories[0].body[1]"]["new"] == "第三段正文。"
+    third = next(p for p in book.places(1)["places"] if p["key"] == "pages[0].stories[0].body[1]")
+    assert found["pages[0].stories[0].body[1]"]["lines"] == []        # 第三段 is set as it was
+    assert found["pages[0].stories[0].body[1]"]["cuts"] == [
+        {"x": third["x"], "y": third["y"], "w": third["w"], "h": 0.0}]

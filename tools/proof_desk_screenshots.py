@@ -5,7 +5,7 @@
 - docs/proof-desk-zoom.png: page 2 of the sample in the reading view at 150 dpi, a headline
   picked (its key path and issue.yaml line), the markers of a doubled word and fallback glyphs;
 - docs/proof-desk-changes.png: page 2 after a caption and a doubled word were corrected, the
-  changed caption and story marked with old → new (72 dpi);
+  changed lines marked, each change's first lines outlined with old → new (72 dpi);
 - docs/proof-desk-overset.png: a page with an overset story and a 150-ppi photo, at 100 dpi.
 
     PYTHONPATH=src python tools/proof_desk_screenshots.py [--out docs]
@@ -61,7 +61,8 @@ def shoot(browser, url: str, out: Path, *, page_number: int | None, dpi_steps: i
         for _ in range(abs(dpi_steps)):
             page.keyboard.press("+" if dpi_steps > 0 else "-")
         if changes:
-            page.locator("#sheet .change[data-key*='stories']").evaluate("d => d.scrollIntoView({block: 'end'})")
+            page.locator("#sheet .change[data-key*='stories']").evaluate("d => d.scrollIntoView({block: 'center'})")
+            page.mouse.move(5, 5)                       # no place under the pointer
         if pick:
             place = page.locator(f'#sheet .place[data-key="{pick}"]')
             place.scroll_into_view_if_needed()

@@ -28,6 +28,7 @@ from ..places import markers, page_places, place_of
 from .cache import BoundedCache
 from .layers import LayerJob
 from .memory import give_back_memory
+from ..setlines import Marks, compare, fingerprint, plan_lines
 from .versions import ProofRounds, issue_texts, rounds_folder
 
 ZOOMED_PAGES_KEPT = 2      # pages whose zoomed layers a rebuild renders at once when they change
@@ -50,22 +51,34 @@ class ProofDesk:
         if not build.pages_changed:
             return
         texts = issue_texts(composition.issue)
+        lines = fingerprint(self._set_lines(composition))
         if self.version == 0 and self.rounds.proofs and self.rounds.proofs[-1].texts == texts:
-            return
-        self.rounds.add(self.version + 1, texts)
+            if self.rounds.proofs[-1].lines == lines:
+                return
+        self.rounds.add(self.version + 1, texts, lines)
+
+    def _set_lines(self, composition) -> list:
+        return plan_lines(composition.plans.values(), composition.theme.grid, composition.issue.folder)
 
     def changes(self, since: int) -> list[dict] | None:
-        """What changed since proof `since`, old → new, each with the page and place it is on."""
+        """What changed since proof `since`, old → new, each with the page and place it is on, and
+        the lines of the place that changed (`lines`, `cuts`: where lines were taken out; the
+        place's rectangle is then that of its first changed lines)."""
         with self.changed:
             composition = self._composition
-        if composition is None or self.rounds.get(since) is None:
+        old = self.rounds.get(since)
+        if composition is None or old is None:
             return None
         grid = composition.theme.grid
         pages = [(n, page_places(plan, (grid.margin_side, grid.margin_top))) for n, plan in composition.plans.items()]
+        marks = compare(old.lines, self._set_lines(composition)) if old.lines else None
         out = []
         for item in self.rounds.changes(since):
-            found = next(((n, place) for n, places in pages if (place := place_of(item["key"], places))), (None, None))
+            found = next(((n, place, places) for n, places in pages if (place := place_of(item["key"], places))),
+                         (None, None, []))
             where = {"page": found[0], "place": found[1]["key"], **{k: found[1][k] for k in "xywh"}} if found[1] else {}
+            if found[1] and marks is not None:
+                where.update(_marked_lines(marks, found[0], [p for p in found[2] if p["key"] == found[1]["key"]]))
             out.append({**item, **where})
         return out
 
@@ -161,3 +174,23 @@ class ProofDesk:
         out = io.BytesIO()
         combine_pages(entries, out)
         return out.getvalue()
+
+
+def _marked_lines(marks: Marks, number: int, places: list[dict]) -> dict:
+    """The changed lines and the cuts inside `places` (one place, or a paragraph's in each column
+    it runs through), and the rectangle of the first run of changed lines in one column."""
+    def inside(line) -> bool:
+        cx, cy = line.x + line.w / 2, line.y + line.h / 2
+        return any(p["x"] <= cx <= p["x"] + p["w"] and p["y"] <= cy <= p["y"] + p["h"] for p in places)
+    changed, cut = marks.on_page(number)
+    lines = [line for line in changed if inside(line)]
+    found = {"lines": [_rect(line) for line in lines], "cuts": [_rect(line) for line in cut if inside(line)]}
+    if lines:
+        run = [line for line in lines if line.x == lines[0].x]
+        top, bottom = run[0].y, max(line.y + line.h for line in run)
+        found.update(x=run[0].x, y=top, w=max(line.w for line in run), h=round(bottom - top, 2))
+    return found
+
+
+def _rect(line) -> dict:
+    return {"x": line.x, "y": line.y, "w": line.w, "h": line.h}

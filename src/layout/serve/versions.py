@@ -1,6 +1,7 @@
 """Proof stage for the live server: numbered proofs and what changed between them (改样).
 
-Every rebuild that changes a page is a new proof, numbered from 1, and keeps the issue's texts
+Every rebuild that changes a page is a new proof (and so is every `layout proof`), numbered
+from 1, and keeps the digests of its set lines (`layout.setlines`: which lines changed) and the issue's texts
 by key path (`pages[1].stories[0].headline`, one entry per body paragraph
 `pages[1].stories[0].body[2]`, captions, credits, and each photo as its file's name, size and
 time). Comparing two proofs gives the changed entries, old → new, each on the place of the page
@@ -29,6 +30,7 @@ class Proof:
     version: int          # the proof page's version that published it
     saved: float          # time.time()
     texts: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, list[str]] | None = None    # its set lines' digests (`layout.setlines.fingerprint`)
 
 
 def issue_texts(issue: Issue) -> dict[str, str]:
@@ -74,8 +76,8 @@ class ProofRounds:
         self.folder = folder
         self.proofs: list[Proof] = self._load() if folder else []
 
-    def add(self, version: int, texts: dict[str, str]) -> Proof:
-        proof = Proof((self.proofs[-1].number + 1) if self.proofs else 1, version, time.time(), texts)
+    def add(self, version: int, texts: dict[str, str], lines: dict[str, list[str]] | None = None) -> Proof:
+        proof = Proof((self.proofs[-1].number + 1) if self.proofs else 1, version, time.time(), texts, lines)
         self.proofs = (self.proofs + [proof])[-KEPT:]
         if self.folder:
             self._save(proof)
@@ -84,7 +86,7 @@ class ProofRounds:
     def _save(self, proof: Proof) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            data = {"number": proof.number, "saved": proof.saved, "texts": proof.texts}
+            data = {"number": proof.number, "saved": proof.saved, "texts": proof.texts, "lines": proof.lines}
             tmp = self.folder / f".{proof.number}.json.part"
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             tmp.replace(self.folder / f"{proof.number}.json")
@@ -104,7 +106,9 @@ class ProofRounds:
         for number in sorted(self._numbers())[-KEPT:]:
             try:
                 data = json.loads((self.folder / f"{number}.json").read_text(encoding="utf-8"))
-                proofs.append(Proof(number, 0, float(data["saved"]), dict(data["texts"])))
+                lines = data.get("lines")
+                proofs.append(Proof(number, 0, float(data["saved"]), dict(data["texts"]),
+                                    dict(lines) if isinstance(lines, dict) else None))
             except (OSError, ValueError, KeyError, TypeError):
                 continue          # a damaged file is left out
         return proofs
