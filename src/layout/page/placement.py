@@ -17,9 +17,10 @@ from ..theme import Theme
 from .bands import plan_carried, plan_page_in_bands, stack_page
 from .fitting import copyfit_note, copyfit_setters, jump_findings
 from .group import group_variants
-from .hints import span_findings, unkept_span_findings
+from .hints import banded_findings, span_findings, unkept_span_findings
 from .limits import PhotoLimits, lead_index, page_limits
 from .mosaic import place_composition
+from .pins import Pins, page_pins, unkept_pin_findings
 from .plan import Box, PagePlan
 from .search import GAP_ROWS, Composition, compose
 from .story import StoryDraft
@@ -71,8 +72,11 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
         plan.findings[:0] = span_findings(page, f"pages[{number - 1}]", grid)
         return plan, []
     plan, carried = plan_page_in_bands(issue, page, number, setter, fit)
+    top = grid.banner_lines + GAP_ROWS if page.banner else 0
     plan.findings[:0] = (span_findings(page, f"pages[{number - 1}]", grid)
-                         + unkept_span_findings(page, f"pages[{number - 1}]", grid))
+                         + unkept_span_findings(page, f"pages[{number - 1}]", grid)
+                         + banded_findings(page, f"pages[{number - 1}]", grid, top)
+                         + page_pins(page, f"pages[{number - 1}]", grid, top)[1])
     return plan, carried
 
 
@@ -82,11 +86,13 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     key = f"pages[{number - 1}]"
     top = grid.banner_lines + GAP_ROWS if page.banner else 0
     rows = grid.lines - top
-    composition = best_composition(issue, page, key, setter, rows)
+    pins, pin_errors = page_pins(page, key, grid, top)
+    composition, unkept = best_composition(issue, page, key, setter, rows, pins)
     if composition is None:
         return None
     plan = PagePlan(number, page.section or issue.label, page.editor,
                     banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+    plan.findings += pin_errors + unkept
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
     place_composition(plan, composition, top, setter)
@@ -98,27 +104,45 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     return plan
 
 
-def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
-                     rows: int) -> Composition | None:
+def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+                     pins: Pins | None = None) -> tuple[Composition | None, list[Finding]]:
     """Compose the page's items, with the photo group at each place it may take in reading
     order (`photos_at: top` first, `bottom` last, otherwise anywhere after the lead, or split in
-    two: one part after the lead, the other after the last story)."""
-    limits = page_limits(page, key, issue.folder, setter.theme.grid)
-    found = _compose_with(issue, page, key, setter, rows, limits)
-    if found is None and limits.main_floor:
-        found = _compose_with(issue, page, key, setter, rows, limits.relaxed())
-    return found
+    two: one part after the lead, the other after the last story), keeping the editor's `pins`
+    (pins.py). If no composition keeps them, the best without them and an error for each pin
+    that cannot be kept."""
+    grid = setter.theme.grid
+    limits = page_limits(page, key, issue.folder, grid)
+    tried = []
+    for attempt in [limits, limits.relaxed()] if limits.main_floor else [limits]:
+        orders = _orders(issue, page, key, setter, rows, attempt)
+        found = _best(orders, grid.columns, rows, pins)
+        if found is not None:
+            return found, []
+        tried.append(orders)
+    for orders in tried if pins else []:
+        free = _best(orders, grid.columns, rows, {})
+        if free is not None:
+            keep = lambda kept: _best(orders, grid.columns, rows, kept)      # noqa: E731
+            return free, unkept_pin_findings(pins, orders[0], grid.lines - rows, grid.columns, keep)
+    return None, []
 
 
-def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
-                  limits: PhotoLimits) -> Composition | None:
-    columns = setter.theme.grid.columns
+def _best(orders: list[list[Variants]], columns: int, rows: int, pins: Pins | None) -> Composition | None:
+    found = [c for c in (compose(items, columns, rows, pins) for items in orders) if c is not None]
+    return min(found, key=lambda c: c.score) if found else None
+
+
+def _orders(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+            limits: PhotoLimits) -> list[list[Variants]]:
+    """The page's items in each reading order worth composing: the stories, lead first, with
+    the photo group at each of its places (or split in two)."""
     lead = lead_index(page)
     order = [lead] + [i for i in range(len(page.stories)) if i != lead]
     stories = [story_variants(f"{key}.stories[{i}]", page.stories[i], rank, issue.folder, setter, rows,
                               limits) for rank, i in enumerate(order)]
     if not page.photos:
-        return compose(stories, columns, rows)
+        return [stories]
     photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
     title, caption = page.photos_title, page.photos_caption
     group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits, title, caption)
@@ -129,8 +153,7 @@ def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: 
             rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits,
                                   caption=caption)
             orders.append(stories[:1] + [first] + stories[1:] + [rest])
-    found = [c for c in (compose(items, columns, rows) for items in orders) if c is not None]
-    return min(found, key=lambda c: c.score) if found else None
+    return orders
 
 
 def _group_places(page: Page, stories: int) -> list[int]:

@@ -44,6 +44,7 @@ class StoryDraft:
     head_space: int = 0      # lines added around the headline to take up a module's slack
     foot_space: int = 0      # lines of white space left at the module's foot
     overflow: list = field(default_factory=list)   # (key, message) of headline lines too wide
+    measure: tuple[int, int] | None = None   # 破栏: (basic, text) columns, e.g. (3, 2) for 3破2
 
     @property
     def headline_rows(self) -> int:
@@ -67,14 +68,25 @@ class StoryDraft:
         """Body lines the columns could hold beyond the text: holes unless balanced away."""
         return sum(self.capacities()) - self.body_lines
 
+    @property
+    def text_columns(self) -> int:
+        """Body columns: one a basic column, or M over every N basic columns (破栏 N破M)."""
+        return self.span // self.measure[0] * self.measure[1] if self.measure else self.span
+
     def capacities(self) -> list[int]:
         """Lines each body column holds beside the figures (figures sit top right)."""
-        caps = [self.body_rows] * self.span
+        caps = [self.body_rows] * self.text_columns
         for index, rows in enumerate(self.figure_rows):
             total = rows + self.figures[index].caption_rows + 1
-            for c in self._figure_columns(index):
+            for c in self.covered(index):
                 caps[c] = max(0, self.body_rows - total)
         return caps
+
+    def covered(self, index: int) -> list[int]:
+        """The body columns under figure `index` (those its basic columns overlap)."""
+        basic = self._figure_columns(index)
+        n = self.text_columns
+        return [t for t in range(n) if t * self.span < basic.stop * n and basic.start * n < (t + 1) * self.span]
 
     def _figure_columns(self, index: int) -> range:
         right = self.span - index * self.figure_columns
@@ -82,12 +94,16 @@ class StoryDraft:
 
 
 def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
-                headline_size: str = "", across: bool = False, limits=None) -> StoryDraft:
+                headline_size: str = "", across: bool = False, limits=None,
+                measure: tuple[int, int] | None = None) -> StoryDraft:
     """Compose the story's texts once and fit them in the smallest module; the headline is set
     at the theme size `headline_size` (default: the lead's or a story's headline size); with
-    `across`, figures may also stand side by side across the module's top, the text under them."""
+    `across`, figures may also stand side by side across the module's top, the text under them;
+    with a 破栏 `measure` (basic, text columns), the body is set in the wider text columns."""
     grid = setter.theme.grid
     width = grid.span_width(span)
+    measure = measure if measure and span % measure[0] == 0 else None
+    column = text_width(grid, span, measure)
     heads = []
     overflow = []
     for role, name, text, size_key in _headline_parts(story, lead, headline_size):
@@ -96,14 +112,31 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
         if setting.overflow:
             overflow.append((f"{key}.{name}", setting.overflow))
     face = setter.commentary_role if story.kind == "commentary" else "body"
-    paragraphs = [setter.body(p, grid.column_width, face) for p in story.paragraphs]
+    paragraphs = [setter.body(p, column, face) for p in story.paragraphs]
     if story.byline:
-        paragraphs.insert(0, setter.caption(story.byline, "", grid.column_width))
-    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow)  # figures: refit
+        paragraphs.insert(0, setter.caption(story.byline, "", column))
+    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow,
+                       measure=measure)  # figures: refit
+    spans = _figure_spans(span, len(story.figures), lead, story.figure_span, across)
     draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
-                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
+                       for k in spans if _on_measure(k, span, len(story.figures), measure)}
     return refit(draft, 0)
+
+
+def text_width(grid: Grid, span: int, measure: tuple[int, int] | None) -> float:
+    """Width of a body column: a basic column, or with a 破栏 measure N破M the module's width
+    shared by its text columns, a gutter between them: (span width - (n - 1) gutters) / n."""
+    if not measure:
+        return grid.column_width
+    n = span // measure[0] * measure[1]
+    return (grid.span_width(span) - (n - 1) * grid.gutter) / n
+
+
+def _on_measure(figure_columns: int, span: int, count: int, measure) -> bool:
+    """Figures stand on the module's basic grid; under a 破栏 measure they must cover whole
+    groups of N basic columns (so whole text columns), or the module's whole width."""
+    return not measure or not count or figure_columns % measure[0] == 0 or figure_columns * count == span
 
 
 def _slot(key: str, figure, folder, room: float, setter: Typesetter, limits) -> FigureSlot:
@@ -116,6 +149,8 @@ def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
     """The best fit of the draft with a body at least `min_rows` lines tall: the figure width
     that leaves the fewest empty lines, preferring the theme's wanted figure width."""
     best = None
+    if not draft.slot_sets:         # no figure width fits its 破栏 measure: no module this wide
+        return draft
     for fig_cols, slots in draft.slot_sets.items():
         candidate = replace(draft, figures=slots, figure_columns=fig_cols)
         fit_body(candidate, min_rows)
@@ -158,7 +193,7 @@ def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
     lines = draft.body_lines
     draft.figure_rows = [s.min_rows for s in draft.figures]
     fig_total = max((r + s.caption_rows + 1 for r, s in zip(draft.figure_rows, draft.figures)), default=0)
-    draft.body_rows = max(fig_total, math.ceil(lines / draft.span), min_rows)
+    draft.body_rows = max(fig_total, math.ceil(lines / draft.text_columns), min_rows)
     while sum(draft.capacities()) < lines:
         draft.body_rows += 1
     _grow_figures(draft, lines)
@@ -192,13 +227,14 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                                 len(paragraph.lines), paragraph.size))
         top += rows * pitch
     body_top = y + draft.headline_rows * pitch
-    columns = [ColumnBox(Box(x0 + grid.column_x(c), body_top, grid.column_width, draft.body_rows * pitch))
-               for c in range(draft.span)]
+    column_w = text_width(grid, draft.span, draft.measure)
+    columns = [ColumnBox(Box(x0 + c * (column_w + grid.gutter), body_top, column_w, draft.body_rows * pitch))
+               for c in range(draft.text_columns)]
     capacities = draft.capacities()
     for index in range(len(draft.figures)):
-        for c in draft._figure_columns(index):
+        for c in draft.covered(index):
             columns[c].box = Box(columns[c].box.x, body_top + (draft.body_rows - capacities[c]) * pitch,
-                                 grid.column_width, capacities[c] * pitch)
+                                 column_w, capacities[c] * pitch)
     capacities = balanced_capacities(draft.body_lines, capacities)
     last = _last_filled(capacities)
     capacities[last] -= draft.reserve

@@ -16,7 +16,7 @@ from ..model import Story
 from . import score
 from .columns import balanced_capacities
 from .figures import CAPTION_GAP
-from .hints import usable_span
+from .hints import usable_measure, usable_span
 from .limits import PhotoLimits
 from .story import StoryDraft, _wanted_span, draft_story, fit_body
 from .typeset import Typesetter
@@ -80,10 +80,10 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
         base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                           across=True, limits=limits)
+                           across=True, limits=limits, measure=usable_measure(story, grid))
         table: Table = {}
-        if base.overflow:             # a headline line wider than this module
-            return table
+        if base.overflow or not base.slot_sets:   # a headline line wider than this module, or
+            return table                          # figures that cannot stand on its 破栏 measure
         head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
         for fig_columns, slots in base.slot_sets.items():
             draft = replace(base, figures=slots, figure_columns=fig_columns)
@@ -95,6 +95,8 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     spans = list(range(1, grid.columns + 1))     # one column: a short item, its figure above
     if story.kind == "briefs":
         spans = [s for s in spans if s in BRIEFS_SPANS]
+    if usable_measure(story, grid):     # 破栏 N破M: the module spans whole groups of N columns
+        spans = [s for s in spans if s % story.columns_measure[0] == 0]
     return Variants(key, rank, [hinted] if hinted else spans, measure)
 
 
