@@ -92,6 +92,22 @@ def test_a_story_without_a_measure_keeps_the_basic_columns(write_issue):
     assert all(c.box.w == pytest.approx(GRID.column_width) for c in commentary.columns)
 
 
+def test_a_wide_intro_sets_the_byline_and_first_paragraph_across_the_module_above_its_columns(write_issue):
+    plan = plan_of(write_issue, fourth=["byline: 本报记者 王某某", "measure: 导语"])
+    story = module(plan, 3)
+    intro, *columns = story.columns
+    assert intro.box.x == story.box.x and intro.box.w == pytest.approx(story.box.w)
+    assert intro.fragments[0].html.startswith("本报记者") and len(intro.fragments) == 2
+    assert [c.box.w for c in columns] == [pytest.approx(GRID.column_width)] * len(columns)
+    assert all(c.box.y == pytest.approx(intro.box.bottom + PITCH) for c in columns)   # a line under it
+    setter = Typesetter.for_theme(THEME, FONTS)
+    first, *rest = load_issue(Path("x")).pages[0].stories[3].paragraphs
+    byline = setter.caption("本报记者 王某某", "", story.box.w)
+    assert intro.lines == len(byline.lines) + len(setter.body(first, story.box.w).lines)
+    assert sum(c.lines for c in columns) == sum(len(setter.body(p, GRID.column_width).lines) for p in rest)
+    assert errors(plan) == []
+
+
 def test_a_measure_its_span_does_not_hold_is_a_located_error(write_issue):
     assert content_errors(write_issue, commentary=["measure: 3破2", "span: 2"]) == [
         "x/issue.yaml:23: pages[0].stories[1].measure: measure 3破2 sets 2 text columns over every "
@@ -102,7 +118,8 @@ def test_a_measure_its_span_does_not_hold_is_a_located_error(write_issue):
 def test_a_measure_that_is_not_n_po_m_is_a_located_error(write_issue, value, shown):
     assert content_errors(write_issue, commentary=[f"measure: {value}"]) == [
         f"x/issue.yaml:23: pages[0].stories[1].measure: expected N破M with M less than N, such as "
-        f"3破2 (2 text columns over every 3 basic columns), got {shown}"]
+        f"3破2 (2 text columns over every 3 basic columns), or 导语 (the first paragraph across the "
+        f"module), got {shown}"]
 
 
 def test_a_measure_wider_than_the_grid_is_a_located_layout_error(write_issue):
@@ -137,6 +154,19 @@ def test_a_pinned_module_has_its_top_left_corner_at_the_pinned_column_and_line(w
     assert_no_overlaps(plan)
     assert all(m.box.bottom <= GRID.lines * PITCH + 1e-6 and m.box.right <= GRID.type_width + 1e-6
                for m in plan.modules)
+
+
+def test_pins_that_leave_white_under_modules_are_warned(write_issue):
+    plan = plan_of(write_issue, commentary=["at: [1, 70]"])
+    lead, commentary, briefs = (module(plan, i) for i in range(3))
+    assert top_left(commentary) == (1, 70) and top_left(briefs)[1] == 70
+    # white: a line under the lead above the cut, and the briefs 3 lines shorter than their tier
+    under_lead = round((commentary.box.y - lead.box.bottom) / PITCH) - 2
+    beside = round((commentary.box.bottom - briefs.box.bottom) / PITCH) * 3
+    assert (under_lead, beside) == (1, 9)
+    assert [f.message for f in plan.findings if f.severity.value == "warning"] == [
+        f"the pins (pages[0].stories[1].at) leave {under_lead * 8 + beside} empty column-lines at the "
+        f"foot of modules; move or remove them to close the gap"]
 
 
 def test_the_banner_s_lines_count(write_issue):
@@ -189,7 +219,8 @@ def test_check_exits_non_zero_on_an_unkept_pin_with_the_located_error(write_issu
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hinted")
-    text = with_hints(folder, commentary=["measure: 3破2", "at: [1, 60]"])
+    text = with_hints(folder, commentary=["measure: 3破2", "at: [1, 60]"],
+                      fourth=["byline: 本报记者 王某某", "measure: 导语"])
     (folder / "issue.yaml").write_text(text, encoding="utf-8")
     result, written = render_to_files(folder, tmp_path_factory.mktemp("out"))
     with pdfplumber.open(written[-1]) as pdf:
@@ -218,3 +249,17 @@ def test_the_pdf_sets_the_pinned_commentary_in_2_wide_columns_over_3(rendered):
         right = max(c["x1"] for c in held)
         assert right - x0 > GRID.column_width + GRID.gutter + GRID.body_size      # wider than a basic column
         assert right == pytest.approx(x1, abs=GRID.body_size / 2 + 0.5)         # justified to the measure
+
+
+def test_the_pdf_sets_a_wide_intro_across_its_module(rendered):
+    result, chars, width = rendered
+    plan, = result.plans
+    story = module(plan, 3)
+    intro = story.columns[0]
+    left, top = (width - GRID.type_width) / 2, GRID.margin_top
+    held = [c for c in chars if top + intro.box.y - 1 <= c["top"] and c["bottom"] <= top + intro.box.bottom + 1
+            and left + story.box.x - 0.5 <= c["x0"] and c["x1"] <= left + story.box.right + GRID.body_size / 2]
+    assert "".join(c["text"] for c in held).startswith("本报记者 王某某")
+    assert len({round(c["top"]) for c in held}) == intro.lines
+    assert max(c["x1"] for c in held) == pytest.approx(left + story.box.right, abs=GRID.body_size / 2 + 0.5)
+    assert max(c["x1"] for c in held) - min(c["x0"] for c in held) > GRID.span_width(2) - GRID.body_size

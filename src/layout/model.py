@@ -24,6 +24,7 @@ Text = Annotated[str, Field(strict=True)]
 CHINESE_DIGITS = "一二三四五六七八九"
 #: a 破栏 measure: N basic columns set as M text columns, in digits or Chinese (3破2, 三破二)
 MEASURE_PATTERN = r"^\s*([1-9]|[一二三四五六七八九])\s*破\s*([1-9]|[一二三四五六七八九])\s*$"
+WIDE_INTRO = "导语"      # measure: 导语 sets the first paragraph across the module, then columns
 #: What may happen to a story that does not fit its page: nothing (an error), copyfit, or a jump.
 Fit = Literal["", "copyfit", "jump"]
 
@@ -112,7 +113,8 @@ class Story(Strict):
     lead: bool = False
     span: int = Field(default=0, ge=0, le=12, strict=False)
     # 破栏/变栏: `3破2` sets the body in 2 text columns over every 3 basic columns
-    measure: Text = Field(default="", json_schema_extra={"type": "string", "pattern": MEASURE_PATTERN})
+    measure: Text = Field(default="", json_schema_extra={
+        "type": "string", "pattern": f"^\\s*{WIDE_INTRO}\\s*$|{MEASURE_PATTERN}"})
     # a pin: the module's top-left corner at [basic column, grid line], both from 1
     at: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
     # module kinds (issue 10): news; commentary with its 栏头 rubric; briefs (简讯) with items
@@ -125,9 +127,10 @@ class Story(Strict):
     def _measure(cls, value: object) -> object:
         if value is None or value == "":
             return ""
-        if measure_of(str(value)) is None:
+        if measure_of(str(value)) is None and str(value).strip() != WIDE_INTRO:
             raise ValueError(f"expected N破M with M less than N, such as 3破2 (2 text columns over "
-                             f"every 3 basic columns), got {_show(value)}")
+                             f"every 3 basic columns), or {WIDE_INTRO} (the first paragraph across the "
+                             f"module), got {_show(value)}")
         return str(value).strip()
 
     @field_validator("at", mode="before")
@@ -146,6 +149,11 @@ class Story(Strict):
     def columns_measure(self) -> tuple[int, int] | None:
         """(basic columns, text columns) of a 破栏 measure, or None for the basic grid."""
         return measure_of(self.measure) if self.measure else None
+
+    @property
+    def wide_intro(self) -> bool:
+        """`measure: 导语`: the first paragraph (the 导语) is set across the module."""
+        return self.measure == WIDE_INTRO
 
     @property
     def paragraphs(self) -> list[Paragraph]:

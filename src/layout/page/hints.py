@@ -29,7 +29,7 @@ def span_findings(page: Page, key: str, grid: Grid) -> list[Finding]:
         if story.span and not usable_span(story, grid):
             out.append(Finding(f"span {story.span} cannot be honoured: the grid has {grid.columns} basic columns",
                                key=f"{key}.stories[{s}].span", kind="layout"))
-        if story.measure and not usable_measure(story, grid):
+        if story.columns_measure and not usable_measure(story, grid):
             out.append(Finding(f"measure {story.measure} cannot be honoured: the grid has {grid.columns} "
                                f"basic columns", key=f"{key}.stories[{s}].measure", kind="layout"))
     return out
@@ -41,7 +41,7 @@ def banded_findings(page: Page, key: str, grid: Grid, top: int) -> list[Finding]
     why = "the page's modules cannot be composed in its type area (it is stacked in bands)"
     out = []
     for s, story in enumerate(page.stories):
-        if usable_measure(story, grid):
+        if usable_measure(story, grid) or story.wide_intro:
             out.append(Finding(f"measure {story.measure} cannot be honoured: {why}; change or remove it",
                                key=f"{key}.stories[{s}].measure", kind="layout"))
         if story.at and story.at[0] <= grid.columns and top < story.at[1] <= grid.lines:

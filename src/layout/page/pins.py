@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..errors import Finding
+from ..errors import Finding, Severity
 from ..model import Page
 from ..theme import Grid
 from .search import Composition
@@ -81,6 +81,16 @@ def _why(key: str, pin: tuple[int, int], item: Variants, top: int, columns: int,
         return ("no tier of modules can start on that line: the modules above it, in whole "
                 "lines of their stories and a line between tiers, cannot end just above it")
     return "it can start at that column, and on that line, but not at both at once"
+
+
+def pinned_white(pins: Pins, unkept: list[Finding], composition: Composition, key: str) -> list[Finding]:
+    """A warning when the pins kept leave white at the foot of modules (a module shorter than
+    the others of its tier, so that a pinned one can start lower)."""
+    if not pins or unkept or not composition.white:
+        return []
+    return [Finding(f"the pins ({', '.join(k + '.at' for k in pins)}) leave {composition.white} empty "
+                    f"column-lines at the foot of modules; move or remove them to close the gap",
+                    key=key, severity=Severity.WARNING, kind="layout")]
 
 
 def _finding(key: str, column: int, line: int, why: str) -> Finding:

@@ -20,7 +20,7 @@ from .group import group_variants
 from .hints import banded_findings, span_findings, unkept_span_findings
 from .limits import PhotoLimits, lead_index, page_limits
 from .mosaic import place_composition
-from .pins import Pins, page_pins, unkept_pin_findings
+from .pins import Pins, page_pins, pinned_white, unkept_pin_findings
 from .plan import Box, PagePlan
 from .search import GAP_ROWS, Composition, compose
 from .story import StoryDraft
@@ -92,7 +92,7 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
         return None
     plan = PagePlan(number, page.section or issue.label, page.editor,
                     banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
-    plan.findings += pin_errors + unkept
+    plan.findings += pin_errors + unkept + pinned_white(pins, unkept, composition, key)
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
     place_composition(plan, composition, top, setter)

@@ -54,6 +54,12 @@ class Composition:
         """Column-lines left white at the right of tiers whose cells do not fill the width."""
         return sum(t.rows * t.blank for t in self.tiers)
 
+    @property
+    def white(self) -> int:
+        """Column-lines left white at the foot of cells shorter than their tier."""
+        return sum((t.rows - sum(v.rows for v in c.variants) - GAP_ROWS * (len(c.variants) - 1)) * c.span
+                   for t in self.tiers for c in t.cells)
+
 
 def compose(items: list[Variants], columns: int, rows: int,
             pins: dict[str, tuple[int | None, int | None]] | None = None) -> Composition | None:

@@ -45,10 +45,16 @@ class StoryDraft:
     foot_space: int = 0      # lines of white space left at the module's foot
     overflow: list = field(default_factory=list)   # (key, message) of headline lines too wide
     measure: tuple[int, int] | None = None   # 破栏: (basic, text) columns, e.g. (3, 2) for 3破2
+    intro: list[Paragraph] = field(default_factory=list)   # a 导语 set across the module (and byline)
 
     @property
     def headline_rows(self) -> int:
-        return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space
+        """Lines above the body columns: the headline set, a line, and any 导语 and a line."""
+        return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space + self.intro_rows
+
+    @property
+    def intro_rows(self) -> int:
+        return sum(len(p.lines) for p in self.intro) + 1 if self.intro else 0
 
     @property
     def total_lines(self) -> int:
@@ -95,11 +101,12 @@ class StoryDraft:
 
 def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
                 headline_size: str = "", across: bool = False, limits=None,
-                measure: tuple[int, int] | None = None) -> StoryDraft:
+                measure: tuple[int, int] | None = None, intro: bool = False) -> StoryDraft:
     """Compose the story's texts once and fit them in the smallest module; the headline is set
     at the theme size `headline_size` (default: the lead's or a story's headline size); with
     `across`, figures may also stand side by side across the module's top, the text under them;
-    with a 破栏 `measure` (basic, text columns), the body is set in the wider text columns."""
+    with a 破栏 `measure` (basic, text columns), the body is set in the wider text columns; with
+    `intro`, the first paragraph (导语) and the byline are set across the module above them."""
     grid = setter.theme.grid
     width = grid.span_width(span)
     measure = measure if measure and span % measure[0] == 0 else None
@@ -112,11 +119,13 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
         if setting.overflow:
             overflow.append((f"{key}.{name}", setting.overflow))
     face = setter.commentary_role if story.kind == "commentary" else "body"
-    paragraphs = [setter.body(p, column, face) for p in story.paragraphs]
+    texts = story.paragraphs
+    wide = [setter.body(p, width, face) for p in texts[:1]] if intro and len(texts) > 1 else []
+    paragraphs = [setter.body(p, column, face) for p in texts[len(wide):]]
     if story.byline:
-        paragraphs.insert(0, setter.caption(story.byline, "", column))
+        (wide or paragraphs).insert(0, setter.caption(story.byline, "", width if wide else column))
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow,
-                       measure=measure)  # figures: refit
+                       measure=measure, intro=wide)  # figures: refit
     spans = _figure_spans(span, len(story.figures), lead, story.figure_span, across)
     draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
@@ -227,6 +236,7 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                                 len(paragraph.lines), paragraph.size))
         top += rows * pitch
     body_top = y + draft.headline_rows * pitch
+    intro = _intro_column(draft, x0, body_top - draft.intro_rows * pitch, width, pitch)
     column_w = text_width(grid, draft.span, draft.measure)
     columns = [ColumnBox(Box(x0 + c * (column_w + grid.gutter), body_top, column_w, draft.body_rows * pitch))
                for c in range(draft.text_columns)]
@@ -245,8 +255,18 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                for i, slot in enumerate(draft.figures)]
     box = Box(x0, y, width, draft.rows * pitch)
     overset = 0 if draft.reserve else left      # with a jump line, the rest continues elsewhere
-    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset,
-                       kind=draft.story.kind)
+    return StoryModule(draft.key, box, blocks, intro + columns, figures, draft.lead, jump=jump,
+                       overset_lines=overset, kind=draft.story.kind)
+
+
+def _intro_column(draft: StoryDraft, x: float, y: float, width: float, pitch: float) -> list[ColumnBox]:
+    """The 导语 (and byline) across the module, a line above the body columns; [] if none."""
+    if not draft.intro:
+        return []
+    lines = draft.intro_rows - 1
+    column = ColumnBox(Box(x, y, width, lines * pitch))
+    flow(draft.intro, [column], [lines])
+    return [column]
 
 
 def _last_filled(capacities: list[int]) -> int:

@@ -80,7 +80,8 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
         base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                           across=True, limits=limits, measure=usable_measure(story, grid))
+                           across=True, limits=limits, measure=usable_measure(story, grid),
+                           intro=story.wide_intro)
         table: Table = {}
         if base.overflow or not base.slot_sets:   # a headline line wider than this module, or
             return table                          # figures that cannot stand on its 破栏 measure
