@@ -20,6 +20,7 @@ from layout.pipeline import render_to_files
 from layout.theme import load_theme
 
 from .test_kinds import kinds_issue
+from .test_theme_errors import theme_x  # noqa: F401 (a fixture)
 
 THEME = load_theme()
 GRID = THEME.grid
@@ -126,6 +127,29 @@ def test_a_measure_wider_than_the_grid_is_a_located_layout_error(write_issue):
     plan = plan_of(write_issue, commentary=["measure: 九破二"])
     assert errors(plan) == ["pages[0].stories[1].measure: measure 九破二 cannot be honoured: "
                             "the grid has 8 basic columns"]
+
+
+def test_a_theme_may_set_commentaries_po_lan_where_that_is_no_worse(theme_x, write_issue):
+    theme_x(("  banner_lines: 15", "  banner_lines: 15\n  commentary_measure: 3破2"))
+    theme = load_theme("x")
+    assert theme.grid.commentary_measure == (3, 2)
+    folder = write_issue("paper: x\n")
+    (folder / "issue.yaml").write_text(with_hints(folder).replace("title: 评论与简讯", "title: 评论与简讯\ntheme: x"),
+                                       encoding="utf-8")
+    plan, = plan_issue(load_issue(folder), theme, FONTS)
+    commentary = module(plan, 1)
+    basic = module(plan_issue(load_issue(folder), THEME, FONTS)[0], 1)         # the newspaper theme
+    assert commentary.box == basic.box                          # the same module, set 破栏
+    assert [round(c.box.w, 3) for c in commentary.columns] == [round(WIDE, 3)] * (len(basic.columns) // 3 * 2)
+
+
+def test_a_theme_s_commentary_measure_must_be_n_po_m_on_its_grid(theme_x):
+    theme_x(("  banner_lines: 15", "  banner_lines: 15\n  commentary_measure: 9破2"))
+    with pytest.raises(LayoutError) as caught:
+        load_theme("x")
+    assert [str(f) for f in caught.value.findings] == [
+        "templates/x/theme.yaml:19: grid.commentary_measure: expected N破M with M less than N and N at "
+        "most grid.columns (8), such as 3破2, got '9破2'"]
 
 
 # -- at (pins) -----------------------------------------------------------------------------------

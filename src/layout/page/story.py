@@ -88,9 +88,11 @@ class StoryDraft:
                 caps[c] = max(0, self.body_rows - total)
         return caps
 
-    def covered(self, index: int) -> list[int]:
+    def covered(self, index: int) -> range | list[int]:
         """The body columns under figure `index` (those its basic columns overlap)."""
         basic = self._figure_columns(index)
+        if not self.measure:
+            return basic
         n = self.text_columns
         return [t for t in range(n) if t * self.span < basic.stop * n and basic.start * n < (t + 1) * self.span]
 

@@ -79,17 +79,18 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
 
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
-        base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                           across=True, limits=limits, measure=usable_measure(story, grid),
-                           intro=story.wide_intro)
         table: Table = {}
-        if base.overflow or not base.slot_sets:   # a headline line wider than this module, or
-            return table                          # figures that cannot stand on its 破栏 measure
-        head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
-        for fig_columns, slots in base.slot_sets.items():
-            draft = replace(base, figures=slots, figure_columns=fig_columns)
-            _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
-                                                          if slots else 0.0), grid, limits)
+        for columns in story_measures(story, grid, span):
+            base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
+                               across=True, limits=limits, measure=columns, intro=story.wide_intro)
+            if base.overflow or not base.slot_sets:   # a headline line wider than this module, or
+                continue                              # figures that cannot stand on its 破栏 measure
+            head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set
+                       if role == "headline")
+            for fig_columns, slots in base.slot_sets.items():
+                draft = replace(base, figures=slots, figure_columns=fig_columns)
+                _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
+                                                     if slots else 0.0), grid, limits)
         return table
 
     hinted = usable_span(story, grid)
@@ -99,6 +100,18 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     if usable_measure(story, grid):     # 破栏 N破M: the module spans whole groups of N columns
         spans = [s for s in spans if s % story.columns_measure[0] == 0]
     return Variants(key, rank, [hinted] if hinted else spans, measure)
+
+
+def story_measures(story: Story, grid, span: int) -> list[tuple[int, int] | None]:
+    """The measures a story is set in at `span` columns: its own 破栏 `measure` (None: the basic
+    columns); a commentary without one, in both the theme's `grid.commentary_measure` where the
+    span holds it and the basic columns: at each height the cheaper variant wins, the 破栏 one
+    on a tie (the theme asks for it)."""
+    own = usable_measure(story, grid)
+    if own or story.measure:
+        return [own]
+    auto = grid.commentary_measure if story.kind == "commentary" else None
+    return [auto, None] if auto and span % auto[0] == 0 else [None]
 
 
 def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
