@@ -223,6 +223,12 @@ def test_a_pin_on_the_banner_is_a_located_error(write_issue):
                             f"lines 1-{top} hold the banner; modules start on line {top + 1} or below"]
 
 
+def test_a_pin_its_span_would_carry_past_the_last_column_is_a_located_error(write_issue):
+    plan = plan_of(write_issue, commentary=["span: 3", "at: [7, 60]"])
+    assert errors(plan) == ["pages[0].stories[1].at: no composition puts this story at column 7, line 60: "
+                            "with span 3 it would run past column 8"]
+
+
 def test_a_pin_that_is_not_two_whole_numbers_is_a_located_error(write_issue):
     assert content_errors(write_issue, commentary=["at: [0, 60]"]) == [
         "x/issue.yaml:23: pages[0].stories[1].at: expected [column, line]: 2 whole numbers from 1 "
@@ -260,6 +266,10 @@ def test_the_pdf_sets_the_pinned_commentary_in_2_wide_columns_over_3(rendered):
     commentary = module(plan, 1)
     assert top_left(commentary) == (1, 60)
     left, top = (width - GRID.type_width) / 2, GRID.margin_top      # the type area's corner
+    rubric = sorted((c for c in chars if top + 59 * PITCH <= c["top"] < top + 61 * PITCH
+                     and left - 1 <= c["x0"] < left + GRID.span_width(3)), key=lambda c: c["x0"])
+    assert "".join(c["text"] for c in rubric).startswith("评论员文章")        # at column 1, line 60
+    assert 0 <= rubric[0]["x0"] - left <= GRID.body_size          # within a character of the edge
     body = [c for c in chars if "WenKai" in c["fontname"] and c["size"] < 12]
     assert len(body) > 500
     for column in commentary.columns:
