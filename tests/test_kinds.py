@@ -83,7 +83,8 @@ def test_a_commentary_is_a_box_holding_its_rubric_headline_and_kai_body(rendered
     assert max(c["bottom"] for c in rubric) < min(c["top"] for c in headline)        # 栏头 above
     assert min(c["x0"] for c in rubric) < min(c["x0"] for c in headline)             # at the left
     body = [c for c in held if c["top"] > max(h["bottom"] for h in headline)]
-    assert len(body) > 500 and all("WenKai" in c["fontname"] for c in body)          # 楷体 body
+    lead_ins = [c for c in body if "Sans" in c["fontname"] and "Bold" in c["fontname"]]  # **…**, bold Hei
+    assert len(body) > 500 and lead_ins and all("WenKai" in c["fontname"] for c in body if c not in lead_ins)
     assert min(c["x0"] for c in body) - box["x0"] >= 3 and box["x1"] - max(c["x1"] for c in body) >= 3
     outside = [c for c in chars if "以实干" in c["text"] and not inside(c, area)]
     assert outside == []

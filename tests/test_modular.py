@@ -152,8 +152,15 @@ SIZES = {"l": (4000, 2667), "p": (2400, 3600), "m": (1600, 1200), "s": (320, 480
 
 
 def body(chars: int) -> str:
+    """`chars` characters in paragraphs of 300; every second paragraph opens with a bold
+    lead-in of 8 to 21 characters (one or two lines of a basic column)."""
     text = (TEXT * (chars // len(TEXT) + 1))[:chars]
-    return "\n\n".join(text[i:i + 300] for i in range(0, len(text), 300))
+    paragraphs = [text[i:i + 300] for i in range(0, len(text), 300)]
+    for n in range(1, len(paragraphs), 2):
+        cut = 8 + (n * 5) % 14
+        if len(paragraphs[n]) > cut + 20:
+            paragraphs[n] = f"**{paragraphs[n][:cut]}。**{paragraphs[n][cut:]}"
+    return "\n\n".join(paragraphs)
 
 
 def story(headline: str, chars: int, figures: str = "", kind: str = "") -> list[str]:
@@ -453,3 +460,53 @@ def test_a_planned_issue_keeps_no_search_tables():
     gc.collect()
     assert len(plans) == 2
     assert [o for o in gc.get_objects() if isinstance(o, _Search)] == []
+
+
+def test_a_thin_lead_on_a_photo_page_is_a_module_not_a_strip_the_photos_taking_the_space():
+    """Sample page 2: a 780-character lead and a long story with a group of seven photos. At
+    the first photo caps the page was filled only by setting the lead across all 8 columns,
+    8 lines deep; with the caps raised together (limits.fill_levels) the lead is a module."""
+    plan = plan_issue(load_issue(SAMPLE), THEME, FONTS)[1]
+    lead = next(m for m in plan.modules if m.key == "pages[1].stories[0]")
+    assert lead.box.x < 0.01 and lead.box.y < GRID.line_pitch          # the 头条 at the top left
+    assert lead.box.w <= GRID.span_width(5) + 0.01                      # not across the page
+    lines = [c.lines for c in lead.columns]
+    assert min(lines[:-1]) >= score.SHALLOW_LINES, lines
+    other = next(m for m in plan.modules if m.key == "pages[1].stories[1]")
+    assert other.box.x >= lead.box.right and other.box.y < GRID.line_pitch   # side by side
+    areas = photo_areas(plan)
+    main = limits.page_limits(load_issue(SAMPLE).pages[1], "pages[1]", SAMPLE, GRID).main
+    assert all(areas[main] > a for k, a in areas.items() if k != main)  # the 主图 still the largest
+    assert not [f for f in plan.findings if "empty lines" in f.message]  # and the page is full
+
+
+def test_a_lead_in_is_kept_with_its_paragraph_s_column(corpus_page):
+    """No column ends inside a bold lead-in (or a brief's run-in headline), or right after it
+    while its paragraph goes on: newspaper-conventions, a lead-in is kept with its column."""
+    from layout.page.columns import kept_breaks
+    name, issue, plans = corpus_page
+    setter = Typesetter.for_theme(THEME, FONTS)
+    for plan in composed(plans):
+        for module in plan.modules:
+            story = issue.pages[0].stories[int(module.key.split("[")[-1].rstrip("]"))]
+            face = setter.commentary_role if story.kind == "commentary" else "body"
+            paragraphs = [setter.body(p, GRID.column_width, face) for p in story.paragraphs]
+            if story.byline:
+                paragraphs.insert(0, setter.caption(story.byline, "", GRID.column_width))
+            assert sum(c.lines for c in module.columns) == sum(len(p.lines) for p in paragraphs)
+            kept = kept_breaks(paragraphs)
+            ends, end = [], 0
+            for column in module.columns[:-1]:
+                end += column.lines
+                ends.append(end)
+            assert not kept & set(ends), (name, module.key, sorted(kept & set(ends)))
+
+
+def test_the_sample_has_lead_ins_of_one_and_two_lines():
+    from layout.page.columns import _lead_in_end
+    folder = SAMPLE
+    setter = Typesetter.for_theme(THEME, FONTS)
+    issue = load_issue(SAMPLE)
+    ends = [_lead_in_end(setter.body(p, GRID.column_width)) for page in issue.pages
+            for s in page.stories for p in s.paragraphs]
+    assert ends.count(1) >= 3 and ends.count(0) >= 3            # two-line and one-line lead-ins

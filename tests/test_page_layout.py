@@ -337,3 +337,12 @@ def test_the_whole_text_of_a_generated_issue_is_in_its_pdf(write_issue, tmp_path
             if f"pages[{p}].stories[{s}]" not in jumped:        # a jumped story is split by pages
                 assert story_text in text
     assert not Counter(body) - Counter(text)                    # every character is printed
+
+
+def test_a_column_foot_moves_off_a_lead_in_by_the_fewest_lines():
+    from layout.page.columns import balanced_capacities
+    full = [10, 10, 10]
+    assert balanced_capacities(27, full) == [9, 9, 9]
+    assert balanced_capacities(27, full, frozenset({9})) == [10, 8, 9]        # down: room for one more
+    assert balanced_capacities(27, full, frozenset({8, 9, 10})) == [7, 10, 10]  # up: lines 8-10 go on
+    assert balanced_capacities(30, full, frozenset({10})) == [9, 10, 11]       # no room: the last overfills

@@ -19,10 +19,10 @@ from .theme import DEFAULT_THEME, load_theme
 
 LIMITS = {"headline": 48, "kicker": 60, "subhead": 60, "byline": 60, "caption": 300,
           "credit": 40, "title": 40, "slogan": 60, "label": 16, "section": 16, "editor": 40,
-          "paper": 24}
+          "designer": 40, "proofreader": 40, "paper": 24}
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-TEXT_FIELDS = {"paper", "title", "label", "section", "editor", "kicker", "slogan", "headline", "subhead",
-               "byline", "body", "caption", "credit"}
+TEXT_FIELDS = {"paper", "title", "label", "section", "editor", "designer", "proofreader", "kicker", "slogan",
+               "headline", "subhead", "byline", "body", "caption", "credit"}
 
 
 def check_source(folder: Path, source: Source, out: Collector, *, check_images: bool = True) -> None:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from .composer import COMPOSER_CSS
 from .fonts import FontFile
+from .furniture import running_head
 from .model import Issue
 from .page import PagePlan
 from .theme import Theme
@@ -56,6 +57,8 @@ def compose_context(issue: Issue, theme: Theme, fonts: dict[str, FontFile], plan
         "issue": {"paper": issue.paper, "title": issue.title, "label": issue.label,
                   "date": date_text(issue), "slug": issue.slug},
         "pages": plans,
+        "heads": {plan.number: running_head(plan, issue.paper, date_text(issue), theme) for plan in plans},
+        "head_style": theme.running_head,
         "images": images,
         "grid": theme.grid,
         "sizes": theme.sizes,

@@ -10,8 +10,16 @@ wider than the grid, a composition that cannot keep it) are reported by the layo
 from __future__ import annotations
 
 from .errors import Collector
-from .model import Issue
+from .model import Issue, vertical_obstacle
 from .source import Source
+
+VERTICAL_OBSTACLES = {
+    "kind": "a vertical headline (竖排标题) is for a news story; set this one horizontally",
+    "kicker": "a vertical headline (竖排标题) stands alone: leave out the kicker (引题), or set it horizontally",
+    "subhead": "a vertical headline (竖排标题) stands alone: leave out the subhead (副题), "
+               "or set it horizontally",
+    "figures": "a vertical headline (竖排标题) is for a module of text: move its figures, or set it horizontally",
+}
 
 
 def check_hints(issue: Issue, source: Source, out: Collector) -> None:
@@ -57,6 +65,12 @@ def _kind(story, key: str, source: Source, out: Collector) -> None:
         _add(out, source, f"{key}.measure", f"measure {story.measure} sets {measure[1]} text columns over "
              f"every {measure[0]} basic columns: the module's span must be a multiple of {measure[0]}, "
              f"and span {story.span} is not")
+    if story.measure and story.vertical_headline:
+        _add(out, source, f"{key}.measure", f"measure {story.measure} is for a headline across the module, "
+             f"not beside a vertical headline (vertical_headline: true)")
+    obstacle = vertical_obstacle(story) if story.vertical_headline else ""
+    if obstacle:
+        _add(out, source, f"{key}.vertical_headline", VERTICAL_OBSTACLES[obstacle])
 
 
 def _add(out: Collector, source: Source, key: str, message: str) -> None:

@@ -121,6 +121,8 @@ class Story(Strict):
     kind: Literal["", "news", "commentary", "briefs"] = ""
     rubric: Text = ""
     items: list[BriefItem] = []
+    # layout hint: the 主题 set top to bottom at the module's right (竖排标题), the body to its left
+    vertical_headline: bool = False
 
     @field_validator("measure", mode="before")
     @classmethod
@@ -175,6 +177,12 @@ def _whole(value: object) -> int | None:
     """A whole number from 1 written in the YAML (scalars are kept as text)."""
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     return int(text) if text.isdigit() and int(text) >= 1 else None
+def vertical_obstacle(story: Story) -> str:
+    """The key that keeps a story's headline from standing vertically (竖排标题), or "": a
+    vertical headline is a news story's 主题 alone, beside a body without figures."""
+    if story.kind not in ("", "news"):
+        return "kind"
+    return next((name for name in ("kicker", "subhead", "figures") if getattr(story, name)), "")
 
 
 def _one_line(text: str) -> str:
@@ -186,6 +194,8 @@ class Page(Strict):
 
     section: Text = ""
     editor: Text = ""
+    designer: Text = ""      # 美编, credited beside the 责任编辑
+    proofreader: Text = ""   # 校对
     banner: Banner | None = None
     stories: list[Story] = []
     photos: list[Figure] = []

@@ -19,6 +19,7 @@ PAGE_INDEX = re.compile(r"^pages\[(\d+)\]")
 PARAGRAPH = re.compile(r"^(.+\.body)\[(\d+)\]$")
 #: a headline-set block's role -> the story key it was written under
 TEXT_KEYS = {"kicker": "kicker", "headline": "headline", "lead_headline": "headline", "subhead": "subhead",
+             "vertical-headline": "headline",
              "byline": "byline"}
 
 

@@ -40,6 +40,8 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Page", ""): "一个版：报眉、通栏、稿件和组图 — One printed page (版): running header, banner, stories and photo group.",
     ("Page", "section"): "版名，印在报眉 — Section name in the running header (报眉).",
     ("Page", "editor"): "责任编辑 — The page's editor (责任编辑).",
+    ("Page", "designer"): "美编 — The page's designer (美编), credited with the editor.",
+    ("Page", "proofreader"): "校对 — The page's proofreader (校对), credited with the editor.",
     ("Page", "banner"): "版面顶部的通栏 — The 通栏 banner across the top of the page.",
     ("Page", "stories"): "本版稿件，按顺序排；第一篇是头条 — The page's stories in order; the first is the lead.",
     ("Page", "photos"): "本版组图，键与 figures 相同 — The page's photo group: same keys as figures.",
@@ -75,6 +77,9 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
         "type area, from 1 (the banner's lines count).",
     ("Story", "kind"): "稿件类型：news 消息、commentary 评论、briefs 简讯 — Module kind: news, commentary or briefs.",
     ("Story", "rubric"): "评论的栏头 — A commentary's rubric (栏头).",
+    ("Story", "vertical_headline"): "竖排标题：主题在模块右侧自上而下排，正文在其左 — "
+        "A vertical headline (竖排标题): the headline set top to bottom at the module's right, the body "
+        "to its left.",
     ("Story", "items"): "简讯条目（kind: briefs） — The items of a briefs module (kind: briefs).",
     ("BriefItem", ""): "一条简讯：标题和短文 — One brief: a run-in headline and a short text.",
     ("BriefItem", "headline"): "简讯标题（必填） — The brief's run-in headline (required).",

@@ -104,6 +104,21 @@ class PrintSettings:
     icc_profile: Path = DEFAULT_ICC_PROFILE
 
 
+SECTION_STYLES = ("reversed", "red", "bold")
+CREDIT_PLACES = ("head", "foot")
+VERTICAL_USES = ("hint", "narrow")
+
+
+@dataclass(frozen=True)
+class RunningHeadStyle:
+    """The 报眉: how the 版名 is emphasised, the size of 版次 and 版名, the rule, the credits' place."""
+
+    section_style: str = "reversed"
+    folio_size: float = 12.0
+    rule: float = 1.0
+    credits: str = "head"
+
+
 @dataclass(frozen=True)
 class Theme:
     """A template set: its folder, grid, font roles, type sizes, colours and print settings."""
@@ -117,6 +132,8 @@ class Theme:
     print: PrintSettings = PrintSettings()
     label: str = ""                       # theme.yaml as findings name it
     findings: tuple[Finding, ...] = ()    # warnings about the settings (colours.*)
+    running_head: RunningHeadStyle = RunningHeadStyle()
+    vertical_headlines: str = "hint"      # 竖排标题: "hint" (where a story asks) or "narrow" too
 
 
 def load_theme(name: str = "") -> Theme:
@@ -134,8 +151,11 @@ def load_theme(name: str = "") -> Theme:
     sizes = {size: settings.number(f"sizes_pt.{size}") for size in _names(settings, "sizes_pt", SIZES)}
     colours = {colour: _colour(settings, colour) for colour in _names(settings, "colours", COLOURS)}
     printing = _print_settings(settings, folder)
+    head = _running_head(settings)
+    vertical = _choice(settings, "headlines.vertical", VERTICAL_USES)
     settings.raise_if_errors()
-    theme = Theme(name, folder, grid, fonts, sizes, colours, printing, label=source.label)
+    theme = Theme(name, folder, grid, fonts, sizes, colours, printing, label=source.label,
+                  running_head=head, vertical_headlines=vertical)
     from .colours import colour_findings
     return replace(theme, findings=tuple(colour_findings(theme, source)))
 
@@ -196,6 +216,24 @@ def _print_settings(settings: Settings, folder: Path) -> PrintSettings:
     ppi = settings.number("print.image_ppi", str(DEFAULT_IMAGE_PPI), whole=True)
     profile = Path(settings.text("print.icc_profile", "") or DEFAULT_ICC_PROFILE)
     return PrintSettings(ppi or DEFAULT_IMAGE_PPI, profile if profile.is_absolute() else folder / profile)
+
+
+def _running_head(settings: Settings) -> RunningHeadStyle:
+    """`running_head:` settings (all optional: a theme without them gets the defaults)."""
+    default = RunningHeadStyle()
+    size = settings.number("running_head.folio_size_pt", str(default.folio_size))
+    rule = settings.number("running_head.rule_pt", str(default.rule), above=False)
+    return RunningHeadStyle(_choice(settings, "running_head.section_style", SECTION_STYLES),
+                            size or default.folio_size, default.rule if rule is None else rule,
+                            _choice(settings, "running_head.credits", CREDIT_PLACES))
+
+
+def _choice(settings: Settings, key: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` at `key` (the first when the key is absent)."""
+    value = settings.text(key, choices[0])
+    if value is not None and value not in choices:
+        settings.problem(key, f"expected {', '.join(choices[:-1])} or {choices[-1]}, got {shown(value)}")
+    return value if value in choices else choices[0]
 
 
 def _grid(settings: Settings) -> Grid | None:

@@ -61,7 +61,8 @@ def plan_page_in_bands(issue: Issue, page: Page, number: int, setter: Typesetter
 def plan_carried(issue: Issue, origin: PagePlan, carried: list[StoryDraft], number: int,
                  setter: Typesetter) -> tuple[PagePlan, list[StoryDraft]]:
     """A continuation page: the stories carried over from `origin`, stacked from the top."""
-    page = Page(section=origin.section, editor=origin.editor)
+    page = Page(section=origin.section, editor=origin.editor, designer=origin.designer,
+                proofreader=origin.proofreader)
     stack = Stack(carried)
     stack.spare = setter.theme.grid.lines - sum(d.rows for d in carried) - GAP_ROWS * (len(carried) - 1)
     rest = cut_at_page_end(stack, setter, True, number) if stack.spare < 0 else []
@@ -111,7 +112,8 @@ def place_page(issue: Issue, page: Page, number: int, stack: Stack, setter: Type
     """Give every band of the stack its rectangle, top to bottom."""
     grid = setter.theme.grid
     plan = PagePlan(number, page.section or issue.label, page.editor,
-                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch,
+                    designer=page.designer, proofreader=page.proofreader)
     row = 0
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, stack.banner_rows * grid.line_pitch)

@@ -114,7 +114,7 @@ def continuation_of(first: StoryDraft, placed: int, number: int, setter: Typeset
         heads.append((role, paragraph, setter.rows_for(paragraph, HEADLINE_LEADING)))
     rest = replace(first, lead=False, headline_set=heads, figures=[], figure_rows=[],
                    slot_sets={0: []}, figure_columns=0, skip=first.skip + placed, reserve=0,
-                   jump_text="", body_rows=0)
+                   jump_text="", body_rows=0, vertical=None, vertical_rows=0)  # the measure stays
     fit_body(rest)
     return rest
 

@@ -196,7 +196,7 @@ def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int
                 height = total + GAP_ROWS + image + row.caption_rows
                 value = cost + score.crop(image, row.natural) + sum(
                     score.photo_scale(area_lines(s.width * (image * grid.line_pitch - CAPTION_GAP), grid),
-                                      area_lines(limits.floor(s.key), grid)) for s in row.slots) + \
+                                      area_lines(limits.reference(s.key), grid)) for s in row.slots) + \
                     score.photo_margin(area_lines((room - row.width) * image * grid.line_pitch, grid))
                 if height <= rows and (height not in step or value < step[height][0]):
                     step[height] = (value, chosen + (image,))

@@ -18,7 +18,7 @@ from .bands import plan_carried, plan_page_in_bands, stack_page
 from .fitting import copyfit_note, copyfit_setters, jump_findings
 from .group import group_variants
 from .hints import banded_findings, span_findings, unkept_span_findings
-from .limits import PhotoLimits, lead_index, page_limits
+from .limits import PhotoLimits, fill_levels, lead_index, page_limits
 from .mosaic import place_composition
 from .pins import Pins, page_pins, pinned_white, unkept_pin_findings
 from .plan import Box, PagePlan
@@ -26,6 +26,7 @@ from .search import GAP_ROWS, Composition, compose
 from .story import StoryDraft
 from .typeset import Typesetter
 from .variants import Variants, story_variants
+from .vertical import vertical_findings
 
 
 def plan_issue(issue: Issue, theme: Theme, fonts: dict[str, FontFile]) -> list[PagePlan]:
@@ -72,6 +73,7 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
         plan.findings[:0] = span_findings(page, f"pages[{number - 1}]", grid)
         return plan, []
     plan, carried = plan_page_in_bands(issue, page, number, setter, fit)
+    plan.findings += vertical_findings(plan.modules, plan.line_pitch)
     top = grid.banner_lines + GAP_ROWS if page.banner else 0
     plan.findings[:0] = (span_findings(page, f"pages[{number - 1}]", grid)
                          + unkept_span_findings(page, f"pages[{number - 1}]", grid)
@@ -91,7 +93,8 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     if composition is None:
         return None
     plan = PagePlan(number, page.section or issue.label, page.editor,
-                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch)
+                    banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch,
+                    designer=page.designer, proofreader=page.proofreader)
     plan.findings += pin_errors + unkept + pinned_white(pins, unkept, composition, key)
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
@@ -111,21 +114,43 @@ def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter, row
     two: one part after the lead, the other after the last story), keeping the editor's `pins`
     (pins.py). If no composition keeps them, the best without them and an error for each pin
     that cannot be kept."""
+    found = _filled(issue, page, key, setter, rows, pins)
+    if found is not None or not pins:
+        return found, []
+    free = _filled(issue, page, key, setter, rows, {})
+    if free is None:
+        return None, []
     grid = setter.theme.grid
-    limits = page_limits(page, key, issue.folder, grid)
-    tried = []
-    for attempt in [limits, limits.relaxed()] if limits.main_floor else [limits]:
-        orders = _orders(issue, page, key, setter, rows, attempt)
-        found = _best(orders, grid.columns, rows, pins)
-        if found is not None:
-            return found, []
-        tried.append(orders)
-    for orders in tried if pins else []:
-        free = _best(orders, grid.columns, rows, {})
-        if free is not None:
-            keep = lambda kept: _best(orders, grid.columns, rows, kept)      # noqa: E731
-            return free, unkept_pin_findings(pins, orders[0], grid.lines - rows, grid.columns, keep)
-    return None, []
+    orders = _orders(issue, page, key, setter, rows, page_limits(page, key, issue.folder, grid))
+    keep = lambda kept: _best(orders, grid.columns, rows, kept)      # noqa: E731
+    return free, unkept_pin_findings(pins, orders[0], grid.lines - rows, grid.columns, keep)
+
+
+def _filled(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+            pins: Pins | None) -> Composition | None:
+    """The best composition keeping `pins`, its photos' caps raised while the page is underset."""
+    limits = page_limits(page, key, issue.folder, setter.theme.grid)
+    found = _compose_with(issue, page, key, setter, rows, limits, pins)
+    if found is None and limits.main_floor:
+        found = _compose_with(issue, page, key, setter, rows, limits.relaxed(), pins)
+    if found is not None and (page.photos or underset(found)):
+        for level in fill_levels(page, key, issue.folder, setter.theme.grid):
+            filled = _compose_with(issue, page, key, setter, rows, level, pins)
+            if filled is not None and filled.score < found.score - 1e-9:
+                found = filled
+            if not underset(found):
+                break
+    return found
+
+
+def underset(composition: Composition) -> bool:
+    """True if the page is left with white at its foot or beside its modules."""
+    return composition.foot > 2 or composition.blank > 0
+
+
+def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+                  limits: PhotoLimits, pins: Pins | None = None) -> Composition | None:
+    return _best(_orders(issue, page, key, setter, rows, limits), setter.theme.grid.columns, rows, pins)
 
 
 def _best(orders: list[list[Variants]], columns: int, rows: int, pins: Pins | None) -> Composition | None:

@@ -121,6 +121,8 @@ class PagePlan:
     texts: list[TextBlock] = field(default_factory=list)    # a photo group's title and caption
     line_pitch: float = 0.0
     spread: str = ""          # "left" or "right" half of a 通版, whose banner crosses the gutter
+    designer: str = ""        # 美编 and 校对, credited with the editor (furniture.py)
+    proofreader: str = ""
     findings: list[Finding] = field(default_factory=list)
 
     def boxes(self) -> list[tuple[str, Box]]:

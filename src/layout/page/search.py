@@ -9,7 +9,6 @@ and deterministic: ties go to the first composition found. The lowest score (sco
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from . import score
@@ -128,7 +127,7 @@ class _Search:
                     key = (index, rows, widest, lead)
                     value = cost + score.blank((self.columns - column) * rows, self.columns)
                     if key not in found or value < found[key][2] - 1e-9:
-                        found[key] = (index, rows, value, widest, lead, _cells(cells, chosen, self.items))
+                        found[key] = (index, rows, value, widest, lead, (cells, chosen))
             if column == self.columns:
                 return
             if index == self.count or len(cells) == MAX_CELLS:
@@ -159,28 +158,58 @@ class _Search:
         return all(self.pins[i][1] in (None, row) for i in range(start, end) if i in self.pins)
 
     def best(self, rows: int, lead_span: int) -> Composition | None:
-        @functools.lru_cache(maxsize=None)
-        def best_from(start: int, left: int) -> tuple[float, tuple[Tier, ...], int] | None:
+        """The cheapest composition whose lead is `lead_span` columns wide (and no story wider)."""
+        usable: dict[int, list[list[tuple]]] = {}
+        memo: dict[tuple[int, int], tuple | None] = {}
+
+        def tiers_from(start: int) -> list[list[tuple]]:
+            """The tiers starting with item `start` that this lead span allows, by end, lowest first."""
+            if start not in usable:
+                by_end: dict[int, list[tuple]] = {}
+                for entry in self.tiers(start):
+                    end, _, _, widest, lead, _ = entry
+                    if widest <= lead_span and (not lead or lead == lead_span):
+                        by_end.setdefault(end, []).append(entry)
+                usable[start] = [sorted(group, key=lambda t: t[1]) for group in by_end.values()]
+            return usable[start]
+
+        def best_from(start: int, left: int) -> tuple | None:
+            """(cost, tier entry, gap, rest's start, rest's lines) of the cheapest rest of the page."""
             if start == self.count:
-                return score.page_foot(left), (), left
+                return score.page_foot(left), None, 0, start, left
+            key = (start, left)
+            if key in memo:
+                return memo[key]
             result = None
-            for end, height, cost, widest, lead, cells in self.tiers(start):
-                if height > left or widest > lead_span or (lead and lead != lead_span):
+            for group in tiers_from(start):
+                if self.pins and not self._tier_pinned(start, group[0][0], rows - left):
                     continue
-                if self.pins and not self._tier_pinned(start, end, rows - left):
-                    continue
-                for gap in ([0] if end == self.count else range(GAP_ROWS, MAX_CUT + 1)):
-                    rest = best_from(end, left - height - gap) if left - height - gap >= 0 else None
-                    if rest is None:
-                        continue
-                    value = cost + rest[0] + score.wide_cut(max(0, gap - GAP_ROWS))
-                    if result is None or value < result[0] - 1e-9:
-                        blank = self.columns - sum(c.span for c in cells)
-                        result = (value, (Tier(height, cells, gap, blank),) + rest[1], rest[2])
+                for entry in group:
+                    end, height, cost = entry[0], entry[1], entry[2]
+                    if height > left:
+                        break
+                    for gap in ((0,) if end == self.count else range(GAP_ROWS, MAX_CUT + 1)):
+                        if left - height - gap < 0:
+                            break
+                        rest = best_from(end, left - height - gap)
+                        if rest is None:
+                            continue
+                        value = cost + rest[0] + score.wide_cut(gap - GAP_ROWS) if gap else cost + rest[0]
+                        if result is None or value < result[0] - 1e-9:
+                            result = (value, entry, gap, end, left - height - gap)
+            memo[key] = result
             return result
 
         found = best_from(0, rows)
-        return None if found is None else Composition(found[1], found[2], found[0])
+        if found is None:
+            return None
+        tiers, step = [], found
+        while step[1] is not None:
+            _, (_, height, _, _, _, (cells, chosen)), gap, start, left = step
+            placed = _cells(cells, chosen, self.items)
+            tiers.append(Tier(height, placed, gap, self.columns - sum(c.span for c in placed)))
+            step = best_from(start, left)
+        return Composition(tuple(tiers), step[4], found[0])
 
 
 def _with_white(options: dict, count: int, span: int, columns: int) -> dict:

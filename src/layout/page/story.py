@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup, escape
 
 from ..composer import Paragraph
-from ..model import Story
+from ..model import Story, vertical_obstacle
 from ..theme import Grid
-from .columns import balanced_capacities, flow
+from .columns import balanced_capacities, flow, kept_breaks, kept_fits
 from .figures import FigureSlot, figure_slot
 from .headlines import set_headline
 from .plan import Box, ColumnBox, StoryModule, TextBlock
 from .typeset import Typesetter
+from .vertical import VerticalHeadline, body_measure, em_box_drop, headline_html, set_vertical
 
 HEADLINE_LEADING = 1.25
 
@@ -44,12 +45,17 @@ class StoryDraft:
     head_space: int = 0      # lines added around the headline to take up a module's slack
     foot_space: int = 0      # lines of white space left at the module's foot
     overflow: list = field(default_factory=list)   # (key, message) of headline lines too wide
-    measure: tuple[int, int] | None = None   # 破栏: (basic, text) columns, e.g. (3, 2) for 3破2
+    vertical: VerticalHeadline | None = None     # a 竖排标题 at the right, the body to its left
+    vertical_rows: int = 0
+    measure: tuple[float, float] = ()            # beside it: (column width, column step) in pt
+    po_lan: tuple[int, int] | None = None   # 破栏: (basic, text) columns, e.g. (3, 2) for 3破2
     intro: list[Paragraph] = field(default_factory=list)   # a 导语 set across the module (and byline)
 
     @property
     def headline_rows(self) -> int:
         """Lines above the body columns: the headline set, a line, and any 导语 and a line."""
+        if self.vertical:
+            return 0
         return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space + self.intro_rows
 
     @property
@@ -77,7 +83,7 @@ class StoryDraft:
     @property
     def text_columns(self) -> int:
         """Body columns: one a basic column, or M over every N basic columns (破栏 N破M)."""
-        return self.span // self.measure[0] * self.measure[1] if self.measure else self.span
+        return self.span // self.po_lan[0] * self.po_lan[1] if self.po_lan else self.span
 
     def capacities(self) -> list[int]:
         """Lines each body column holds beside the figures (figures sit top right)."""
@@ -91,7 +97,7 @@ class StoryDraft:
     def covered(self, index: int) -> range | list[int]:
         """The body columns under figure `index` (those its basic columns overlap)."""
         basic = self._figure_columns(index)
-        if not self.measure:
+        if not self.po_lan:
             return basic
         n = self.text_columns
         return [t for t in range(n) if t * self.span < basic.stop * n and basic.start * n < (t + 1) * self.span]
@@ -103,51 +109,74 @@ class StoryDraft:
 
 def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
                 headline_size: str = "", across: bool = False, limits=None,
-                measure: tuple[int, int] | None = None, intro: bool = False) -> StoryDraft:
+                vertical: bool = False, po_lan: tuple[int, int] | None = None,
+                intro: bool = False) -> StoryDraft:
     """Compose the story's texts once and fit them in the smallest module; the headline is set
     at the theme size `headline_size` (default: the lead's or a story's headline size); with
-    `across`, figures may also stand side by side across the module's top, the text under them;
-    with a 破栏 `measure` (basic, text columns), the body is set in the wider text columns; with
+    `across`, figures may also stand side by side across the module's top, the text under them.
+    With `vertical` (or the story's `vertical_headline`), the 主题 is set vertically at the
+    module's right if it can be (else `draft.vertical` is None; for the hint, an overflow).
+    With a 破栏 `po_lan` (basic, text columns), the body is set in the wider text columns; with
     `intro`, the first paragraph (导语) and the byline are set across the module above them."""
     grid = setter.theme.grid
     width = grid.span_width(span)
-    measure = measure if measure and span % measure[0] == 0 else None
-    column = text_width(grid, span, measure)
     heads = []
     overflow = []
-    for role, name, text, size_key in _headline_parts(story, lead, headline_size):
+    upright = _vertical_part(key, story, setter, span, headline_size or "headline_narrow", overflow) \
+        if vertical or story.vertical_headline else None
+    for role, name, text, size_key in _headline_parts(story, lead, headline_size) if not upright else ():
         setting = set_headline(setter, text, "kicker" if role == "rubric" else role, size_key, width)
         heads.append((role, setting.paragraph, setter.rows_for(setting.paragraph, HEADLINE_LEADING)))
         if setting.overflow:
             overflow.append((f"{key}.{name}", setting.overflow))
     face = setter.commentary_role if story.kind == "commentary" else "body"
+    po_lan = po_lan if po_lan and span % po_lan[0] == 0 and not upright else None
+    column = upright[1][0] if upright else text_width(grid, span, po_lan)
     texts = story.paragraphs
-    wide = [setter.body(p, width, face) for p in texts[:1]] if intro and len(texts) > 1 else []
+    wide = [setter.body(p, width, face) for p in texts[:1]] if intro and not upright and len(texts) > 1 else []
     paragraphs = [setter.body(p, column, face) for p in texts[len(wide):]]
     if story.byline:
         (wide or paragraphs).insert(0, setter.caption(story.byline, "", width if wide else column))
     draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow,
-                       measure=measure, intro=wide)  # figures: refit
+                       po_lan=po_lan, intro=wide)  # figures: refit
+    if upright:
+        draft.vertical, draft.measure = upright
+        draft.vertical_rows = upright[0].rows(grid.line_pitch)
     spans = _figure_spans(span, len(story.figures), lead, story.figure_span, across)
     draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
-                       for k in spans if _on_measure(k, span, len(story.figures), measure)}
+                       for k in spans if _on_measure(k, span, len(story.figures), po_lan)}
     return refit(draft, 0)
 
 
-def text_width(grid: Grid, span: int, measure: tuple[int, int] | None) -> float:
+def text_width(grid: Grid, span: int, po_lan: tuple[int, int] | None) -> float:
     """Width of a body column: a basic column, or with a 破栏 measure N破M the module's width
     shared by its text columns, a gutter between them: (span width - (n - 1) gutters) / n."""
-    if not measure:
+    if not po_lan:
         return grid.column_width
-    n = span // measure[0] * measure[1]
+    n = span // po_lan[0] * po_lan[1]
     return (grid.span_width(span) - (n - 1) * grid.gutter) / n
 
 
-def _on_measure(figure_columns: int, span: int, count: int, measure) -> bool:
+def _on_measure(figure_columns: int, span: int, count: int, po_lan) -> bool:
     """Figures stand on the module's basic grid; under a 破栏 measure they must cover whole
     groups of N basic columns (so whole text columns), or the module's whole width."""
-    return not measure or not count or figure_columns % measure[0] == 0 or figure_columns * count == span
+    return not po_lan or not count or figure_columns % po_lan[0] == 0 or figure_columns * count == span
+
+
+def _vertical_part(key: str, story: Story, setter: Typesetter, span: int, size_key: str,
+                   overflow: list) -> tuple[VerticalHeadline, tuple[float, float]] | None:
+    """The vertical 主题 and the body's measure beside it; None if it cannot be set so (a story
+    that asks for it gets an overflow saying why; it is then set horizontally)."""
+    head = set_vertical(setter, story.headline, size_key)
+    measure = body_measure(head.chars, span, setter.theme.grid)
+    why = head.refusal or ("" if measure else f"a vertical headline {head.chars} characters wide leaves "
+                           f"too narrow a body in a module {span} columns wide")
+    if why or vertical_obstacle(story):
+        if story.vertical_headline and why:
+            overflow.append((f"{key}.headline", why))
+        return None
+    return head, measure
 
 
 def _slot(key: str, figure, folder, room: float, setter: Typesetter, limits) -> FigureSlot:
@@ -204,7 +233,7 @@ def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
     lines = draft.body_lines
     draft.figure_rows = [s.min_rows for s in draft.figures]
     fig_total = max((r + s.caption_rows + 1 for r, s in zip(draft.figure_rows, draft.figures)), default=0)
-    draft.body_rows = max(fig_total, math.ceil(lines / draft.text_columns), min_rows)
+    draft.body_rows = max(fig_total, math.ceil(lines / draft.text_columns), min_rows, draft.vertical_rows)
     while sum(draft.capacities()) < lines:
         draft.body_rows += 1
     _grow_figures(draft, lines)
@@ -239,15 +268,21 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
         top += rows * pitch
     body_top = y + draft.headline_rows * pitch
     intro = _intro_column(draft, x0, body_top - draft.intro_rows * pitch, width, pitch)
-    column_w = text_width(grid, draft.span, draft.measure)
-    columns = [ColumnBox(Box(x0 + c * (column_w + grid.gutter), body_top, column_w, draft.body_rows * pitch))
+    wide = text_width(grid, draft.span, draft.po_lan)
+    column_width, step = draft.measure or (wide, wide + grid.gutter)
+    columns = [ColumnBox(Box(x0 + c * step, body_top, column_width, draft.body_rows * pitch))
                for c in range(draft.text_columns)]
+    if draft.vertical:
+        blocks.append(_vertical_block(draft.vertical, x0 + width, y, setter))
     capacities = draft.capacities()
     for index in range(len(draft.figures)):
         for c in draft.covered(index):
             columns[c].box = Box(columns[c].box.x, body_top + (draft.body_rows - capacities[c]) * pitch,
-                                 column_w, capacities[c] * pitch)
-    capacities = balanced_capacities(draft.body_lines, capacities)
+                                 column_width, capacities[c] * pitch)
+    full = capacities
+    capacities = balanced_capacities(draft.body_lines, full, kept_breaks(draft.paragraphs, draft.skip))
+    if not kept_fits(capacities, full):       # only bands place such a height: text over keeps
+        capacities = balanced_capacities(draft.body_lines, full)
     last = _last_filled(capacities)
     capacities[last] -= draft.reserve
     left = flow(draft.paragraphs, columns, capacities, skip=draft.skip)
@@ -269,6 +304,13 @@ def _intro_column(draft: StoryDraft, x: float, y: float, width: float, pitch: fl
     column = ColumnBox(Box(x, y, width, lines * pitch))
     flow(draft.intro, [column], [lines])
     return [column]
+
+
+def _vertical_block(head: VerticalHeadline, right: float, y: float, setter: Typesetter) -> TextBlock:
+    """The vertical headline's strip at the module's right edge, as tall as its longest line
+    (vertical_findings reports one longer than its module)."""
+    box = Box(right - head.width, y - em_box_drop(setter, head.size), head.width, head.height)
+    return TextBlock(box, headline_html(head), "vertical-headline", len(head.lines), head.size)
 
 
 def _last_filled(capacities: list[int]) -> int:

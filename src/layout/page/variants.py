@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from ..model import Story
+from ..model import Story, vertical_obstacle
 from . import score
-from .columns import balanced_capacities
+from .columns import balanced_capacities, kept_breaks, kept_fits
 from .figures import CAPTION_GAP
 from .hints import usable_measure, usable_span
 from .limits import PhotoLimits
@@ -24,6 +24,7 @@ from .typeset import Typesetter
 HEAD_SPACE = 2        # at most this many lines added around a headline
 FOOT_SPACE = 2        # at most this many lines of white space left at a module's foot
 BRIEFS_SPANS = (2, 3)  # a briefs (简讯) module is narrow
+VERTICAL_SPANS = (1, 2)  # modules the theme may give a vertical headline (headlines.vertical: narrow)
 
 
 @dataclass(frozen=True)
@@ -80,17 +81,18 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
         table: Table = {}
-        for columns in story_measures(story, grid, span):
-            base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                               across=True, limits=limits, measure=columns, intro=story.wide_intro)
-            if base.overflow or not base.slot_sets:   # a headline line wider than this module, or
-                continue                              # figures that cannot stand on its 破栏 measure
-            head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set
-                       if role == "headline")
-            for fig_columns, slots in base.slot_sets.items():
-                draft = replace(base, figures=slots, figure_columns=fig_columns)
-                _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
-                                                     if slots else 0.0), grid, limits)
+        for po_lan in story_measures(story, grid, span):
+            choices = vertical_choices(story, rank, span, setter.theme) if not story.measure else (False,)
+            for upright in choices:
+                base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
+                                   across=True, limits=limits, vertical=upright, po_lan=po_lan,
+                                   intro=story.wide_intro)
+                if upright and base.vertical is None:    # it cannot stand vertically: set it horizontally
+                    continue
+                if base.overflow or not base.slot_sets:  # a headline line wider than this module, or
+                    break                                # figures that cannot stand on its 破栏 measure
+                _measured(base, rank, rows, table, grid, limits)
+                break
         return table
 
     hinted = usable_span(story, grid)
@@ -100,6 +102,15 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     if usable_measure(story, grid):     # 破栏 N破M: the module spans whole groups of N columns
         spans = [s for s in spans if s % story.columns_measure[0] == 0]
     return Variants(key, rank, [hinted] if hinted else spans, measure)
+
+
+def _measured(base: StoryDraft, rank: int, rows: int, table: Table, grid, limits: PhotoLimits) -> None:
+    """Add to `table` the draft's heights with each of its figure widths."""
+    head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
+    for fig_columns, slots in base.slot_sets.items():
+        draft = replace(base, figures=slots, figure_columns=fig_columns)
+        _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
+                                             if slots else 0.0), grid, limits)
 
 
 def story_measures(story: Story, grid, span: int) -> list[tuple[int, int] | None]:
@@ -112,6 +123,15 @@ def story_measures(story: Story, grid, span: int) -> list[tuple[int, int] | None
         return [own]
     auto = grid.commentary_measure if story.kind == "commentary" else None
     return [auto, None] if auto and span % auto[0] == 0 else [None]
+
+
+def vertical_choices(story: Story, rank: int, span: int, theme) -> tuple[bool, ...]:
+    """The headlines to try, in order, the first that can be set is measured: with the theme's
+    `headlines.vertical: narrow`, a 1-2 column module after the lead sets its headline
+    vertically when it can (a story's `vertical_headline` hint makes every variant vertical)."""
+    narrow = (theme.vertical_headlines == "narrow" and rank > 0 and span in VERTICAL_SPANS
+              and not story.vertical_headline and not vertical_obstacle(story))
+    return (True, False) if narrow else (False,)
 
 
 def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
@@ -134,7 +154,7 @@ def _heights(draft: StoryDraft, rows: int, table: Table, base_cost: float, grid,
 
 def _spaced(draft: StoryDraft, cost: float, rows: int, table: Table) -> None:
     """The draft with a few lines of headline space and white space at its foot."""
-    for head in range(HEAD_SPACE + 1):
+    for head in range(1 if draft.vertical else HEAD_SPACE + 1):
         for foot in range(FOOT_SPACE + 1):
             total = draft.rows + head + foot
             value = cost + score.headline_space(head) + score.white_space(foot)
@@ -149,13 +169,15 @@ def _figures_at_most(draft: StoryDraft) -> bool:
 def column_lines(draft: StoryDraft) -> tuple[list[int], list[int]]:
     """(lines, empty lines at the foot) of each body column, as place_story will fill them."""
     full = draft.capacities()
-    lines = balanced_capacities(draft.body_lines, full)
+    lines = balanced_capacities(draft.body_lines, full, kept_breaks(draft.paragraphs, draft.skip))
     return lines, [f - n for f, n in zip(full, lines)]
 
 
 def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
     """The cost of a story module measured at its height; None if it breaks a rule."""
     lines, empties = column_lines(draft)
+    if not kept_fits(lines, draft.capacities()):
+        return None                   # a lead-in would be parted from its column at this height
     if score.stub(lines) or score.hole(empties) or score.white_column(lines, empties):
         return None
     depth = max(lines, default=0)
@@ -166,7 +188,7 @@ def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
         area = s.width * (r * grid.line_pitch - CAPTION_GAP)
         if area < limits.floor(s.key) - 1e-6:
             return None
-        reference = area_lines(limits.floor(s.key), grid)
+        reference = area_lines(limits.reference(s.key), grid)
         photos += score.crop(r, s.natural_rows) + score.photo_scale(area_lines(area, grid), reference)
         photos += score.photo_margin(area_lines((s.room - s.width) * r * grid.line_pitch, grid))
     return (score.holes(empties) + score.shallow(depth, draft.span)

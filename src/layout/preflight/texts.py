@@ -13,7 +13,7 @@ from ..source import Source
 # the last key of a text field -> the theme font role that sets it (None: not printed)
 ROLES = {
     "paper": "furniture", "title": None, "label": "furniture", "section": "furniture",
-    "editor": "caption", "headline": "headline", "kicker": "kicker", "subhead": "kicker",
+    "editor": "caption", "designer": "caption", "proofreader": "caption", "headline": "headline", "kicker": "kicker", "subhead": "kicker",
     "byline": "caption", "body": "body", "caption": "caption", "credit": "caption",
     "slogan": "banner",
 }

@@ -26,7 +26,8 @@ PAD_PT = 2.0     # room around an element's rectangle for glyph overhang
 COMPRESS_LEVEL = 1
 NO_FURNITURE = ("<style>@page { @top-left { content: none } @top-center { content: none } "
                 "@top-right { content: none } @bottom-left { content: none } "
-                "@bottom-center { content: none } @bottom-right { content: none } }</style>")
+                "@bottom-center { content: none } @bottom-right { content: none } } "
+                ".running-head { display: none }</style>")
 
 
 def without_furniture(html: str) -> str:
