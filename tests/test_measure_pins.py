@@ -123,6 +123,13 @@ def test_a_measure_that_is_not_n_po_m_is_a_located_error(write_issue, value, sho
         f"module), got {shown}"]
 
 
+def test_a_measure_beside_a_vertical_headline_is_a_located_error(write_issue):
+    found = content_errors(write_issue, fourth=["measure: 3破2", "vertical_headline: true"])
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "pages[0].stories[3].measure: measure 3破2 is for a headline across the module, not beside a "
+        "vertical headline (vertical_headline: true)"]
+
+
 def test_a_measure_wider_than_the_grid_is_a_located_layout_error(write_issue):
     plan = plan_of(write_issue, commentary=["measure: 九破二"])
     assert errors(plan) == ["pages[0].stories[1].measure: measure 九破二 cannot be honoured: "
