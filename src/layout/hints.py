@@ -2,7 +2,7 @@
 
 Each hint is validated alone by the model (model.py); here, hints that cannot all be honoured
 together are located errors: two stories marked `lead: true` on one page, two photos marked
-`main: true`, a photo with both `focus` and `crop`; keys of another kind of module (`items`
+`main: true`, a photo with both `focus` and `crop`, a 破栏 `measure` its `span` does not hold; keys of another kind of module (`items`
 outside briefs, `rubric` outside a commentary, a briefs module without items). Hints the layout cannot honour (a `span`
 wider than the grid, a composition that cannot keep it) are reported by the layout
 (page/hints.py).
@@ -60,6 +60,14 @@ def _kind(story, key: str, source: Source, out: Collector) -> None:
         _add(out, source, f"{key}.items", "items are for kind: briefs")
     if story.rubric and story.kind != "commentary":
         _add(out, source, f"{key}.rubric", "a rubric (栏头) is for kind: commentary")
+    measure = story.columns_measure
+    if measure and story.span and story.span % measure[0]:
+        _add(out, source, f"{key}.measure", f"measure {story.measure} sets {measure[1]} text columns over "
+             f"every {measure[0]} basic columns: the module's span must be a multiple of {measure[0]}, "
+             f"and span {story.span} is not")
+    if story.measure and story.vertical_headline:
+        _add(out, source, f"{key}.measure", f"measure {story.measure} is for a headline across the module, "
+             f"not beside a vertical headline (vertical_headline: true)")
     obstacle = vertical_obstacle(story) if story.vertical_headline else ""
     if obstacle:
         _add(out, source, f"{key}.vertical_headline", VERTICAL_OBSTACLES[obstacle])

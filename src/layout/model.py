@@ -21,6 +21,10 @@ from .source import Source, load_source
 ISSUE_FILE = "issue.yaml"
 ISSUE_NAMES = {"issue.yaml", "issue.yml"}      # lower-cased names an editor may have used
 Text = Annotated[str, Field(strict=True)]
+CHINESE_DIGITS = "一二三四五六七八九"
+#: a 破栏 measure: N basic columns set as M text columns, in digits or Chinese (3破2, 三破二)
+MEASURE_PATTERN = r"^\s*([1-9]|[一二三四五六七八九])\s*破\s*([1-9]|[一二三四五六七八九])\s*$"
+WIDE_INTRO = "导语"      # measure: 导语 sets the first paragraph across the module, then columns
 #: What may happen to a story that does not fit its page: nothing (an error), copyfit, or a jump.
 Fit = Literal["", "copyfit", "jump"]
 
@@ -108,12 +112,50 @@ class Story(Strict):
     # layout hints (issue 10): this story is the page's 头条; its module's width in basic columns
     lead: bool = False
     span: int = Field(default=0, ge=0, le=12, strict=False)
+    # 破栏/变栏: `3破2` sets the body in 2 text columns over every 3 basic columns
+    measure: Text = Field(default="", json_schema_extra={
+        "type": "string", "pattern": f"^\\s*{WIDE_INTRO}\\s*$|{MEASURE_PATTERN}"})
+    # a pin: the module's top-left corner at [basic column, grid line], both from 1
+    at: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
     # module kinds (issue 10): news; commentary with its 栏头 rubric; briefs (简讯) with items
     kind: Literal["", "news", "commentary", "briefs"] = ""
     rubric: Text = ""
     items: list[BriefItem] = []
     # layout hint: the 主题 set top to bottom at the module's right (竖排标题), the body to its left
     vertical_headline: bool = False
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _measure(cls, value: object) -> object:
+        if value is None or value == "":
+            return ""
+        if measure_of(str(value)) is None and str(value).strip() != WIDE_INTRO:
+            raise ValueError(f"expected N破M with M less than N, such as 3破2 (2 text columns over "
+                             f"every 3 basic columns), or {WIDE_INTRO} (the first paragraph across the "
+                             f"module), got {_show(value)}")
+        return str(value).strip()
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _pin(cls, value: object) -> object:
+        if value is None:
+            return value
+        numbers = [_whole(v) for v in value] if isinstance(value, list) else []
+        if len(numbers) != 2 or None in numbers:
+            shown = value if isinstance(value, list) else _show(value)
+            raise ValueError(f"expected [column, line]: 2 whole numbers from 1 (a basic column and "
+                             f"a line of the page's grid), got {shown}")
+        return tuple(numbers)
+
+    @property
+    def columns_measure(self) -> tuple[int, int] | None:
+        """(basic columns, text columns) of a 破栏 measure, or None for the basic grid."""
+        return measure_of(self.measure) if self.measure else None
+
+    @property
+    def wide_intro(self) -> bool:
+        """`measure: 导语`: the first paragraph (the 导语) is set across the module."""
+        return self.measure == WIDE_INTRO
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -122,6 +164,19 @@ class Story(Strict):
         return split_paragraphs(self.body)
 
 
+def measure_of(text: str) -> tuple[int, int] | None:
+    """(basic, text) columns of `N破M` (digits or 一..九), M < N; None if it is not one."""
+    match = re.fullmatch(MEASURE_PATTERN, text.strip())
+    if not match:
+        return None
+    basic, text_columns = (int(n) if n.isdigit() else CHINESE_DIGITS.index(n) + 1 for n in match.groups())
+    return (basic, text_columns) if 1 <= text_columns < basic else None
+
+
+def _whole(value: object) -> int | None:
+    """A whole number from 1 written in the YAML (scalars are kept as text)."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() and int(text) >= 1 else None
 def vertical_obstacle(story: Story) -> str:
     """The key that keeps a story's headline from standing vertically (竖排标题), or "": a
     vertical headline is a news story's 主题 alone, beside a body without figures."""

@@ -70,6 +70,11 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
         "Width of the story's figures in basic columns (0: automatic).",
     ("Story", "lead"): "本稿为本版头条 — This story is the page's lead (头条).",
     ("Story", "span"): "稿件模块宽度，以基本栏计（0 为自动） — The story module's width in basic columns (0: automatic).",
+    ("Story", "measure"): "破栏/变栏：N破M，每 N 个基本栏排 M 栏正文，如 3破2 — "
+        "A 破栏 measure N破M: the body in M wider text columns over every N basic columns, such as 3破2.",
+    ("Story", "at"): "定位 [栏, 行]：模块左上角在第几基本栏、版心第几行（从 1 起，含通栏所占的行） — "
+        "A pin [column, line]: the module's top-left corner at this basic column and line of the "
+        "type area, from 1 (the banner's lines count).",
     ("Story", "kind"): "稿件类型：news 消息、commentary 评论、briefs 简讯 — Module kind: news, commentary or briefs.",
     ("Story", "rubric"): "评论的栏头 — A commentary's rubric (栏头).",
     ("Story", "vertical_headline"): "竖排标题：主题在模块右侧自上而下排，正文在其左 — "

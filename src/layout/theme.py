@@ -54,6 +54,7 @@ class Grid:
     indent_em: float
     banner_lines: int = 0
     min_line_pitch: float = 0.0       # copyfit may tighten the line pitch down to this
+    commentary_measure: tuple[int, int] | None = None   # 破栏 the search also tries for commentaries
 
     @property
     def column_width(self) -> float:
@@ -251,9 +252,21 @@ def _grid(settings: Settings) -> Grid | None:
     )
     if any(v is None for v in values.values()):
         return None
-    grid = Grid(**values)
+    grid = Grid(**values, commentary_measure=_commentary_measure(settings, values["columns"]))
     _check_grid(settings, grid)
     return grid
+
+
+def _commentary_measure(settings: Settings, columns: int) -> tuple[int, int] | None:
+    """`grid.commentary_measure: 3破2` (optional): commentaries may also be set 破栏."""
+    from .model import measure_of
+    text = settings.text("grid.commentary_measure", "")
+    measure = measure_of(text) if text else None
+    if text and (measure is None or measure[0] > (columns or measure[0])):
+        settings.problem("grid.commentary_measure", f"expected N破M with M less than N and N at most "
+                         f"grid.columns ({columns}), such as 3破2, got {shown(text)}")
+        return None
+    return measure
 
 
 def _times(value: float | None, factor: float) -> float | None:

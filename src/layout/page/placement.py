@@ -17,9 +17,10 @@ from ..theme import Theme
 from .bands import plan_carried, plan_page_in_bands, stack_page
 from .fitting import copyfit_note, copyfit_setters, jump_findings
 from .group import group_variants
-from .hints import span_findings, unkept_span_findings
+from .hints import banded_findings, span_findings, unkept_span_findings
 from .limits import PhotoLimits, fill_levels, lead_index, page_limits
 from .mosaic import place_composition
+from .pins import Pins, page_pins, pinned_white, unkept_pin_findings
 from .plan import Box, PagePlan
 from .search import GAP_ROWS, Composition, compose
 from .story import StoryDraft
@@ -73,8 +74,11 @@ def plan_page(issue: Issue, page: Page, number: int, setter: Typesetter,
         return plan, []
     plan, carried = plan_page_in_bands(issue, page, number, setter, fit)
     plan.findings += vertical_findings(plan.modules, plan.line_pitch)
+    top = grid.banner_lines + GAP_ROWS if page.banner else 0
     plan.findings[:0] = (span_findings(page, f"pages[{number - 1}]", grid)
-                         + unkept_span_findings(page, f"pages[{number - 1}]", grid))
+                         + unkept_span_findings(page, f"pages[{number - 1}]", grid)
+                         + banded_findings(page, f"pages[{number - 1}]", grid, top)
+                         + page_pins(page, f"pages[{number - 1}]", grid, top)[1])
     return plan, carried
 
 
@@ -84,12 +88,14 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     key = f"pages[{number - 1}]"
     top = grid.banner_lines + GAP_ROWS if page.banner else 0
     rows = grid.lines - top
-    composition = best_composition(issue, page, key, setter, rows)
+    pins, pin_errors = page_pins(page, key, grid, top)
+    composition, unkept = best_composition(issue, page, key, setter, rows, pins)
     if composition is None:
         return None
     plan = PagePlan(number, page.section or issue.label, page.editor,
                     banner=page.banner.model_dump() if page.banner else None, line_pitch=grid.line_pitch,
                     designer=page.designer, proofreader=page.proofreader)
+    plan.findings += pin_errors + unkept + pinned_white(pins, unkept, composition, key)
     if page.banner:
         plan.banner_box = Box(0, 0, grid.type_width, grid.banner_lines * grid.line_pitch)
     place_composition(plan, composition, top, setter)
@@ -101,19 +107,36 @@ def compose_page(issue: Issue, page: Page, number: int, setter: Typesetter) -> P
     return plan
 
 
-def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter,
-                     rows: int) -> Composition | None:
+def best_composition(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+                     pins: Pins | None = None) -> tuple[Composition | None, list[Finding]]:
     """Compose the page's items, with the photo group at each place it may take in reading
     order (`photos_at: top` first, `bottom` last, otherwise anywhere after the lead, or split in
     two: one part of at most MAX_FIRST_PART photos after the lead, the other after the last
-    story)."""
+    story), keeping the editor's `pins`
+    (pins.py). If no composition keeps them, the best without them and an error for each pin
+    that cannot be kept."""
+    found = _filled(issue, page, key, setter, rows, pins)
+    if found is not None or not pins:
+        return found, []
+    free = _filled(issue, page, key, setter, rows, {})
+    if free is None:
+        return None, []
+    grid = setter.theme.grid
+    orders = _orders(issue, page, key, setter, rows, page_limits(page, key, issue.folder, grid))
+    keep = lambda kept: _best(orders, grid.columns, rows, kept)      # noqa: E731
+    return free, unkept_pin_findings(pins, orders[0], grid.lines - rows, grid.columns, keep)
+
+
+def _filled(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+            pins: Pins | None) -> Composition | None:
+    """The best composition keeping `pins`, its photos' caps raised while the page is underset."""
     limits = page_limits(page, key, issue.folder, setter.theme.grid)
-    found = _compose_with(issue, page, key, setter, rows, limits)
+    found = _compose_with(issue, page, key, setter, rows, limits, pins)
     if found is None and limits.main_floor:
-        found = _compose_with(issue, page, key, setter, rows, limits.relaxed())
+        found = _compose_with(issue, page, key, setter, rows, limits.relaxed(), pins)
     if found is not None and (page.photos or underset(found)):
         for level in fill_levels(page, key, issue.folder, setter.theme.grid):
-            filled = _compose_with(issue, page, key, setter, rows, level)
+            filled = _compose_with(issue, page, key, setter, rows, level, pins)
             if filled is not None and filled.score < found.score - 1e-9:
                 found = filled
             if not underset(found):
@@ -127,14 +150,25 @@ def underset(composition: Composition) -> bool:
 
 
 def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
-                  limits: PhotoLimits) -> Composition | None:
-    columns = setter.theme.grid.columns
+                  limits: PhotoLimits, pins: Pins | None = None) -> Composition | None:
+    return _best(_orders(issue, page, key, setter, rows, limits), setter.theme.grid.columns, rows, pins)
+
+
+def _best(orders: list[list[Variants]], columns: int, rows: int, pins: Pins | None) -> Composition | None:
+    found = [c for c in (compose(items, columns, rows, pins) for items in orders) if c is not None]
+    return min(found, key=lambda c: c.score) if found else None
+
+
+def _orders(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
+            limits: PhotoLimits) -> list[list[Variants]]:
+    """The page's items in each reading order worth composing: the stories, lead first, with
+    the photo group at each of its places (or split in two)."""
     lead = lead_index(page)
     order = [lead] + [i for i in range(len(page.stories)) if i != lead]
     stories = [story_variants(f"{key}.stories[{i}]", page.stories[i], rank, issue.folder, setter, rows,
                               limits) for rank, i in enumerate(order)]
     if not page.photos:
-        return compose(stories, columns, rows)
+        return [stories]
     photos = [(f"{key}.photos[{i}]", f) for i, f in enumerate(page.photos)]
     title, caption = page.photos_title, page.photos_caption
     group = group_variants(f"{key}.photos", photos, issue.folder, setter, rows, limits, title, caption)
@@ -145,8 +179,7 @@ def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: 
             rest = group_variants(f"{key}.photos", photos[cut:], issue.folder, setter, rows, limits,
                                   caption=caption)
             orders.append(stories[:1] + [first] + stories[1:] + [rest])
-    found = [c for c in (compose(items, columns, rows) for items in orders) if c is not None]
-    return min(found, key=lambda c: c.score) if found else None
+    return orders
 
 
 MAX_FIRST_PART = 3    # photos of a split group in its first part (beside the lead); the rest go last

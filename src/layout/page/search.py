@@ -53,13 +53,22 @@ class Composition:
         """Column-lines left white at the right of tiers whose cells do not fill the width."""
         return sum(t.rows * t.blank for t in self.tiers)
 
+    @property
+    def white(self) -> int:
+        """Column-lines left white at the foot of cells shorter than their tier."""
+        return sum((t.rows - sum(v.rows for v in c.variants) - GAP_ROWS * (len(c.variants) - 1)) * c.span
+                   for t in self.tiers for c in t.cells)
 
-def compose(items: list[Variants], columns: int, rows: int) -> Composition | None:
+
+def compose(items: list[Variants], columns: int, rows: int,
+            pins: dict[str, tuple[int | None, int | None]] | None = None) -> Composition | None:
     """The best composition of `items` in a type area `columns` x `rows`; None if the items
-    cannot all be placed in it."""
+    cannot all be placed in it. `pins` holds, by item key, the (column, row) from 0 where that
+    item's module must have its top-left corner (None: anywhere): it is then the top module of
+    a cell starting at that column, in a tier starting at that row."""
     if not items:
         return Composition((), rows, score.page_foot(rows))
-    search = _Search(items, columns)
+    search = _Search(items, columns, pins or {})
     lead = next((i for i, item in enumerate(items) if item.rank == 0), None)
     best = None
     for lead_span in _lead_spans(items[lead], columns) if lead is not None else [columns]:
@@ -85,9 +94,10 @@ class _Search:
     page is composed (an lru_cache on a method would key on `self` and keep every page's tables,
     and their variants, for the life of the process: 107 MB for a 100-page issue)."""
 
-    def __init__(self, items: list[Variants], columns: int):
+    def __init__(self, items: list[Variants], columns: int, pins: dict | None = None):
         self.items, self.columns = items, columns
         self.count = len(items)
+        self.pins = {i: pins[item.key] for i, item in enumerate(items) if item.key in (pins or {})}
         self._cells: dict[tuple[int, int, int], dict] = {}
         self._tiers: dict[int, list] = {}
 
@@ -132,6 +142,8 @@ class _Search:
             if index == self.count or len(cells) == MAX_CELLS:
                 return
             for end in range(index + 1, min(self.count, index + MAX_STACK) + 1):
+                if self.pins and not self._cell_pinned(index, end, column):
+                    continue
                 for span in range(1, self.columns - column + 1):
                     stacked = self.cell(index, end, span)
                     merged = _merge(heights, stacked)
@@ -143,6 +155,16 @@ class _Search:
 
         walk(start, 0, (), None, 0, 0)
         return _undominated(sorted(found.values(), key=lambda t: (t[0], t[1], t[2])))
+
+    def _cell_pinned(self, start: int, end: int, column: int) -> bool:
+        """Whether a cell of items start..end-1 at `column` keeps their pins: a pinned item is
+        the top module of its cell, and the cell starts at the pinned column."""
+        return all(i == start and self.pins[i][0] in (None, column)
+                   for i in range(start, end) if i in self.pins)
+
+    def _tier_pinned(self, start: int, end: int, row: int) -> bool:
+        """Whether a tier of items start..end-1 starting at `row` keeps their pinned rows."""
+        return all(self.pins[i][1] in (None, row) for i in range(start, end) if i in self.pins)
 
     def best(self, rows: int, lead_span: int) -> Composition | None:
         """The cheapest composition whose lead is `lead_span` columns wide (and no story wider)."""
@@ -169,6 +191,8 @@ class _Search:
                 return memo[key]
             result = None
             for group in tiers_from(start):
+                if self.pins and not self._tier_pinned(start, group[0][0], rows - left):
+                    continue
                 for entry in group:
                     end, height, cost = entry[0], entry[1], entry[2]
                     if height > left:

@@ -48,12 +48,19 @@ class StoryDraft:
     vertical: VerticalHeadline | None = None     # a 竖排标题 at the right, the body to its left
     vertical_rows: int = 0
     measure: tuple[float, float] = ()            # beside it: (column width, column step) in pt
+    po_lan: tuple[int, int] | None = None   # 破栏: (basic, text) columns, e.g. (3, 2) for 3破2
+    intro: list[Paragraph] = field(default_factory=list)   # a 导语 set across the module (and byline)
 
     @property
     def headline_rows(self) -> int:
+        """Lines above the body columns: the headline set, a line, and any 导语 and a line."""
         if self.vertical:
             return 0
-        return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space
+        return sum(rows for _, _, rows in self.headline_set) + 1 + self.head_space + self.intro_rows
+
+    @property
+    def intro_rows(self) -> int:
+        return sum(len(p.lines) for p in self.intro) + 1 if self.intro else 0
 
     @property
     def total_lines(self) -> int:
@@ -73,14 +80,27 @@ class StoryDraft:
         """Body lines the columns could hold beyond the text: holes unless balanced away."""
         return sum(self.capacities()) - self.body_lines
 
+    @property
+    def text_columns(self) -> int:
+        """Body columns: one a basic column, or M over every N basic columns (破栏 N破M)."""
+        return self.span // self.po_lan[0] * self.po_lan[1] if self.po_lan else self.span
+
     def capacities(self) -> list[int]:
         """Lines each body column holds beside the figures (figures sit top right)."""
-        caps = [self.body_rows] * self.span
+        caps = [self.body_rows] * self.text_columns
         for index, rows in enumerate(self.figure_rows):
             total = rows + self.figures[index].caption_rows + 1
-            for c in self._figure_columns(index):
+            for c in self.covered(index):
                 caps[c] = max(0, self.body_rows - total)
         return caps
+
+    def covered(self, index: int) -> range | list[int]:
+        """The body columns under figure `index` (those its basic columns overlap)."""
+        basic = self._figure_columns(index)
+        if not self.po_lan:
+            return basic
+        n = self.text_columns
+        return [t for t in range(n) if t * self.span < basic.stop * n and basic.start * n < (t + 1) * self.span]
 
     def _figure_columns(self, index: int) -> range:
         right = self.span - index * self.figure_columns
@@ -89,12 +109,15 @@ class StoryDraft:
 
 def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, lead: bool,
                 headline_size: str = "", across: bool = False, limits=None,
-                vertical: bool = False) -> StoryDraft:
+                vertical: bool = False, po_lan: tuple[int, int] | None = None,
+                intro: bool = False) -> StoryDraft:
     """Compose the story's texts once and fit them in the smallest module; the headline is set
     at the theme size `headline_size` (default: the lead's or a story's headline size); with
     `across`, figures may also stand side by side across the module's top, the text under them.
     With `vertical` (or the story's `vertical_headline`), the 主题 is set vertically at the
-    module's right if it can be (else `draft.vertical` is None; for the hint, an overflow)."""
+    module's right if it can be (else `draft.vertical` is None; for the hint, an overflow).
+    With a 破栏 `po_lan` (basic, text columns), the body is set in the wider text columns; with
+    `intro`, the first paragraph (导语) and the byline are set across the module above them."""
     grid = setter.theme.grid
     width = grid.span_width(span)
     heads = []
@@ -107,18 +130,38 @@ def draft_story(key: str, story: Story, folder, setter: Typesetter, span: int, l
         if setting.overflow:
             overflow.append((f"{key}.{name}", setting.overflow))
     face = setter.commentary_role if story.kind == "commentary" else "body"
-    column = upright[1][0] if upright else grid.column_width
-    paragraphs = [setter.body(p, column, face) for p in story.paragraphs]
+    po_lan = po_lan if po_lan and span % po_lan[0] == 0 and not upright else None
+    column = upright[1][0] if upright else text_width(grid, span, po_lan)
+    texts = story.paragraphs
+    wide = [setter.body(p, width, face) for p in texts[:1]] if intro and not upright and len(texts) > 1 else []
+    paragraphs = [setter.body(p, column, face) for p in texts[len(wide):]]
     if story.byline:
-        paragraphs.insert(0, setter.caption(story.byline, "", column))
-    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow)  # figures: refit
+        (wide or paragraphs).insert(0, setter.caption(story.byline, "", width if wide else column))
+    draft = StoryDraft(key, story, span, lead, heads, paragraphs, [], 0, overflow=overflow,
+                       po_lan=po_lan, intro=wide)  # figures: refit
     if upright:
         draft.vertical, draft.measure = upright
         draft.vertical_rows = upright[0].rows(grid.line_pitch)
+    spans = _figure_spans(span, len(story.figures), lead, story.figure_span, across)
     draft.slot_sets = {k: [_slot(f"{key}.figures[{i}]", f, folder, grid.span_width(k), setter, limits)
                            for i, f in enumerate(story.figures)]
-                       for k in _figure_spans(span, len(story.figures), lead, story.figure_span, across)}
+                       for k in spans if _on_measure(k, span, len(story.figures), po_lan)}
     return refit(draft, 0)
+
+
+def text_width(grid: Grid, span: int, po_lan: tuple[int, int] | None) -> float:
+    """Width of a body column: a basic column, or with a 破栏 measure N破M the module's width
+    shared by its text columns, a gutter between them: (span width - (n - 1) gutters) / n."""
+    if not po_lan:
+        return grid.column_width
+    n = span // po_lan[0] * po_lan[1]
+    return (grid.span_width(span) - (n - 1) * grid.gutter) / n
+
+
+def _on_measure(figure_columns: int, span: int, count: int, po_lan) -> bool:
+    """Figures stand on the module's basic grid; under a 破栏 measure they must cover whole
+    groups of N basic columns (so whole text columns), or the module's whole width."""
+    return not po_lan or not count or figure_columns % po_lan[0] == 0 or figure_columns * count == span
 
 
 def _vertical_part(key: str, story: Story, setter: Typesetter, span: int, size_key: str,
@@ -146,6 +189,8 @@ def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
     """The best fit of the draft with a body at least `min_rows` lines tall: the figure width
     that leaves the fewest empty lines, preferring the theme's wanted figure width."""
     best = None
+    if not draft.slot_sets:         # no figure width fits its 破栏 measure: no module this wide
+        return draft
     for fig_cols, slots in draft.slot_sets.items():
         candidate = replace(draft, figures=slots, figure_columns=fig_cols)
         fit_body(candidate, min_rows)
@@ -188,7 +233,7 @@ def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
     lines = draft.body_lines
     draft.figure_rows = [s.min_rows for s in draft.figures]
     fig_total = max((r + s.caption_rows + 1 for r, s in zip(draft.figure_rows, draft.figures)), default=0)
-    draft.body_rows = max(fig_total, math.ceil(lines / draft.span), min_rows, draft.vertical_rows)
+    draft.body_rows = max(fig_total, math.ceil(lines / draft.text_columns), min_rows, draft.vertical_rows)
     while sum(draft.capacities()) < lines:
         draft.body_rows += 1
     _grow_figures(draft, lines)
@@ -222,16 +267,18 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                                 len(paragraph.lines), paragraph.size))
         top += rows * pitch
     body_top = y + draft.headline_rows * pitch
-    column_width, step = draft.measure or (grid.column_width, grid.column_width + grid.gutter)
+    intro = _intro_column(draft, x0, body_top - draft.intro_rows * pitch, width, pitch)
+    wide = text_width(grid, draft.span, draft.po_lan)
+    column_width, step = draft.measure or (wide, wide + grid.gutter)
     columns = [ColumnBox(Box(x0 + c * step, body_top, column_width, draft.body_rows * pitch))
-               for c in range(draft.span)]
+               for c in range(draft.text_columns)]
     if draft.vertical:
         blocks.append(_vertical_block(draft.vertical, x0 + width, y, setter))
     capacities = draft.capacities()
     for index in range(len(draft.figures)):
-        for c in draft._figure_columns(index):
+        for c in draft.covered(index):
             columns[c].box = Box(columns[c].box.x, body_top + (draft.body_rows - capacities[c]) * pitch,
-                                 grid.column_width, capacities[c] * pitch)
+                                 column_width, capacities[c] * pitch)
     full = capacities
     capacities = balanced_capacities(draft.body_lines, full, kept_breaks(draft.paragraphs, draft.skip))
     if not kept_fits(capacities, full):       # only bands place such a height: text over keeps
@@ -245,8 +292,18 @@ def place_story(draft: StoryDraft, y: float, grid: Grid, setter: Typesetter, col
                for i, slot in enumerate(draft.figures)]
     box = Box(x0, y, width, draft.rows * pitch)
     overset = 0 if draft.reserve else left      # with a jump line, the rest continues elsewhere
-    return StoryModule(draft.key, box, blocks, columns, figures, draft.lead, jump=jump, overset_lines=overset,
-                       kind=draft.story.kind)
+    return StoryModule(draft.key, box, blocks, intro + columns, figures, draft.lead, jump=jump,
+                       overset_lines=overset, kind=draft.story.kind)
+
+
+def _intro_column(draft: StoryDraft, x: float, y: float, width: float, pitch: float) -> list[ColumnBox]:
+    """The 导语 (and byline) across the module, a line above the body columns; [] if none."""
+    if not draft.intro:
+        return []
+    lines = draft.intro_rows - 1
+    column = ColumnBox(Box(x, y, width, lines * pitch))
+    flow(draft.intro, [column], [lines])
+    return [column]
 
 
 def _vertical_block(head: VerticalHeadline, right: float, y: float, setter: Typesetter) -> TextBlock:

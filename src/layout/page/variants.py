@@ -16,7 +16,7 @@ from ..model import Story, vertical_obstacle
 from . import score
 from .columns import balanced_capacities, kept_breaks, kept_fits
 from .figures import CAPTION_GAP
-from .hints import usable_span
+from .hints import usable_measure, usable_span
 from .limits import PhotoLimits
 from .story import StoryDraft, _wanted_span, draft_story, fit_body
 from .typeset import Typesetter
@@ -81,26 +81,48 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     def measure(span: int) -> Table:
         size = headline_size(rank, span, grid.columns, setter.theme.sizes, story.kind)
         table: Table = {}
-        for upright in vertical_choices(story, rank, span, setter.theme):
-            base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
-                               across=True, limits=limits, vertical=upright)
-            if upright and base.vertical is None:    # it cannot stand vertically: set it horizontally
-                continue
-            if base.overflow:                       # a headline line wider than this module
-                return table
-            head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
-            for fig_columns, slots in base.slot_sets.items():
-                draft = replace(base, figures=slots, figure_columns=fig_columns)
-                _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
-                                                              if slots else 0.0), grid, limits)
-            return table
+        for po_lan in story_measures(story, grid, span):
+            choices = vertical_choices(story, rank, span, setter.theme) if not story.measure else (False,)
+            for upright in choices:
+                base = draft_story(key, story, folder, setter, span, lead=rank == 0, headline_size=size,
+                                   across=True, limits=limits, vertical=upright, po_lan=po_lan,
+                                   intro=story.wide_intro)
+                if upright and base.vertical is None:    # it cannot stand vertically: set it horizontally
+                    continue
+                if base.overflow or not base.slot_sets:  # a headline line wider than this module, or
+                    break                                # figures that cannot stand on its 破栏 measure
+                _measured(base, rank, rows, table, grid, limits)
+                break
         return table
 
     hinted = usable_span(story, grid)
     spans = list(range(1, grid.columns + 1))     # one column: a short item, its figure above
     if story.kind == "briefs":
         spans = [s for s in spans if s in BRIEFS_SPANS]
+    if usable_measure(story, grid):     # 破栏 N破M: the module spans whole groups of N columns
+        spans = [s for s in spans if s % story.columns_measure[0] == 0]
     return Variants(key, rank, [hinted] if hinted else spans, measure)
+
+
+def _measured(base: StoryDraft, rank: int, rows: int, table: Table, grid, limits: PhotoLimits) -> None:
+    """Add to `table` the draft's heights with each of its figure widths."""
+    head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
+    for fig_columns, slots in base.slot_sets.items():
+        draft = replace(base, figures=slots, figure_columns=fig_columns)
+        _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)
+                                             if slots else 0.0), grid, limits)
+
+
+def story_measures(story: Story, grid, span: int) -> list[tuple[int, int] | None]:
+    """The measures a story is set in at `span` columns: its own 破栏 `measure` (None: the basic
+    columns); a commentary without one, in both the theme's `grid.commentary_measure` where the
+    span holds it and the basic columns: at each height the cheaper variant wins, the 破栏 one
+    on a tie (the theme asks for it)."""
+    own = usable_measure(story, grid)
+    if own or story.measure:
+        return [own]
+    auto = grid.commentary_measure if story.kind == "commentary" else None
+    return [auto, None] if auto and span % auto[0] == 0 else [None]
 
 
 def vertical_choices(story: Story, rank: int, span: int, theme) -> tuple[bool, ...]:
