@@ -510,3 +510,15 @@ def test_the_sample_has_lead_ins_of_one_and_two_lines():
     ends = [_lead_in_end(setter.body(p, GRID.column_width)) for page in issue.pages
             for s in page.stories for p in s.paragraphs]
     assert ends.count(1) >= 3 and ends.count(0) >= 3            # two-line and one-line lead-ins
+
+
+def test_a_story_s_photos_side_by_side_share_a_height_and_a_caption_baseline():
+    """Sample page 1, 抓特优产业: two figures across the module's top. They were 80 and 70 mm
+    tall, their captions on two baselines and the text under them starting on two lines."""
+    plan = plan_issue(load_issue(SAMPLE), THEME, FONTS)[0]
+    module = next(m for m in plan.modules if m.key == "pages[0].stories[1]")
+    first, second = module.figures
+    assert abs(first.image.y - second.image.y) < 0.01 and abs(first.image.h - second.image.h) < 0.01
+    assert abs(first.caption.box.y - second.caption.box.y) < 0.01
+    tops = {round(c.box.y, 2) for c in module.columns if c.lines}
+    assert len(tops) == 1, tops                                   # every text column starts on one line

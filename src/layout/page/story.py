@@ -231,7 +231,8 @@ def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
     """Smallest body height that holds every line beside figures no smaller than allowed,
     with the figures as large as that height lets them be."""
     lines = draft.body_lines
-    draft.figure_rows = [s.min_rows for s in draft.figures]
+    shared = _shared_rows(draft)
+    draft.figure_rows = [shared[0] if shared else s.min_rows for s in draft.figures]
     fig_total = max((r + s.caption_rows + 1 for r, s in zip(draft.figure_rows, draft.figures)), default=0)
     draft.body_rows = max(fig_total, math.ceil(lines / draft.text_columns), min_rows, draft.vertical_rows)
     while sum(draft.capacities()) < lines:
@@ -239,8 +240,32 @@ def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:
     _grow_figures(draft, lines)
 
 
+def _shared_rows(draft: StoryDraft) -> tuple[int, int] | None:
+    """(lowest, tallest) image rows that every figure can take, when a story's figures stand
+    side by side across its top: one height for all, so their captions share a baseline (as a
+    photo row does); None for one figure, or pictures too unlike to share a height in their
+    crop limits (they then keep their own)."""
+    if len(draft.figures) < 2:
+        return None
+    lowest = max(s.min_rows for s in draft.figures)
+    tallest = min(s.max_rows for s in draft.figures)
+    return (lowest, tallest) if lowest <= tallest else None
+
+
 def _grow_figures(draft: StoryDraft, lines: int) -> None:
-    """Grow figures by whole lines while the body still fits beside them."""
+    """Grow figures by whole lines while the body still fits beside them (figures that share a
+    height grow together)."""
+    shared = _shared_rows(draft)
+    if shared:
+        while draft.figure_rows[0] < shared[1]:
+            taller = [r + 1 for r in draft.figure_rows]
+            if max(r + 1 + s.caption_rows + 1 for r, s in zip(taller, draft.figures)) > draft.body_rows:
+                return
+            before, draft.figure_rows = draft.figure_rows, taller
+            if sum(draft.capacities()) < lines:
+                draft.figure_rows = before
+                return
+        return
     grew = True
     while grew:
         grew = False

@@ -18,7 +18,7 @@ from .columns import balanced_capacities, kept_breaks, kept_fits
 from .figures import CAPTION_GAP
 from .hints import usable_measure, usable_span
 from .limits import PhotoLimits
-from .story import StoryDraft, _wanted_span, draft_story, fit_body
+from .story import StoryDraft, _shared_rows, _wanted_span, draft_story, fit_body
 from .typeset import Typesetter
 
 HEAD_SPACE = 2        # at most this many lines added around a headline
@@ -163,6 +163,9 @@ def _spaced(draft: StoryDraft, cost: float, rows: int, table: Table) -> None:
 
 
 def _figures_at_most(draft: StoryDraft) -> bool:
+    shared = _shared_rows(draft)
+    if shared:
+        return draft.figure_rows[0] >= shared[1]
     return all(r >= s.max_rows for r, s in zip(draft.figure_rows, draft.figures))
 
 
