@@ -65,6 +65,7 @@ class BatchReport:
     seconds: float = 0.0
     scheduler: str = ""
     dashboard: str | None = None
+    inputs_sent: dict = field(default_factory=dict)   # distinct input files scattered: files, bytes
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.issues if outcome.status == status)
@@ -148,6 +149,7 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
             if on_done:
                 on_done(outcome)
         run.render(folders, names, record)
+        report.inputs_sent = {"files": len(run.sender.futures), "bytes": run.sender.bytes}
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)

@@ -1,6 +1,7 @@
 """Batch stage, client side: plan issues and render pages on the cluster, combine each issue here.
 
-Every issue is planned by a task; its pages whose keys are in this machine's page cache are
+Every issue's inputs are read here first (`cluster_inputs`: each distinct file is scattered once);
+then every issue is planned by a task; its pages whose keys are in this machine's page cache are
 reused, the others are submitted as page tasks keyed `page-<page key>` (a page two issues share
 is rendered once). When an issue's last page arrives, its pages are put in the page cache and
 combined into `<name>.pdf`, written by `pagerender.output.write_file` as `layout render` writes
@@ -14,7 +15,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cluster import expected_fonts, page_task, plan_task, retried_keys
+from .cluster import _theme_name, expected_fonts, page_task, plan_task, retried_keys
+from .cluster_inputs import read_inputs
 from .errors import Finding, Severity
 from .pagerender.cache import PageCache, PageEntry
 from .pagerender.combine import combine_pages
@@ -36,6 +38,22 @@ class IssueRun:
     missing: set[str] = field(default_factory=set)
     pages: list[dict] = field(default_factory=list)
     error: BaseException | None = None
+    inputs: object = None            # cluster_inputs.IssueInputs
+
+
+class Sender:
+    """Each file's bytes scattered to the cluster once (Dask key `input-<sha256>`), then reused."""
+
+    def __init__(self, client):
+        self.client, self.futures, self.bytes = client, {}, 0
+
+    def futures_for(self, hashes, blobs: dict[str, bytes]) -> dict[str, object]:
+        new = {f"input-{sha}": blobs[sha] for sha in sorted(set(hashes)) if sha not in self.futures}
+        if new:
+            for key, future in self.client.scatter(new, hash=False).items():
+                self.futures[key.removeprefix("input-")] = future
+            self.bytes += sum(map(len, new.values()))
+        return {sha: self.futures[sha] for sha in hashes}
 
 
 class ClusterRun:
@@ -48,17 +66,25 @@ class ClusterRun:
         self.runs: dict[str, IssueRun] = {}           # plan task key -> issue
         self.waiting: dict[str, list[IssueRun]] = {}  # page key -> issues waiting for it
         self.futures: dict[str, object] = {}          # task key -> future still held
+        self.sender = Sender(client)
 
     def render(self, folders: list[Path], names: dict[Path, str], record) -> None:
         """Render `folders`, calling `record(outcome)` for each issue as it ends."""
         from distributed import as_completed
         self.record = record
         try:
-            for folder in folders:
-                run = IssueRun(folder, names[folder.resolve()], expected_fonts(folder))
+            blobs: dict[str, bytes] = {}
+            runs = [self._read(folder, names[folder.resolve()], blobs) for folder in folders]
+            for run in runs:
+                if run.error is not None:
+                    self.record(failure(run, run.error))
+                    continue
                 key = f"plan-{run.name}-{uuid.uuid4().hex[:8]}"
-                future = self.client.submit(plan_task, str(folder), self.cache_arg, run.fonts, key=key)
+                sent = self.sender.futures_for(run.inputs.hashes(), blobs)
+                future = self.client.submit(plan_task, str(run.folder), self.cache_arg, run.fonts, run.inputs,
+                                            sent, key=key)
                 self.runs[key], self.futures[key] = run, future
+            del blobs
             pending = as_completed(list(self.futures.values()), loop=self.client.loop)
             for future in pending:
                 if future.key in self.runs:
@@ -69,6 +95,20 @@ class ClusterRun:
         except BaseException:
             self.client.cancel(list(self.futures.values()), force=True)
             raise
+
+    def _read(self, folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
+        """The issue's fonts and inputs, as this machine has them (the issue's own errors, even
+        an unreadable issue.yaml, are its plan task's to report)."""
+        run = IssueRun(folder, name, expected_fonts(folder))
+        try:
+            theme = _theme_name(folder)
+        except Exception:  # noqa: BLE001 - the plan task, given the folder's other files, says why
+            theme = ""
+        try:
+            run.inputs = read_inputs(folder, theme, blobs)
+        except OSError as exc:
+            run.error = exc
+        return run
 
     def _planned(self, run: IssueRun, future, pending) -> None:
         try:
@@ -90,9 +130,11 @@ class ClusterRun:
             run.missing.add(job.key)
             self.waiting.setdefault(job.key, []).append(run)
             if f"page-{job.key}" not in self.futures:
-                page = self.client.submit(page_task, job, self.cache_arg, run.fonts, key=f"page-{job.key}")
+                files = self.sender.futures_for(job.files.values(), run.plan["blobs"])
+                page = self.client.submit(page_task, job, self.cache_arg, run.fonts, files, key=f"page-{job.key}")
                 self.futures[page.key] = page
                 pending.add(page)
+        run.plan.pop("blobs", None)
         self.on_pages(len(jobs), len(jobs) - len(run.missing))
         if not run.missing:
             self._finish(run)
