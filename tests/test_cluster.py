@@ -3,7 +3,8 @@
 free ports, one thread each, no dashboard. Same PDFs as a local render; a page task that raises
 fails its issue only; a worker SIGKILLed in the middle of a page: the page is run again elsewhere
 and the batch completes; a worker whose body font differs is refused, the family named; an
-unreachable scheduler is one line and exit 2."""
+unreachable scheduler is one line and exit 2; inputs travel as bytes, once, and the workers render
+from their copies; a page that kills its worker on every try fails its issue only, named."""
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,8 @@ from .conftest import MINIMAL, SAMPLE
 DASK = Path(sys.executable).parent / "dask"
 SRC = Path(__file__).resolve().parents[1] / "src"
 FAULTS = Path(__file__).with_name("cluster_faults.py")
-HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条"}
+HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条",
+             "crash": "壬版头条"}
 
 
 class Cluster:
@@ -232,7 +234,7 @@ def noise_photo(path: Path) -> Path:
 def test_inputs_travel_once_as_bytes_and_pages_render_from_the_copies(cluster, gate, tmp_path):
     """Two 2-page issues share a photo. The client reads every input, then (before any plan task
     runs) its issues folder is moved away: the workers, whose templates folder is empty, plan
-    and render from their copies. Each distinct file is scattered once; the photo, used by 2 plans
+    and render from their copies. Each distinct file is sent once; the photo, used by 2 plans
     and 4 pages, is written into each worker's store at most once. (Same machine and user: this
     does not prove that a worker on another machine could not read the client's paths, only that
     these did not.)"""
@@ -277,3 +279,32 @@ def test_inputs_travel_once_as_bytes_and_pages_render_from_the_copies(cluster, g
         local = CliRunner().invoke(main, ["render", str(moved / name), "-o", str(tmp_path / "local")])
         assert local.exit_code == 0, local.output
         assert pages_of(out / f"{name}.pdf") == pages_of(tmp_path / "local" / f"{name}.pdf")
+
+
+def test_a_page_that_kills_its_worker_on_every_try_fails_its_issue_and_the_others_complete(cluster, gate, tmp_path):
+    """Last in this file: it kills the workers (their nannies start new ones) 4 times. The page
+    kills once the other issues are written: Dask counts a death against every task the dead
+    worker held, so a page queued behind the killer could fail with it (see docs/scaling.md)."""
+    issues = small_issues(tmp_path / "issues", "a", "crash", "z")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
+               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
+    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    deadline = time.monotonic() + 60
+    while not all((out / f"{name}.pdf").exists() for name in "az") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (gate / "crash").touch()
+    output, _ = running.communicate(timeout=120)
+    assert running.returncode == 1, output
+    assert "3 issues: 2 rendered, 0 unchanged, 1 failed" in output, output
+    assert re.search(rf"failed {issues / 'crash'}\n  {issues / 'crash'}: page 1 killed the worker rendering it on "
+                     r"each of 4 tries \(the last on tcp://127\.0\.0\.1:\d+\); the scheduler gave it up "
+                     r"\(allowed-failures: 3\), so crash\.pdf is not written: look for what in page 1 crashes or "
+                     r"exhausts a worker's memory \(its Dask key is page-[0-9a-f]{64}\)\n", output), output
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "batch-report.json", "z.pdf"]
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    crash = next(issue for issue in report["issues"] if issue["slug"] == "crash")
+    assert crash["status"] == "failed" and crash["findings"][0]["kind"] == "worker"
+    for name in ("a", "z"):
+        assert HEADLINES[name] in pages_of(out / f"{name}.pdf")[0][0]

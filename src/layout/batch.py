@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import Finding, LayoutError, Severity, plural
 from .model import ISSUE_FILE, look_alikes
-from .cluster import FontRefused, connect, dashboard_of
+from .cluster import FontRefused, PageKilledWorkers, connect, dashboard_of
 from .pipeline import output_names
 from .render import write_atomically
 
@@ -65,7 +65,7 @@ class BatchReport:
     seconds: float = 0.0
     scheduler: str = ""
     dashboard: str | None = None
-    inputs_sent: dict = field(default_factory=dict)   # distinct input files scattered: files, bytes
+    inputs_sent: dict = field(default_factory=dict)   # distinct input files sent to the cluster: files, bytes
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.issues if outcome.status == status)
@@ -161,6 +161,8 @@ def internal_failure(folder: Path, name: str, exc: BaseException) -> IssueOutcom
     """An issue whose task raised (a bug, a worker that kept dying, a worker's refused font)."""
     if isinstance(exc, FontRefused):
         finding = Finding(str(exc), file=str(folder), kind="font")
+    elif isinstance(exc, PageKilledWorkers):
+        finding = Finding(str(exc), file=str(folder), kind="worker")
     else:
         finding = Finding(f"{exc.__class__.__name__}: {exc}", file=str(folder), kind="internal")
     return IssueOutcome(str(folder), name, "failed", findings=[finding.as_dict()])

@@ -37,6 +37,10 @@ class ClusterUnreachable(Exception):
     """The scheduler named by --scheduler did not answer."""
 
 
+class PageKilledWorkers(Exception):
+    """A page whose task killed its worker on every try (the message names the page)."""
+
+
 class FontRefused(Exception):
     """This worker's font for a family is not the client's (raised in the worker)."""
 

@@ -3,8 +3,8 @@
 A worker may be on another machine and may not see the client's files. The client lists an
 issue's inputs as three trees of {relative path: SHA-256}: every file of the issue folder
 (`issue.yaml`, photos; hidden entries left out), the theme's folder, and the dropped-in fonts
-(`fonts/`). It scatters each distinct file's bytes once per batch under the Dask key
-`input-<sha256>`: a photo two issues share, or the theme every issue uses, is sent once.
+(`fonts/`). It sends each distinct file's bytes once per batch, as the task `input-<sha256>`: a
+photo two issues share, or the theme every issue uses, is sent once.
 
 A worker writes the bytes it is given into its private store (`<worker dir>/layout-store`,
 `blobs/<sha256>`, each hash written once) and builds each tree there from hard links, as
@@ -138,6 +138,11 @@ def _listing(folder: Path) -> list[str]:
 
 
 # --- the worker: its store ------------------------------------------------------------------
+
+def held(data: bytes) -> bytes:
+    """The task that holds a file's bytes on the cluster (its argument)."""
+    return data
+
 
 _STORE: list[Path] = []
 

@@ -1,6 +1,6 @@
 """Batch stage, client side: plan issues and render pages on the cluster, combine each issue here.
 
-Every issue's inputs are read here first (`cluster_inputs`: each distinct file is scattered once);
+Every issue's inputs are read here first (`cluster_inputs`: each distinct file is sent once);
 then every issue is planned by a task; its pages whose keys are in this machine's page cache are
 reused, the others are submitted as page tasks keyed `page-<page key>` (a page two issues share
 is rendered once). When an issue's last page arrives, its pages are put in the page cache and
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cluster import _theme_name, expected_fonts, page_task, plan_task, retried_keys
-from .cluster_inputs import read_inputs
+from .cluster_inputs import held, read_inputs
 from .errors import Finding, Severity
 from .pagerender.cache import PageCache, PageEntry
 from .pagerender.combine import combine_pages
@@ -42,17 +42,20 @@ class IssueRun:
 
 
 class Sender:
-    """Each file's bytes scattered to the cluster once (Dask key `input-<sha256>`), then reused."""
+    """Each file's bytes sent to the cluster once (Dask key `input-<sha256>`), then reused.
+
+    The bytes are the argument of a task (`cluster_inputs.held`), not scattered data: the
+    scheduler keeps the task, so when the worker holding them dies they are made again from it
+    (scattered data would be lost with its worker, and every task needing it cancelled)."""
 
     def __init__(self, client):
         self.client, self.futures, self.bytes = client, {}, 0
 
     def futures_for(self, hashes, blobs: dict[str, bytes]) -> dict[str, object]:
         new = {f"input-{sha}": blobs[sha] for sha in sorted(set(hashes)) if sha not in self.futures}
-        if new:
-            for key, future in self.client.scatter(new, hash=False).items():
-                self.futures[key.removeprefix("input-")] = future
-            self.bytes += sum(map(len, new.values()))
+        for key, data in new.items():
+            self.futures[key.removeprefix("input-")] = self.client.submit(held, data, key=key, pure=False)
+            self.bytes += len(data)
         return {sha: self.futures[sha] for sha in hashes}
 
 
@@ -147,7 +150,7 @@ class ClusterRun:
         except Exception as exc:  # noqa: BLE001 - fails the issues that wait for this page
             data = None
             for run in runs:
-                run.error = run.error or exc
+                run.error = run.error or page_failure(run, key, exc)
         else:
             from .batch import finding_of
             entry = self.cache.put(key, data["pdf"], bookmarks=data["bookmarks"], anchors=data["anchors"],
@@ -193,6 +196,22 @@ class ClusterRun:
             return self.record(outcome_of(run, "failed", findings=[finding.as_dict()]))
         findings = sorted([*map(finding_from, run.plan["findings"]), *found], key=lambda f: (f.file, f.line or 0, f.key))
         self.record(outcome_of(run, "rendered", findings=[f.as_dict() for f in findings], pdf=str(pdf)))
+
+
+def page_failure(run: IssueRun, key: str, exc: Exception) -> Exception:
+    """What a page task's failure means for `run`: a page that killed every worker that tried it
+    (Dask's KilledWorker, after the scheduler's allowed-failures) is named by its number."""
+    from distributed.scheduler import KilledWorker
+
+    from .cluster import PageKilledWorkers
+    if not isinstance(exc, KilledWorker):
+        return exc
+    number = next(job.number for job in run.plan["jobs"] if job.key == key)
+    return PageKilledWorkers(
+        f"page {number} killed the worker rendering it on each of {exc.allowed_failures + 1} tries (the "
+        f"last on {exc.last_worker.address}); the scheduler gave it up (allowed-failures: "
+        f"{exc.allowed_failures}), so {run.name}.pdf is not written: look for what in page {number} "
+        f"crashes or exhausts a worker's memory (its Dask key is page-{key})")
 
 
 def finding_from(data: dict) -> Finding:
