@@ -136,20 +136,24 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     names = names or output_names(folders)
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
-    with connect(jobs, scheduler) as client:
-        report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
-        report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
-        if on_cluster:
-            on_cluster(client)
-        from .cluster_run import ClusterRun
-        run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None))
+    from concurrent.futures import ThreadPoolExecutor
 
-        def record(outcome: IssueOutcome) -> None:
-            report.issues.append(outcome)
-            if on_done:
-                on_done(outcome)
-        run.render(folders, names, record)
-        report.inputs_sent = {"files": len(run.sender.futures), "bytes": run.sender.bytes}
+    from .cluster_run import ClusterRun, read_issues
+    with ThreadPoolExecutor(1) as reader:
+        reading = reader.submit(read_issues, folders, names)     # while the cluster starts
+        with connect(jobs, scheduler) as client:
+            report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
+            report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
+            if on_cluster:
+                on_cluster(client)
+            run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None))
+
+            def record(outcome: IssueOutcome) -> None:
+                report.issues.append(outcome)
+                if on_done:
+                    on_done(outcome)
+            run.render(*reading.result(), record)
+            report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes}
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)

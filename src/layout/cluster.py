@@ -70,11 +70,25 @@ def connect(jobs: int, scheduler: str | None = None):
             yield client
         return
     dashboard = importlib.util.find_spec("bokeh") is not None   # else no HTTP server at all
+    warm_forkserver()
     with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                       scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
                       scheduler_kwargs={"dashboard": dashboard}, worker_dashboard_address=None) as cluster, \
             Client(cluster, set_as_default=False) as client:
         yield client
+
+
+def warm_forkserver() -> None:
+    """Start the embedded cluster's workers (and those its nannies start again after a crash)
+    from a fork server that has imported WeasyPrint and the page stages and loaded the fonts
+    (`cluster_preload`) instead of spawning each cold: measured on 2 cores under load, the first
+    tasks of 2 workers done 3.7-4.5 s after start instead of 6.5 s, and the cluster closed in
+    0.1 s instead of 2 s. Workers fork from it with its environment, taken when it starts (once
+    a process)."""
+    import dask
+    from distributed.utils import get_mp_context
+    dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
+    get_mp_context().set_forkserver_preload(["distributed", "layout.cluster_preload"])
 
 
 def dashboard_of(client) -> str | None:

@@ -49,14 +49,54 @@ class Sender:
     (scattered data would be lost with its worker, and every task needing it cancelled)."""
 
     def __init__(self, client):
-        self.client, self.futures, self.bytes = client, {}, 0
+        self.client, self.futures, self.bytes, self.files = client, {}, 0, 0
+        self.users: dict[str, int] = {}        # hash -> tasks submitted and not finished that need it
+        self.kept: set[str] = set()
 
-    def futures_for(self, hashes, blobs: dict[str, bytes]) -> dict[str, object]:
-        new = {f"input-{sha}": blobs[sha] for sha in sorted(set(hashes)) if sha not in self.futures}
-        for key, data in new.items():
-            self.futures[key.removeprefix("input-")] = self.client.submit(held, data, key=key, pure=False)
-            self.bytes += len(data)
+    def futures_for(self, hashes, blobs: dict[str, bytes], keep=()) -> dict[str, object]:
+        """Futures of these files' bytes, sent now if not yet; each counts one more user. Those
+        in `keep` are held to the end of the batch (prepared photos: a later issue's pages may
+        name them, and only its plan's result has their bytes)."""
+        hashes = sorted(set(hashes))
+        for sha in hashes:
+            if sha in keep and sha not in self.kept:
+                self.kept.add(sha)
+                self.users[sha] = self.users.get(sha, 0) + 1     # a user that never finishes
+            if sha not in self.futures:
+                self.futures[sha] = self.client.submit(held, blobs[sha], key=f"input-{sha}", pure=False)
+                self.bytes, self.files = self.bytes + len(blobs[sha]), self.files + 1
+            self.users[sha] = self.users.get(sha, 0) + 1
         return {sha: self.futures[sha] for sha in hashes}
+
+    def done_with(self, hashes) -> None:
+        """A task that needed these files has finished: the bytes no task needs any more are let
+        go (the source photos once every plan is done), so workers do not hold them meanwhile."""
+        for sha in set(hashes):
+            self.users[sha] -= 1
+            if not self.users[sha]:
+                del self.users[sha], self.futures[sha]
+
+
+def read_issues(folders: list[Path], names: dict[Path, str]) -> tuple[list[IssueRun], dict[str, bytes]]:
+    """Every issue's fonts and inputs as this machine has them, and the inputs' bytes by hash
+    (`run_batch` reads them while the cluster starts)."""
+    blobs: dict[str, bytes] = {}
+    return [_read(folder, names[folder.resolve()], blobs) for folder in folders], blobs
+
+
+def _read(folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
+    """The issue's fonts and inputs (the issue's own errors, even an unreadable issue.yaml, are
+    its plan task's to report)."""
+    run = IssueRun(folder, name, expected_fonts(folder))
+    try:
+        theme = _theme_name(folder)
+    except Exception:  # noqa: BLE001 - the plan task, given the folder's other files, says why
+        theme = ""
+    try:
+        run.inputs = read_inputs(folder, theme, blobs)
+    except OSError as exc:
+        run.error = exc
+    return run
 
 
 class ClusterRun:
@@ -70,24 +110,24 @@ class ClusterRun:
         self.waiting: dict[str, list[IssueRun]] = {}  # page key -> issues waiting for it
         self.futures: dict[str, object] = {}          # task key -> future still held
         self.sender = Sender(client)
+        self.needs: dict[str, set[str]] = {}          # task key -> hashes of the files it was given
 
-    def render(self, folders: list[Path], names: dict[Path, str], record) -> None:
-        """Render `folders`, calling `record(outcome)` for each issue as it ends."""
+    def render(self, runs: list[IssueRun], blobs: dict[str, bytes], record) -> None:
+        """Render the issues read by `read_issues`, calling `record(outcome)` for each as it ends."""
         from distributed import as_completed
         self.record = record
         try:
-            blobs: dict[str, bytes] = {}
-            runs = [self._read(folder, names[folder.resolve()], blobs) for folder in folders]
             for run in runs:
                 if run.error is not None:
                     self.record(failure(run, run.error))
                     continue
                 key = f"plan-{run.name}-{uuid.uuid4().hex[:8]}"
                 sent = self.sender.futures_for(run.inputs.hashes(), blobs)
+                self.needs[key] = set(sent)
                 future = self.client.submit(plan_task, str(run.folder), self.cache_arg, run.fonts, run.inputs,
                                             sent, key=key)
                 self.runs[key], self.futures[key] = run, future
-            del blobs
+            blobs.clear()
             pending = as_completed(list(self.futures.values()), loop=self.client.loop)
             for future in pending:
                 if future.key in self.runs:
@@ -95,23 +135,10 @@ class ClusterRun:
                 else:
                     self._page_done(future)
                 self.futures.pop(future.key, None)
+                self.sender.done_with(self.needs.pop(future.key, ()))
         except BaseException:
             self.client.cancel(list(self.futures.values()), force=True)
             raise
-
-    def _read(self, folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
-        """The issue's fonts and inputs, as this machine has them (the issue's own errors, even
-        an unreadable issue.yaml, are its plan task's to report)."""
-        run = IssueRun(folder, name, expected_fonts(folder))
-        try:
-            theme = _theme_name(folder)
-        except Exception:  # noqa: BLE001 - the plan task, given the folder's other files, says why
-            theme = ""
-        try:
-            run.inputs = read_inputs(folder, theme, blobs)
-        except OSError as exc:
-            run.error = exc
-        return run
 
     def _planned(self, run: IssueRun, future, pending) -> None:
         try:
@@ -133,7 +160,8 @@ class ClusterRun:
             run.missing.add(job.key)
             self.waiting.setdefault(job.key, []).append(run)
             if f"page-{job.key}" not in self.futures:
-                files = self.sender.futures_for(job.files.values(), run.plan["blobs"])
+                files = self.sender.futures_for(job.files.values(), run.plan["blobs"], keep=run.plan["blobs"])
+                self.needs[f"page-{job.key}"] = set(files)
                 page = self.client.submit(page_task, job, self.cache_arg, run.fonts, files, key=f"page-{job.key}")
                 self.futures[page.key] = page
                 pending.add(page)
@@ -155,25 +183,28 @@ class ClusterRun:
             from .batch import finding_of
             entry = self.cache.put(key, data["pdf"], bookmarks=data["bookmarks"], anchors=data["anchors"],
                                    findings=[finding_of(f) for f in data["findings"]])
-            retried = self._retries(future.key)
         for run in runs:
             if data is not None:
                 run.entries[key] = entry
                 number = next(job.number for job in run.plan["jobs"] if job.key == key)
                 run.pages.append({"number": number, "key": key[:16], "worker": data["worker"], "pid": data["pid"],
-                                  "seconds": data["seconds"], "retried": retried,
+                                  "seconds": data["seconds"], "retried": 0,
                                   "peak_rss_mb": data["peak_rss_mb"]})
             run.missing.discard(key)
             self.on_pages(0, 1)
             if not run.missing:
                 self._finish(run)
 
-    def _retries(self, task_key: str) -> int:
-        """How many workers died while running this task (0 when the scheduler cannot say)."""
+    def _count_retries(self, run: IssueRun) -> None:
+        """Each page's count of workers that died while running it, asked of the scheduler once
+        an issue (0 when it cannot say)."""
+        tasks = {job.number: f"page-{job.key}" for job in run.plan["jobs"]}
         try:
-            return self.client.run_on_scheduler(retried_keys, keys=[task_key]).get(task_key, 0)
+            counts = self.client.run_on_scheduler(retried_keys, keys=sorted(set(tasks.values())))
         except Exception:  # noqa: BLE001 - a scheduler without layout installed cannot answer
-            return 0
+            counts = {}
+        for page in run.pages:
+            page["retried"] = counts.get(tasks[page["number"]], 0)
 
     def _finish(self, run: IssueRun) -> None:
         if run.error is not None:
@@ -188,6 +219,8 @@ class ClusterRun:
         errors = [f for f in found if f.severity is Severity.ERROR]
         if errors:
             return self.record(outcome_of(run, "failed", findings=[f.as_dict() for f in errors]))
+        if run.pages:
+            self._count_retries(run)
         pdf = self.out_dir / f"{run.name}.pdf"
         try:
             write_file(pdf, lambda stream: combine_pages(entries, stream, info={ISSUE_KEY[1:]: run.plan["key"]}))
