@@ -61,6 +61,14 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes waited for so far (their own
+    waited-for children included): on a shared machine, what a run cost regardless of the load."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cold_cli_render(issue: Path, work: Path, env: dict) -> float:
     cache = Path(tempfile.mkdtemp(dir=work))
     return timed(lambda: subprocess.run([*LAYOUT, "render", str(issue), "-o", str(work / "cold")], check=True,
@@ -177,15 +185,19 @@ def batch_throughput(work: Path, count: int, jobs: int, env: dict, images: Path 
     """Issues and pages per second of `layout batch -j jobs` (empty page cache, photos prepared
     when `images` is given), with the seconds the page tasks took on the workers."""
     folder, cache, out = batch_inputs(work, f"dask-{jobs}{tag}", count, images)
+    cpu = children_cpu()
     seconds = timed(lambda: subprocess.run([*LAYOUT, "batch", str(folder), "-j", str(jobs), "-o", str(out)],
                                            env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True))
+    cpu = children_cpu() - cpu                       # the client (the embedded cluster's workers: below)
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     pages = sum(issue["pages"] for issue in report["issues"])
+    cpu += report.get("workers_cpu_seconds", 0.0)    # forked from a fork server, not waited for here
     runs = [run for issue in report["issues"] for run in issue["page_runs"]]
     peaks: dict[str, float] = {}
     for run in runs:
         peaks[run["worker"]] = max(run["peak_rss_mb"], peaks.get(run["worker"], 0.0))
-    return {"seconds": seconds, "issues_per_s": count / seconds, "pages_per_s": pages / seconds, "pages": pages,
+    return {"seconds": seconds, "cpu": cpu, "issues_per_s": count / seconds, "pages_per_s": pages / seconds,
+            "pages": pages,
             "failed": report["summary"]["failed"], "worker_rss_mb": peaks,
             "task_seconds": sum(run["seconds"] for run in runs), "bytes_per_page": pdf_bytes(out) / pages,
             "inputs_sent": report.get("inputs_sent", {"files": 0, "bytes": 0})}
@@ -225,10 +237,11 @@ with RenderPool(jobs, always_fork=True) as pool:
 
 def old_pool_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None, tag: str = "") -> dict:
     folder, cache, out = batch_inputs(work, f"pool-{jobs}{tag}", count, images)
+    cpu = children_cpu()
     seconds = timed(lambda: subprocess.run([sys.executable, "-c", OLD_POOL, str(folder), str(out), str(jobs)],
                                            env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True, check=True))
     pages = len(list(out.glob("*.pdf"))) * 2
-    return {"seconds": seconds, "pages_per_s": pages / seconds}
+    return {"seconds": seconds, "cpu": children_cpu() - cpu, "pages_per_s": pages / seconds}
 
 
 def compare_batches(work: Path, count: int, env: dict, images: Path | None, rounds: int = 2) -> None:
@@ -250,9 +263,14 @@ def compare_batches(work: Path, count: int, env: dict, images: Path | None, roun
           f"LocalCluster -j2 {med['two']:.1f} s (overhead {med['two'] / med['pool'] - 1:+.0%}), -j1 {med['one']:.1f} s;"
           f" 2 workers vs 1: {med['one'] / med['two']:.2f}x")
     print("  all runs: " + "; ".join(f"{which} {_list(r['seconds'] for r in done)}" for which, done in runs.items()))
+    cpu = {which: statistics.median(r["cpu"] for r in done) for which, done in runs.items()}
+    print(f"  CPU seconds (all processes of a run; the machine's load does not change them much): old pool "
+          f"{cpu['pool']:.1f}, LocalCluster -j2 {cpu['two']:.1f} ({cpu['two'] / cpu['pool'] - 1:+.0%}), "
+          f"-j1 {cpu['one']:.1f}")
     per_task = statistics.median(r["task_seconds"] / r["pages"] for r in runs["two"])
     print(f"  page task on a worker: {per_task:.2f} s ({60 / per_task:.1f} pages/min/core); "
-          f"wall per page -j1 {med['one'] / one['pages']:.2f} s; PDF bytes per page {two['bytes_per_page'] / 1e3:.0f} kB; "
+          f"wall per page -j1 {med['one'] / one['pages']:.2f} s; "
+          f"PDF bytes per page {two['bytes_per_page'] / 1e3:.0f} kB; "
           f"input bytes sent per page {two['inputs_sent']['bytes'] / two['pages'] / 1e3:.0f} kB "
           f"({two['inputs_sent']['files']} distinct files)")
     print(f"  worker peak RSS: -j1 {_mb(one['worker_rss_mb'])}; -j2 {_mb(two['worker_rss_mb'])}")

@@ -66,6 +66,7 @@ class BatchReport:
     scheduler: str = ""
     dashboard: str | None = None
     inputs_sent: dict = field(default_factory=dict)   # distinct input files sent to the cluster: files, bytes
+    workers_cpu_seconds: float = 0.0   # CPU the worker processes have used since they started
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.issues if outcome.status == status)
@@ -154,11 +155,37 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
                     on_done(outcome)
             run.render(*reading.result(), record)
             report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes}
+            report.workers_cpu_seconds = _workers_cpu(client)
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
     write_report(report, out_dir / REPORT_NAME)
     return report
+
+
+def _workers_cpu(client) -> float:
+    """CPU seconds (user + system) of every worker process so far, and of the fork server the
+    embedded cluster's workers come from (0 when they cannot say)."""
+    try:
+        return round(sum(client.run(_cpu_seconds).values()) + _forkserver_cpu(), 2)
+    except Exception:  # noqa: BLE001 - only informative
+        return 0.0
+
+
+def _forkserver_cpu() -> float:
+    from multiprocessing import forkserver
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")    # utime, stime
+
+
+def _cpu_seconds() -> float:
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def internal_failure(folder: Path, name: str, exc: BaseException) -> IssueOutcome:
