@@ -10,8 +10,9 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
   the updated zoomed view (the reading view at 200 dpi: zoom.json, then the changed layers' PNGs);
 * `layout batch` on its embedded Dask LocalCluster with -j1 and -j2 against the home-made pool
   it replaced (`RenderPool`, one issue per task) at -j2 (distinct copies of the sample, empty
-  page cache): the cluster's overhead, the speed-up of 2 workers over 1, seconds per page task
-  on the workers and what the scheduler adds per task;
+  page cache), in ABBA order, medians of -n rounds: the cluster's overhead, the speed-up of 2
+  workers over 1, seconds per page task on the workers, input bytes sent per page, and what the
+  scheduler adds per task (no-op tasks through the same `connect`);
 * peak RSS of every worker process.
 
     python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server] [--batch-only]
@@ -58,6 +59,14 @@ def timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes waited for so far (their own
+    waited-for children included): on a shared machine, what a run cost regardless of the load."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cold_cli_render(issue: Path, work: Path, env: dict) -> float:
@@ -172,21 +181,26 @@ def _wait_for(url: str, version: int, headline: str) -> dict:
         version = state["version"]
 
 
-def batch_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None) -> dict:
+def batch_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None, tag: str = "") -> dict:
     """Issues and pages per second of `layout batch -j jobs` (empty page cache, photos prepared
     when `images` is given), with the seconds the page tasks took on the workers."""
-    folder, cache, out = batch_inputs(work, f"dask-{jobs}", count, images)
+    folder, cache, out = batch_inputs(work, f"dask-{jobs}{tag}", count, images)
+    cpu = children_cpu()
     seconds = timed(lambda: subprocess.run([*LAYOUT, "batch", str(folder), "-j", str(jobs), "-o", str(out)],
                                            env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True))
+    cpu = children_cpu() - cpu                       # the client (the embedded cluster's workers: below)
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     pages = sum(issue["pages"] for issue in report["issues"])
+    cpu += report.get("workers_cpu_seconds", 0.0)    # forked from a fork server, not waited for here
     runs = [run for issue in report["issues"] for run in issue["page_runs"]]
     peaks: dict[str, float] = {}
     for run in runs:
         peaks[run["worker"]] = max(run["peak_rss_mb"], peaks.get(run["worker"], 0.0))
-    return {"seconds": seconds, "issues_per_s": count / seconds, "pages_per_s": pages / seconds, "pages": pages,
+    return {"seconds": seconds, "cpu": cpu, "issues_per_s": count / seconds, "pages_per_s": pages / seconds,
+            "pages": pages,
             "failed": report["summary"]["failed"], "worker_rss_mb": peaks,
-            "task_seconds": sum(run["seconds"] for run in runs), "bytes_per_page": pdf_bytes(out) / pages}
+            "task_seconds": sum(run["seconds"] for run in runs), "bytes_per_page": pdf_bytes(out) / pages,
+            "inputs_sent": report.get("inputs_sent", {"files": 0, "bytes": 0})}
 
 
 def batch_inputs(work: Path, tag: str, count: int, images: Path | None) -> tuple[Path, Path, Path]:
@@ -221,27 +235,66 @@ with RenderPool(jobs, always_fork=True) as pool:
 """
 
 
-def old_pool_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None) -> dict:
-    folder, cache, out = batch_inputs(work, f"pool-{jobs}", count, images)
+def old_pool_throughput(work: Path, count: int, jobs: int, env: dict, images: Path | None, tag: str = "") -> dict:
+    folder, cache, out = batch_inputs(work, f"pool-{jobs}{tag}", count, images)
+    cpu = children_cpu()
     seconds = timed(lambda: subprocess.run([sys.executable, "-c", OLD_POOL, str(folder), str(out), str(jobs)],
                                            env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True, check=True))
     pages = len(list(out.glob("*.pdf"))) * 2
-    return {"seconds": seconds, "pages_per_s": pages / seconds}
+    return {"seconds": seconds, "cpu": children_cpu() - cpu, "pages_per_s": pages / seconds}
 
 
-def compare_batches(work: Path, count: int, env: dict, images: Path | None) -> None:
-    """The pool at -j2 against the LocalCluster at -j2 and -j1, printed."""
-    pool = old_pool_throughput(work, count, 2, env, images)
-    two = batch_throughput(work, count, 2, env, images)
-    one = batch_throughput(work, count, 1, env, images)
-    overhead = two["seconds"] / pool["seconds"] - 1
-    print(f"batch of {count} issues ({two['pages']} pages): old pool -j2 {pool['seconds']:.1f} s; "
-          f"LocalCluster -j2 {two['seconds']:.1f} s (overhead {overhead:+.0%}), -j1 {one['seconds']:.1f} s; "
-          f"2 workers vs 1: {one['seconds'] / two['seconds']:.2f}x")
-    per_task = two["task_seconds"] / two["pages"]
+def compare_batches(work: Path, count: int, env: dict, images: Path | None, rounds: int = 2) -> None:
+    """The pool at -j2 against the LocalCluster at -j2 and -j1, in ABBA order (pool, cluster,
+    cluster, pool, ...: the machine is shared, so each pair runs under the same load), medians
+    printed; then what the scheduler adds per task (no-op tasks through the same client)."""
+    runs: dict[str, list[dict]] = {"pool": [], "two": [], "one": []}
+    order = [("pool", "two", "one"), ("one", "two", "pool")]
+    for n in range(rounds):
+        for which in order[n % 2]:
+            tag = f"{which}-{n}"
+            if which == "pool":
+                runs[which].append(old_pool_throughput(work, count, 2, env, images, tag))
+            else:
+                runs[which].append(batch_throughput(work, count, 2 if which == "two" else 1, env, images, tag))
+    med = {which: statistics.median(r["seconds"] for r in done) for which, done in runs.items()}
+    two, one = runs["two"][-1], runs["one"][-1]
+    print(f"batch of {count} issues ({two['pages']} pages), medians of {rounds}: old pool -j2 {med['pool']:.1f} s; "
+          f"LocalCluster -j2 {med['two']:.1f} s (overhead {med['two'] / med['pool'] - 1:+.0%}), -j1 {med['one']:.1f} s;"
+          f" 2 workers vs 1: {med['one'] / med['two']:.2f}x")
+    print("  all runs: " + "; ".join(f"{which} {_list(r['seconds'] for r in done)}" for which, done in runs.items()))
+    cpu = {which: statistics.median(r["cpu"] for r in done) for which, done in runs.items()}
+    print(f"  CPU seconds (all processes of a run; the machine's load does not change them much): old pool "
+          f"{cpu['pool']:.1f}, LocalCluster -j2 {cpu['two']:.1f} ({cpu['two'] / cpu['pool'] - 1:+.0%}), "
+          f"-j1 {cpu['one']:.1f}")
+    per_task = statistics.median(r["task_seconds"] / r["pages"] for r in runs["two"])
     print(f"  page task on a worker: {per_task:.2f} s ({60 / per_task:.1f} pages/min/core); "
-          f"wall per page -j1 {one['seconds'] / one['pages']:.2f} s; PDF bytes per page {two['bytes_per_page'] / 1e3:.0f} kB")
+          f"wall per page -j1 {med['one'] / one['pages']:.2f} s; "
+          f"PDF bytes per page {two['bytes_per_page'] / 1e3:.0f} kB; "
+          f"input bytes sent per page {two['inputs_sent']['bytes'] / two['pages'] / 1e3:.0f} kB "
+          f"({two['inputs_sent']['files']} distinct files)")
     print(f"  worker peak RSS: -j1 {_mb(one['worker_rss_mb'])}; -j2 {_mb(two['worker_rss_mb'])}")
+    overhead = scheduler_overhead(env)
+    print(f"  scheduler overhead: {overhead * 1e3:.1f} ms per no-op task (LocalCluster -j2, 500 tasks)")
+
+
+NOOP = """
+import sys, time
+from layout.cluster import connect
+def noop(i):
+    return i
+with connect(2) as client:
+    client.gather(client.map(noop, range(20)))            # warm
+    started = time.perf_counter()
+    client.gather(client.map(noop, range(1000, 1500)))
+    print((time.perf_counter() - started) / 500)
+"""
+
+
+def scheduler_overhead(env: dict) -> float:
+    """Seconds per no-op task, submitted, run and gathered through the batch's cluster."""
+    out = subprocess.run([sys.executable, "-c", NOOP], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[-1])
 
 
 def main() -> None:
@@ -257,7 +310,7 @@ def main() -> None:
         work = Path(tmp)
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         if args.batch_only:
-            return compare_batches(work, args.issues, env, None)
+            return compare_batches(work, args.issues, env, None, args.rounds)
         zoomed = zoomed_latency(work, args.edits, env)
         print(f"server, edit headline -> updated zoomed view (200 dpi): median {zoomed['median']:.3f} s, "
               f"worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; layers fetched per edit: "
@@ -284,7 +337,7 @@ def main() -> None:
         print(f"server, edit headline -> new PNG: median {served['median']:.3f} s, worst {served['worst']:.3f} s "
               f"(all: {_list(served['all'])}; layers rendered per edit: {served['layers']})")
         images = work / "cache16" / "images"
-        compare_batches(work, args.issues, env, images)
+        compare_batches(work, args.issues, env, images, args.rounds)
 
 
 def _list(values) -> str:

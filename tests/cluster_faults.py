@@ -1,11 +1,16 @@
 """Preloaded (`dask worker --preload`) into the test cluster's workers: the page task of an
 issue whose headline is 丙版头条 raises, and that of 丁版头条 announces itself in
 `$LAYOUT_TEST_GATE/started-<pid>` and waits for `$LAYOUT_TEST_GATE/release` (the test kills the
-worker in between: a real event, no timer). Tasks name `layout.cluster.page_task`, so this
-module's replacement is what the workers run."""
+worker in between: a real event, no timer); that of 壬版头条 kills its own worker, on every try,
+once `$LAYOUT_TEST_GATE/crash` exists (Dask blames every task the dead worker held, so the test
+lets the other issues finish first). While `$LAYOUT_TEST_GATE/hold-plans` exists, a plan
+task announces itself in `planning-<pid>` and waits (the test moves the issues away meanwhile).
+Tasks name `layout.cluster.page_task` and `plan_task`, so this module's replacements are what the
+workers run."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -13,9 +18,29 @@ from layout import cluster
 
 #: the real task (this file may be imported twice in one process: nanny, then worker)
 _real_page_task = cluster.__dict__.setdefault("_real_page_task", cluster.page_task)
+_real_plan_task = cluster.__dict__.setdefault("_real_plan_task", cluster.plan_task)
+
+
+def wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def plan_task(*args):
+    gate = Path(os.environ["LAYOUT_TEST_GATE"])
+    if (gate / "hold-plans").exists():
+        (gate / f"planning-{os.getpid()}").write_text(str(os.getpid()))
+        deadline = time.monotonic() + 60
+        while (gate / "hold-plans").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    return _real_plan_task(*args)
 
 
 def page_task(job, *args):
+    if "壬版头条" in job.html:
+        wait_for(Path(os.environ["LAYOUT_TEST_GATE"]) / "crash")
+        os.kill(os.getpid(), signal.SIGKILL)
     if "丙版头条" in job.html:
         raise RuntimeError("pikepdf gave up")
     if "丁版头条" in job.html:
@@ -28,3 +53,4 @@ def page_task(job, *args):
 
 
 cluster.page_task = page_task
+cluster.plan_task = plan_task

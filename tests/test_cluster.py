@@ -3,9 +3,11 @@
 free ports, one thread each, no dashboard. Same PDFs as a local render; a page task that raises
 fails its issue only; a worker SIGKILLed in the middle of a page: the page is run again elsewhere
 and the batch completes; a worker whose body font differs is refused, the family named; an
-unreachable scheduler is one line and exit 2."""
+unreachable scheduler is one line and exit 2; inputs travel as bytes, once, and the workers render
+from their copies; a page that kills its worker on every try fails its issue only, named."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -28,15 +30,17 @@ from .conftest import MINIMAL, SAMPLE
 DASK = Path(sys.executable).parent / "dask"
 SRC = Path(__file__).resolve().parents[1] / "src"
 FAULTS = Path(__file__).with_name("cluster_faults.py")
-HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条"}
+HEADLINES = {"a": "甲版头条", "boom": "丙版头条", "dies": "丁版头条", "z": "乙版头条",
+             "crash": "壬版头条"}
 
 
 class Cluster:
     """A scheduler and its workers, as processes of their own."""
 
     def __init__(self, folder: Path, workers: int, env: dict[str, str]):
-        self.file, self.processes = folder / "scheduler.json", []
-        self.env = {**os.environ, **env, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+        self.file, self.processes, self.folder = folder / "scheduler.json", [], folder
+        self.client_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+        self.env = {**self.client_env, **env}
         self.spawn("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
                    "--scheduler-file", self.file)
         for _ in range(workers):
@@ -52,7 +56,7 @@ class Cluster:
             self.workers = sorted(client.scheduler_info()["workers"])
 
     def spawn(self, *args) -> None:
-        self.processes.append(subprocess.Popen([str(DASK), *map(str, args)], env=self.env,
+        self.processes.append(subprocess.Popen([str(DASK), *map(str, args)], env=self.env, cwd=self.folder,
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     def stop(self) -> None:
@@ -72,7 +76,13 @@ def gate(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, gate):
-    running = Cluster(tmp_path_factory.mktemp("cluster"), 2, {"LAYOUT_TEST_GATE": str(gate)})
+    """Two workers whose working folder and HOME are their own, and whose templates folder is
+    empty: the theme reaches them with each issue's inputs."""
+    folder = tmp_path_factory.mktemp("cluster")
+    (folder / "home").mkdir()
+    (folder / "no-templates").mkdir()
+    running = Cluster(folder, 2, {"LAYOUT_TEST_GATE": str(gate), "HOME": str(folder / "home"),
+                                  "LAYOUT_TEMPLATES": str(folder / "no-templates")})
     yield running
     running.stop()
 
@@ -149,7 +159,12 @@ def test_a_worker_with_another_body_font_is_refused(tmp_path):
         if record.nameID in (1, 4, 16):
             record.string = "Noto Serif CJK SC"
     face.save(fonts / "body.ttf")
-    odd = Cluster(tmp_path, 1, {"LAYOUT_FONTS": str(fonts), "LAYOUT_TEST_GATE": str(tmp_path)})
+    # the worker's fontconfig knows only that face (the client's fonts/ folder travels with the
+    # batch, so a different font on a worker is a system font)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
+                    f'<cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>\n', encoding="utf-8")
+    odd = Cluster(tmp_path, 1, {"FONTCONFIG_FILE": str(conf), "LAYOUT_TEST_GATE": str(tmp_path)})
     try:
         issues = small_issues(tmp_path / "issues", "a")
         result, report = batch(odd.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
@@ -169,7 +184,8 @@ def test_a_worker_killed_in_the_middle_of_a_page_is_replaced_and_the_batch_compl
     out = tmp_path / "out"
     command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
                "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
-    running = subprocess.Popen(command, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
     deadline = time.monotonic() + 60
     while not list(gate.glob("started-*")) and time.monotonic() < deadline and running.poll() is None:
         time.sleep(0.02)
@@ -189,3 +205,106 @@ def test_a_worker_killed_in_the_middle_of_a_page_is_replaced_and_the_batch_compl
     with pikepdf.open(out / "dies.pdf") as pdf:
         assert len(pdf.pages) == 1
     assert HEADLINES["dies"] in pages_of(out / "dies.pdf")[0][0]
+
+
+SHARED_PHOTO = """\
+paper: 示例日报
+title: {title}
+date: 2026-02-10
+pages:
+{pages}"""
+PAGE = """\
+  - section: 要闻
+    stories:
+      - headline: {headline}
+        body: |
+          第一段正文。
+        figures:
+          - image: images/shared.jpg
+            caption: 共用的照片
+"""
+
+
+def noise_photo(path: Path) -> Path:
+    from PIL import Image
+    Image.frombytes("RGB", (900, 600), os.urandom(900 * 600 * 3)).save(path, quality=90)
+    return path
+
+
+def test_inputs_travel_once_as_bytes_and_pages_render_from_the_copies(cluster, gate, tmp_path):
+    """Two 2-page issues share a photo. The client reads every input, then (before any plan task
+    runs) its issues folder is moved away: the workers, whose templates folder is empty, plan
+    and render from their copies. Each distinct file is sent once; the photo, used by 2 plans
+    and 4 pages, is written into each worker's store at most once. (Same machine and user: this
+    does not prove that a worker on another machine could not read the client's paths, only that
+    these did not.)"""
+    issues, shared = tmp_path / "issues", noise_photo(tmp_path / "photo.jpg")
+    for name, headlines in (("p", ("戊版头条", "己版头条")), ("q", ("庚版头条", "辛版头条"))):
+        pages = "".join(PAGE.format(headline=h) for h in headlines)
+        (issues / name / "images").mkdir(parents=True)
+        (issues / name / "issue.yaml").write_text(SHARED_PHOTO.format(title=f"特刊{name}", pages=pages),
+                                                  encoding="utf-8")
+        shutil.copy(shared, issues / name / "images" / "shared.jpg")
+    sha = hashlib.sha256((tmp_path / "photo.jpg").read_bytes()).hexdigest()
+    (gate / "hold-plans").touch()
+    out, moved = tmp_path / "out", tmp_path / "moved"
+    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
+               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
+    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    deadline = time.monotonic() + 60
+    while not list(gate.glob("planning-*")) and time.monotonic() < deadline and running.poll() is None:
+        time.sleep(0.02)
+    assert list(gate.glob("planning-*")), running.communicate()[0]
+    issues.rename(moved)
+    (gate / "hold-plans").unlink()
+    output, _ = running.communicate(timeout=120)
+    assert running.returncode == 0, output
+    assert "2 issues: 2 rendered, 0 unchanged, 0 failed; 4 pages laid out in " in output
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    # each distinct file once: 2 issue.yaml, the photo, the theme's files, the photo as prepared
+    # for its frames (by the worker that planned it, into --cache)
+    sent = [*(moved / name / "issue.yaml" for name in ("p", "q")), shared,
+            *(p for p in (SRC.parent / "templates" / "newspaper").iterdir() if p.is_file()),
+            *{hashlib.sha256(p.read_bytes()).hexdigest(): p for p in (tmp_path / "cache" / "images").glob("*.jpg")}
+            .values()]
+    assert report["inputs_sent"] == {"files": len(sent), "bytes": sum(p.stat().st_size for p in sent)}
+    from distributed import Client
+
+    from layout import cluster_inputs
+    with Client(cluster.address, timeout=30) as client:
+        received = client.run(lambda: dict(cluster_inputs.RECEIVED))
+    assert 1 <= sum(counts.get(sha, 0) for counts in received.values()) <= 2
+    for name in ("p", "q"):
+        local = CliRunner().invoke(main, ["render", str(moved / name), "-o", str(tmp_path / "local")])
+        assert local.exit_code == 0, local.output
+        assert pages_of(out / f"{name}.pdf") == pages_of(tmp_path / "local" / f"{name}.pdf")
+
+
+def test_a_page_that_kills_its_worker_on_every_try_fails_its_issue_and_the_others_complete(cluster, gate, tmp_path):
+    """Last in this file: it kills the workers (their nannies start new ones) 4 times. The page
+    kills once the other issues are written: Dask counts a death against every task the dead
+    worker held, so a page queued behind the killer could fail with it (see docs/scaling.md)."""
+    issues = small_issues(tmp_path / "issues", "a", "crash", "z")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
+               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
+    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    deadline = time.monotonic() + 60
+    while not all((out / f"{name}.pdf").exists() for name in "az") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (gate / "crash").touch()
+    output, _ = running.communicate(timeout=120)
+    assert running.returncode == 1, output
+    assert "3 issues: 2 rendered, 0 unchanged, 1 failed" in output, output
+    assert re.search(rf"failed {issues / 'crash'}\n  {issues / 'crash'}: page 1 killed the worker rendering it on "
+                     r"each of 4 tries \(the last on tcp://127\.0\.0\.1:\d+\); the scheduler gave it up "
+                     r"\(allowed-failures: 3\), so crash\.pdf is not written: look for what in page 1 crashes or "
+                     r"exhausts a worker's memory \(its Dask key is page-[0-9a-f]{64}\)\n", output), output
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "batch-report.json", "z.pdf"]
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    crash = next(issue for issue in report["issues"] if issue["slug"] == "crash")
+    assert crash["status"] == "failed" and crash["findings"][0]["kind"] == "worker"
+    for name in ("a", "z"):
+        assert HEADLINES[name] in pages_of(out / f"{name}.pdf")[0][0]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import Finding, LayoutError, Severity, plural
 from .model import ISSUE_FILE, look_alikes
-from .cluster import FontRefused, connect, dashboard_of
+from .cluster import FontRefused, PageKilledWorkers, connect, dashboard_of
 from .pipeline import output_names
 from .render import write_atomically
 
@@ -65,6 +65,8 @@ class BatchReport:
     seconds: float = 0.0
     scheduler: str = ""
     dashboard: str | None = None
+    inputs_sent: dict = field(default_factory=dict)   # distinct input files sent to the cluster: files, bytes
+    workers_cpu_seconds: float = 0.0   # CPU the worker processes have used since they started
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.issues if outcome.status == status)
@@ -135,19 +137,25 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     names = names or output_names(folders)
     started = time.perf_counter()
     report = BatchReport(str(out_dir), jobs)
-    with connect(jobs, scheduler) as client:
-        report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
-        report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
-        if on_cluster:
-            on_cluster(client)
-        from .cluster_run import ClusterRun
-        run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None))
+    from concurrent.futures import ThreadPoolExecutor
 
-        def record(outcome: IssueOutcome) -> None:
-            report.issues.append(outcome)
-            if on_done:
-                on_done(outcome)
-        run.render(folders, names, record)
+    from .cluster_run import ClusterRun, read_issues
+    with ThreadPoolExecutor(1) as reader:
+        reading = reader.submit(read_issues, folders, names)     # while the cluster starts
+        with connect(jobs, scheduler) as client:
+            report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
+            report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
+            if on_cluster:
+                on_cluster(client)
+            run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None))
+
+            def record(outcome: IssueOutcome) -> None:
+                report.issues.append(outcome)
+                if on_done:
+                    on_done(outcome)
+            run.render(*reading.result(), record)
+            report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes}
+            report.workers_cpu_seconds = _workers_cpu(client)
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))
     report.seconds = round(time.perf_counter() - started, 3)
@@ -155,10 +163,37 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     return report
 
 
+def _workers_cpu(client) -> float:
+    """CPU seconds (user + system) of every worker process so far, and of the fork server the
+    embedded cluster's workers come from (0 when they cannot say)."""
+    try:
+        return round(sum(client.run(_cpu_seconds).values()) + _forkserver_cpu(), 2)
+    except Exception:  # noqa: BLE001 - only informative
+        return 0.0
+
+
+def _forkserver_cpu() -> float:
+    from multiprocessing import forkserver
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")    # utime, stime
+
+
+def _cpu_seconds() -> float:
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def internal_failure(folder: Path, name: str, exc: BaseException) -> IssueOutcome:
     """An issue whose task raised (a bug, a worker that kept dying, a worker's refused font)."""
     if isinstance(exc, FontRefused):
         finding = Finding(str(exc), file=str(folder), kind="font")
+    elif isinstance(exc, PageKilledWorkers):
+        finding = Finding(str(exc), file=str(folder), kind="worker")
     else:
         finding = Finding(f"{exc.__class__.__name__}: {exc}", file=str(folder), kind="internal")
     return IssueOutcome(str(folder), name, "failed", findings=[finding.as_dict()])

@@ -1,6 +1,7 @@
 """Batch stage, client side: plan issues and render pages on the cluster, combine each issue here.
 
-Every issue is planned by a task; its pages whose keys are in this machine's page cache are
+Every issue's inputs are read here first (`cluster_inputs`: each distinct file is sent once);
+then every issue is planned by a task; its pages whose keys are in this machine's page cache are
 reused, the others are submitted as page tasks keyed `page-<page key>` (a page two issues share
 is rendered once). When an issue's last page arrives, its pages are put in the page cache and
 combined into `<name>.pdf`, written by `pagerender.output.write_file` as `layout render` writes
@@ -14,7 +15,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cluster import expected_fonts, page_task, plan_task, retried_keys
+from .cluster import _theme_name, expected_fonts, page_task, plan_task, retried_keys
+from .cluster_inputs import held, read_inputs
 from .errors import Finding, Severity
 from .pagerender.cache import PageCache, PageEntry
 from .pagerender.combine import combine_pages
@@ -36,6 +38,65 @@ class IssueRun:
     missing: set[str] = field(default_factory=set)
     pages: list[dict] = field(default_factory=list)
     error: BaseException | None = None
+    inputs: object = None            # cluster_inputs.IssueInputs
+
+
+class Sender:
+    """Each file's bytes sent to the cluster once (Dask key `input-<sha256>`), then reused.
+
+    The bytes are the argument of a task (`cluster_inputs.held`), not scattered data: the
+    scheduler keeps the task, so when the worker holding them dies they are made again from it
+    (scattered data would be lost with its worker, and every task needing it cancelled)."""
+
+    def __init__(self, client):
+        self.client, self.futures, self.bytes, self.files = client, {}, 0, 0
+        self.users: dict[str, int] = {}        # hash -> tasks submitted and not finished that need it
+        self.kept: set[str] = set()
+
+    def futures_for(self, hashes, blobs: dict[str, bytes], keep=()) -> dict[str, object]:
+        """Futures of these files' bytes, sent now if not yet; each counts one more user. Those
+        in `keep` are held to the end of the batch (prepared photos: a later issue's pages may
+        name them, and only its plan's result has their bytes)."""
+        hashes = sorted(set(hashes))
+        for sha in hashes:
+            if sha in keep and sha not in self.kept:
+                self.kept.add(sha)
+                self.users[sha] = self.users.get(sha, 0) + 1     # a user that never finishes
+            if sha not in self.futures:
+                self.futures[sha] = self.client.submit(held, blobs[sha], key=f"input-{sha}", pure=False)
+                self.bytes, self.files = self.bytes + len(blobs[sha]), self.files + 1
+            self.users[sha] = self.users.get(sha, 0) + 1
+        return {sha: self.futures[sha] for sha in hashes}
+
+    def done_with(self, hashes) -> None:
+        """A task that needed these files has finished: the bytes no task needs any more are let
+        go (the source photos once every plan is done), so workers do not hold them meanwhile."""
+        for sha in set(hashes):
+            self.users[sha] -= 1
+            if not self.users[sha]:
+                del self.users[sha], self.futures[sha]
+
+
+def read_issues(folders: list[Path], names: dict[Path, str]) -> tuple[list[IssueRun], dict[str, bytes]]:
+    """Every issue's fonts and inputs as this machine has them, and the inputs' bytes by hash
+    (`run_batch` reads them while the cluster starts)."""
+    blobs: dict[str, bytes] = {}
+    return [_read(folder, names[folder.resolve()], blobs) for folder in folders], blobs
+
+
+def _read(folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
+    """The issue's fonts and inputs (the issue's own errors, even an unreadable issue.yaml, are
+    its plan task's to report)."""
+    run = IssueRun(folder, name, expected_fonts(folder))
+    try:
+        theme = _theme_name(folder)
+    except Exception:  # noqa: BLE001 - the plan task, given the folder's other files, says why
+        theme = ""
+    try:
+        run.inputs = read_inputs(folder, theme, blobs)
+    except OSError as exc:
+        run.error = exc
+    return run
 
 
 class ClusterRun:
@@ -48,17 +109,25 @@ class ClusterRun:
         self.runs: dict[str, IssueRun] = {}           # plan task key -> issue
         self.waiting: dict[str, list[IssueRun]] = {}  # page key -> issues waiting for it
         self.futures: dict[str, object] = {}          # task key -> future still held
+        self.sender = Sender(client)
+        self.needs: dict[str, set[str]] = {}          # task key -> hashes of the files it was given
 
-    def render(self, folders: list[Path], names: dict[Path, str], record) -> None:
-        """Render `folders`, calling `record(outcome)` for each issue as it ends."""
+    def render(self, runs: list[IssueRun], blobs: dict[str, bytes], record) -> None:
+        """Render the issues read by `read_issues`, calling `record(outcome)` for each as it ends."""
         from distributed import as_completed
         self.record = record
         try:
-            for folder in folders:
-                run = IssueRun(folder, names[folder.resolve()], expected_fonts(folder))
+            for run in runs:
+                if run.error is not None:
+                    self.record(failure(run, run.error))
+                    continue
                 key = f"plan-{run.name}-{uuid.uuid4().hex[:8]}"
-                future = self.client.submit(plan_task, str(folder), self.cache_arg, run.fonts, key=key)
+                sent = self.sender.futures_for(run.inputs.hashes(), blobs)
+                self.needs[key] = set(sent)
+                future = self.client.submit(plan_task, str(run.folder), self.cache_arg, run.fonts, run.inputs,
+                                            sent, key=key)
                 self.runs[key], self.futures[key] = run, future
+            blobs.clear()
             pending = as_completed(list(self.futures.values()), loop=self.client.loop)
             for future in pending:
                 if future.key in self.runs:
@@ -66,6 +135,7 @@ class ClusterRun:
                 else:
                     self._page_done(future)
                 self.futures.pop(future.key, None)
+                self.sender.done_with(self.needs.pop(future.key, ()))
         except BaseException:
             self.client.cancel(list(self.futures.values()), force=True)
             raise
@@ -90,9 +160,12 @@ class ClusterRun:
             run.missing.add(job.key)
             self.waiting.setdefault(job.key, []).append(run)
             if f"page-{job.key}" not in self.futures:
-                page = self.client.submit(page_task, job, self.cache_arg, run.fonts, key=f"page-{job.key}")
+                files = self.sender.futures_for(job.files.values(), run.plan["blobs"], keep=run.plan["blobs"])
+                self.needs[f"page-{job.key}"] = set(files)
+                page = self.client.submit(page_task, job, self.cache_arg, run.fonts, files, key=f"page-{job.key}")
                 self.futures[page.key] = page
                 pending.add(page)
+        run.plan.pop("blobs", None)
         self.on_pages(len(jobs), len(jobs) - len(run.missing))
         if not run.missing:
             self._finish(run)
@@ -105,30 +178,33 @@ class ClusterRun:
         except Exception as exc:  # noqa: BLE001 - fails the issues that wait for this page
             data = None
             for run in runs:
-                run.error = run.error or exc
+                run.error = run.error or page_failure(run, key, exc)
         else:
             from .batch import finding_of
             entry = self.cache.put(key, data["pdf"], bookmarks=data["bookmarks"], anchors=data["anchors"],
                                    findings=[finding_of(f) for f in data["findings"]])
-            retried = self._retries(future.key)
         for run in runs:
             if data is not None:
                 run.entries[key] = entry
                 number = next(job.number for job in run.plan["jobs"] if job.key == key)
                 run.pages.append({"number": number, "key": key[:16], "worker": data["worker"], "pid": data["pid"],
-                                  "seconds": data["seconds"], "retried": retried,
+                                  "seconds": data["seconds"], "retried": 0,
                                   "peak_rss_mb": data["peak_rss_mb"]})
             run.missing.discard(key)
             self.on_pages(0, 1)
             if not run.missing:
                 self._finish(run)
 
-    def _retries(self, task_key: str) -> int:
-        """How many workers died while running this task (0 when the scheduler cannot say)."""
+    def _count_retries(self, run: IssueRun) -> None:
+        """Each page's count of workers that died while running it, asked of the scheduler once
+        an issue (0 when it cannot say)."""
+        tasks = {job.number: f"page-{job.key}" for job in run.plan["jobs"]}
         try:
-            return self.client.run_on_scheduler(retried_keys, keys=[task_key]).get(task_key, 0)
+            counts = self.client.run_on_scheduler(retried_keys, keys=sorted(set(tasks.values())))
         except Exception:  # noqa: BLE001 - a scheduler without layout installed cannot answer
-            return 0
+            counts = {}
+        for page in run.pages:
+            page["retried"] = counts.get(tasks[page["number"]], 0)
 
     def _finish(self, run: IssueRun) -> None:
         if run.error is not None:
@@ -143,6 +219,8 @@ class ClusterRun:
         errors = [f for f in found if f.severity is Severity.ERROR]
         if errors:
             return self.record(outcome_of(run, "failed", findings=[f.as_dict() for f in errors]))
+        if run.pages:
+            self._count_retries(run)
         pdf = self.out_dir / f"{run.name}.pdf"
         try:
             write_file(pdf, lambda stream: combine_pages(entries, stream, info={ISSUE_KEY[1:]: run.plan["key"]}))
@@ -151,6 +229,22 @@ class ClusterRun:
             return self.record(outcome_of(run, "failed", findings=[finding.as_dict()]))
         findings = sorted([*map(finding_from, run.plan["findings"]), *found], key=lambda f: (f.file, f.line or 0, f.key))
         self.record(outcome_of(run, "rendered", findings=[f.as_dict() for f in findings], pdf=str(pdf)))
+
+
+def page_failure(run: IssueRun, key: str, exc: Exception) -> Exception:
+    """What a page task's failure means for `run`: a page that killed every worker that tried it
+    (Dask's KilledWorker, after the scheduler's allowed-failures) is named by its number."""
+    from distributed.scheduler import KilledWorker
+
+    from .cluster import PageKilledWorkers
+    if not isinstance(exc, KilledWorker):
+        return exc
+    number = next(job.number for job in run.plan["jobs"] if job.key == key)
+    return PageKilledWorkers(
+        f"page {number} killed the worker rendering it on each of {exc.allowed_failures + 1} tries (the "
+        f"last on {exc.last_worker.address}); the scheduler gave it up (allowed-failures: "
+        f"{exc.allowed_failures}), so {run.name}.pdf is not written: look for what in page {number} "
+        f"crashes or exhausts a worker's memory (its Dask key is page-{key})")
 
 
 def finding_from(data: dict) -> Finding:

@@ -25,7 +25,8 @@ from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import Finding, LayoutError
 from .files import FileProblem, open_regular
-from .theme import FONTS_DIR, FontRole, Theme
+from . import theme as themes
+from .theme import FONTS_DIR, FontRole, Theme  # noqa: F401 - FONTS_DIR: the default, for importers
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 #: Larger than any font file a newsroom drops in (a CJK collection of 4 weights is ~100 MB).
@@ -48,9 +49,10 @@ def fallback_roles(fonts) -> list[str]:
     return [role for role in fonts if role == "fallback" or role.startswith("fallback_")]
 
 
-def resolve_fonts(theme: Theme, fonts_dir: Path = FONTS_DIR) -> dict[str, FontFile]:
+def resolve_fonts(theme: Theme, fonts_dir: Path | None = None) -> dict[str, FontFile]:
     """Resolve every role of `theme`; raise LayoutError listing every missing family and
-    every unusable file in `fonts_dir`."""
+    every unusable file in `fonts_dir` (default: the fonts/ folder, `theme.FONTS_DIR`)."""
+    fonts_dir = fonts_dir or themes.FONTS_DIR
     resolved, findings = {}, list(font_file_problems(fonts_dir))
     for role in theme.fonts.values():
         font = resolve_role(role, fonts_dir)
@@ -67,9 +69,9 @@ def resolve_fonts(theme: Theme, fonts_dir: Path = FONTS_DIR) -> dict[str, FontFi
     return resolved
 
 
-def resolve_role(role: FontRole, fonts_dir: Path = FONTS_DIR) -> FontFile | None:
+def resolve_role(role: FontRole, fonts_dir: Path | None = None) -> FontFile | None:
     bold = role.weight >= 600
-    for font in dropped_in_fonts(fonts_dir):
+    for font in dropped_in_fonts(fonts_dir or themes.FONTS_DIR):
         if font.family.casefold() == role.family.casefold() and font.bold == bold:
             return font
     return _fontconfig(role.family, bold)
@@ -103,13 +105,15 @@ def _font_files(fonts_dir: Path) -> tuple[tuple[Path, int, int], ...]:
     return tuple(files)
 
 
-def dropped_in_fonts(fonts_dir: Path = FONTS_DIR) -> list[FontFile]:
+def dropped_in_fonts(fonts_dir: Path | None = None) -> list[FontFile]:
     """Every usable face in the newsroom's fonts/ folder, by family name (name IDs 16, then 1)."""
+    fonts_dir = fonts_dir or themes.FONTS_DIR
     return [item for item in _scan(_font_files(fonts_dir), fonts_dir) if isinstance(item, FontFile)]
 
 
-def font_file_problems(fonts_dir: Path = FONTS_DIR) -> list[Finding]:
+def font_file_problems(fonts_dir: Path | None = None) -> list[Finding]:
     """One located error for every file in fonts/ that is not a usable font."""
+    fonts_dir = fonts_dir or themes.FONTS_DIR
     return [item for item in _scan(_font_files(fonts_dir), fonts_dir) if isinstance(item, Finding)]
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..context import compose_context
 from ..errors import Finding, LayoutError, Severity
-from ..fonts import FONTS_DIR, resolve_fonts
+from .. import theme as themes
+from ..fonts import resolve_fonts
 from ..html import render_html
 from ..model import Issue, load_issue
 from ..page import PagePlan, plan_issue
@@ -41,6 +42,7 @@ class ComposedIssue:
     jobs: list[PageJob]
     findings: list[Finding]
     whole_html: object = None        # callable giving the whole issue's HTML (for --html)
+    font_files: list[Path] = field(default_factory=list)   # the theme's roles' font files (in page keys)
 
     @property
     def key(self) -> str:
@@ -84,13 +86,13 @@ def compose_issue(folder: Path, cache_dir: Path) -> ComposedIssue:
     findings += glyph_errors(issue, fonts)
     if any(f.severity is Severity.ERROR for f in findings):
         raise LayoutError([f for f in findings if f.severity is Severity.ERROR])
-    roots = [issue.folder, theme.folder, FONTS_DIR, cache_dir, *{f.path.parent for f in fonts.values()}]
+    roots = [issue.folder, theme.folder, themes.FONTS_DIR, cache_dir, *{f.path.parent for f in fonts.values()}]
     font_files = [f.path for f in fonts.values()]
     jobs = [PageJob(page_key(html, fonts=font_files), plan.number, html,
                     f"{issue.slug}.html#page-{plan.number}", theme.folder, roots)
             for plan, html in zip(plans, page_htmls(issue, theme, fonts, plans, images))]
     whole = lambda: render_html(compose_context(issue, theme, fonts, plans, images), theme)  # noqa: E731
-    return ComposedIssue(issue, plans, jobs, findings, whole)
+    return ComposedIssue(issue, plans, jobs, findings, whole, font_files)
 
 
 def render_pages(jobs: list[PageJob], cache: PageCache, pool: RenderPool) -> tuple[list[PageEntry], int, dict]:

@@ -20,15 +20,17 @@ LARGE_FILE = 1 << 22
 FILE_URL = re.compile(r"""file://[^"'()\s<>]+""")
 
 
-def page_key(html: str, *, fonts: list[Path], options: dict | None = None) -> str:
-    """The cache key of the page whose complete HTML is `html`."""
-    digest = hashlib.sha256()
+def page_key(html: str, *, fonts: list[Path], options: dict | None = None, digest=None) -> str:
+    """The cache key of the page whose complete HTML is `html` (`digest(path)`: a file's hash,
+    by default of the file at that path)."""
+    digest_of = digest or file_digest
+    key = hashlib.sha256()
     for part in (CACHE_FORMAT, _versions(), json.dumps(options or {}, sort_keys=True, default=str), html):
-        digest.update(part.encode())
-        digest.update(b"\0")
+        key.update(part.encode())
+        key.update(b"\0")
     for path in sorted({*fonts, *named_files(html)}):
-        digest.update(f"{path}\0{file_digest(path)}\0".encode())
-    return digest.hexdigest()
+        key.update(f"{path}\0{digest_of(path)}\0".encode())
+    return key.hexdigest()
 
 
 def named_files(html: str) -> list[Path]:
