@@ -136,3 +136,14 @@ def test_slack_with_no_gap_to_take_it_is_unfillable():
 def test_loose_lines_are_counted_on_every_line_but_the_last(counts, loose):
     it, p, lines = han_lines(*counts)
     assert _count_loose(it, p, lines, SIZE) == loose
+
+
+def test_a_forced_break_is_made_only_where_no_legal_break_fits():
+    """A run of marks wider than the column (“（《文》）”，in 5 em) needs one break the rules
+    forbid; every other line of the paragraph still breaks where the rules allow."""
+    text = "汉字，“（《文》）”，" + "汉字汉字汉字汉字汉字汉字汉字，汉字汉字汉字汉字。" * 4
+    it, _ = items_of(text, 5 * SIZE)
+    lines = break_lines(it, 5 * SIZE, 5 * SIZE, SIZE, allow_parting=False)
+    forced = [b for _, b, _ in lines if not it.breakable[b]]
+    assert len(forced) == 1
+    assert "".join(it.text[:forced[0]]) == "汉字，“（"      # inside the run, between two opening marks

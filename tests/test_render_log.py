@@ -32,3 +32,23 @@ def test_nothing_is_collected_after_the_block():
     assert log.findings("x") == []
     assert not any(type(h).__name__ == "WeasyLog" for name in ("weasyprint", "weasyprint.progress")
                    for h in logging.getLogger(name).handlers)
+
+
+def test_the_whole_document_renderer_locates_its_findings(tmp_path):
+    """render.render_document: WeasyPrint's warnings and each refused file are findings of the
+    label it is given, of kind "render" (check --json and the batch report show both)."""
+    from layout.render import render_document
+    (tmp_path / "issue").mkdir()
+    html = ('<p style="colour: red">新版</p>'
+            f'<img src="{(tmp_path / "elsewhere.png").as_uri()}" alt="">')
+    document, findings = render_document(html, base_url=tmp_path / "issue",
+                                         roots=[tmp_path / "issue"], label="issues/x/issue.yaml")
+    assert len(document.pages) == 1
+    url = (tmp_path / "elsewhere.png").as_uri()
+    assert sorted((f.file, f.kind, f.message) for f in findings) == sorted([
+        ("issues/x/issue.yaml", "render", "WeasyPrint: Ignored `colour: red` at 1:1, unknown property."),
+        ("issues/x/issue.yaml", "render", f"WeasyPrint: Failed to load image at '{url}': ValueError: "
+                                          f"refused '{url}': outside the issue folder, templates and fonts"),
+        ("issues/x/issue.yaml", "render", f"refused to load '{url}': rendering reads only the issue "
+                                          "folder, the templates and the fonts"),
+    ])

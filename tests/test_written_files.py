@@ -94,3 +94,40 @@ def test_the_umask_is_left_as_it_was(tmp_path, umask, way):
     umask(0o027)
     write_file(tmp_path / "x.pdf", lambda stream: stream.write(NEW))
     assert output._umask() == 0o027 and os.umask(0o027) == 0o027
+
+
+def test_write_pdf_writes_the_finished_document_with_its_options(tmp_path):
+    """render.write_pdf (the --print path): WeasyPrint's options reach the PDF, `finish` works
+    on the complete file, and the finished bytes are what lands at the path."""
+    import pdfplumber
+    import weasyprint
+    from layout.render import write_pdf
+    document = weasyprint.HTML(string="<p>新版特刊</p>").render()
+    path = tmp_path / "out" / "x-print.pdf"
+    finished = []
+
+    def finish(tmp: Path):
+        assert tmp.name == "x-print.pdf" and tmp.parent != path.parent
+        finished.append(tmp.read_bytes())
+        with open(tmp, "ab") as pdf:
+            pdf.write(b"%finished\n")
+    assert write_pdf(document, path, finish=finish, pdf_version="1.4", uncompressed_pdf=True) == []
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-1.4") and b"/FlateDecode" not in data
+    assert data == finished[0] + b"%finished\n"
+    with pdfplumber.open(path) as pdf:
+        assert pdf.pages[0].extract_text() == "新版特刊"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["x-print.pdf"]
+
+
+def test_a_pdf_that_cannot_be_written_is_a_located_render_error(tmp_path):
+    import weasyprint
+    from layout.errors import LayoutError
+    from layout.render import write_pdf
+    document = weasyprint.HTML(string="<p>新版</p>").render()
+    (tmp_path / "out").write_text("a file where the folder should be")
+    with pytest.raises(LayoutError) as caught:
+        write_pdf(document, tmp_path / "out" / "x.pdf")
+    [finding] = caught.value.findings
+    assert (finding.file, finding.kind) == (str(tmp_path / "out" / "x.pdf"), "render")
+    assert finding.message == f"cannot write the PDF: [Errno 17] File exists: '{tmp_path / 'out'}'"
