@@ -1,0 +1,53 @@
+"""Unit tests of the spacing within a line (composer/spacing.py): which marks a fit squeezes
+inside the line (ink-left stops first, then closing brackets and quotes, from the line's end;
+never a mark already half-width in a pair, never one of another line), written to kill the
+mutants scripts/mutation found alive (docs/mutation.md)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from layout.composer import Run
+from layout.composer.breaking import Fit
+from layout.composer.items import build_items
+from layout.composer.spacing import _squeezed, set_line
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_composer_render import body_faces  # noqa: E402
+
+SIZE = 9.0
+
+
+def items(text: str):
+    return build_items([Run(text, body_faces())], SIZE, 20 * SIZE)
+
+
+def squeezed(text: str, a: int, b: int, mid: int) -> list[str]:
+    it = items(text)
+    chosen = _squeezed(it, a, b, Fit(1.0, False, mid, 0.0))
+    return [f"{i}{it.text[i]}" for i in sorted(chosen)]
+
+
+def test_stops_are_squeezed_before_closing_quotes_from_the_line_end():
+    text = "汉，汉”汉。汉"
+    assert squeezed(text, 0, 7, 1) == ["5。"]
+    assert squeezed(text, 0, 7, 2) == ["1，", "5。"]
+    assert squeezed(text, 0, 7, 3) == ["1，", "3”", "5。"]
+
+
+def test_a_mark_of_the_line_before_is_never_squeezed():
+    # the line holds 汉”汉。汉 (items 2..6); the ， ending the line before is not its to squeeze
+    assert squeezed("汉，汉”汉。汉", 2, 7, 2) == ["3”", "5。"]
+
+
+def test_a_mark_already_half_width_in_a_pair_is_not_squeezed_again():
+    it = items("汉，汉。”汉")
+    assert it.paired[3] and it.saving[3] == 0.0          # 。” : the 。 is set half-width
+    assert squeezed("汉，汉。”汉", 0, 6, 1) == ["1，"]
+
+
+def test_the_squeezed_marks_are_painted_half_width():
+    it = items("汉，汉”汉。汉")
+    line = set_line(it, 0, 7, Fit(1.0, False, 2, 0.0), 6.0 * SIZE, False)
+    assert [p.text for p in line.pieces if p.halt] == ["，", "。"]
+    assert line.width == 6.0 * SIZE and line.flush and line.letter_spacing == 0.0
