@@ -131,3 +131,16 @@ def test_a_pdf_that_cannot_be_written_is_a_located_render_error(tmp_path):
     [finding] = caught.value.findings
     assert (finding.file, finding.kind) == (str(tmp_path / "out" / "x.pdf"), "render")
     assert finding.message == f"cannot write the PDF: [Errno 17] File exists: '{tmp_path / 'out'}'"
+
+
+def test_the_writers_own_error_reaches_the_caller_even_when_it_removed_the_file(tmp_path):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF-1.7 old\n")
+
+    def write(tmp: Path):
+        tmp.unlink()
+        raise ValueError("bad data")
+    with pytest.raises(ValueError, match="bad data"):
+        write_atomically(path, write)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"]
+    assert path.read_bytes() == b"%PDF-1.7 old\n"
