@@ -52,3 +52,18 @@ def test_the_whole_document_renderer_locates_its_findings(tmp_path):
         ("issues/x/issue.yaml", "render", f"refused to load '{url}': rendering reads only the issue "
                                           "folder, the templates and the fonts"),
     ])
+
+
+def test_a_web_address_is_refused_even_when_its_path_names_an_allowed_file(tmp_path):
+    """http://host/<issue folder>/photo.png is not the issue's photo: only file: URLs are
+    resolved against the allowed folders."""
+    from PIL import Image
+    from layout.render import render_document
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(issue / "photo.png")
+    url = f"http://127.0.0.1:9{issue / 'photo.png'}"
+    document, findings = render_document(f'<img src="{url}" alt="">', base_url=issue,
+                                         roots=[issue], label="issues/x/issue.yaml")
+    assert f"refused to load '{url}': rendering reads only the issue folder, the templates and " \
+           "the fonts" in [f.message for f in findings]
