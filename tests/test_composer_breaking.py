@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from layout.composer import Run
-from layout.composer.breaking import (EPS, GAP_GROW, KEEP_LOOSE_EM, STRETCH_EM, UNFILLABLE,
-                                      _count_loose, _Prefix, _relieves, _stretch_cost,
+from layout.composer.breaking import (EPS, FORCED, GAP_GROW, KEEP_LOOSE_EM, STRETCH_EM,
+                                      UNFILLABLE, UNIT_START, _forcible,
+                                      _count_loose, _Prefix, _relieves, _start_costs,
+                                      _stretch_cost,
                                       break_lines, is_loose, letter_spacing, line_fit)
 from layout.composer.items import build_items
 from layout.composer.spacing import set_line
@@ -147,3 +149,55 @@ def test_a_forced_break_is_made_only_where_no_legal_break_fits():
     forced = [b for _, b, _ in lines if not it.breakable[b]]
     assert len(forced) == 1
     assert "".join(it.text[:forced[0]]) == "汉字，“（"      # inside the run, between two opening marks
+
+
+#: Chinese text whose every line can be filled (no long Latin word), for which the candidate
+#: lines the breaker tries (breaking._candidates) always include the least-cost ones
+CHINESE = ["据统计，2025年全市GDP增长5.2%，其中第三产业占比达到56.3%，比上年提高1.1个百分点。"
+           "“十四五”以来，累计新增就业12.8万人。",
+           "汉" * 30,
+           "他说：“今年的两会，‘民生’是关键词。”随后，代表们就教育、医疗、养老（含托育）等问题"
+           "展开讨论——讨论持续了三个小时……《政府工作报告》获得通过。"]
+
+
+def least_cost(it, p, width: float, first_width: float) -> float:
+    """The least total cost of any legal breaks (every pair of break points tried, costs from
+    line_fit and _start_costs): what the total-fit breaker promises to find."""
+    n, at = len(it), _start_costs(it, it.breakable)
+    ends = [b for b in range(1, n + 1) if it.breakable[b]]
+    best = {0: 0.0}
+    for b in ends:
+        best[b] = min(best[a] + at[b] + line_fit(it, p, a, b, first_width if a == 0 else width,
+                                                  SIZE, b == n).cost
+                      for a in [0, *ends] if a < b)
+    return best[n]
+
+
+@pytest.mark.parametrize("em", [8, 9, 11, 13, 15])
+@pytest.mark.parametrize("text", CHINESE, ids=["numbers", "han", "marks"])
+def test_the_breaks_chosen_cost_the_least_of_all_legal_breaks(text, em):
+    width, first_width = em * SIZE, (em - 2) * SIZE
+    it, p = items_of(text, first_width)
+    lines = break_lines(it, width, first_width, SIZE, allow_forced=False, allow_parting=False)
+    at = _start_costs(it, it.breakable)
+    assert [a for a, _, _ in lines[1:]] == [b for _, b, _ in lines[:-1]] and lines[-1][1] == len(it)
+    total = sum(fit.cost + at[b] for _, b, fit in lines)
+    assert total == pytest.approx(least_cost(it, p, width, first_width), rel=1e-9)
+
+
+def test_what_a_break_costs_of_itself():
+    """Nothing for an ordinary legal break, UNIT_START before —— or ……, FORCED for a break
+    the rules forbid (in the forced pass), nothing where no break is tried."""
+    it, _ = items_of("他说——好……汉，汉。", 13 * SIZE)
+    texts = it.text
+    assert texts[2] == "——" and texts[4] == "……"
+    at = _start_costs(it, it.breakable)
+    assert at == [0.0 if not it.breakable[b] or b == len(it) or texts[b][0] not in "—…"
+                  else UNIT_START for b in range(len(it) + 1)]
+    assert at[2] == at[4] == UNIT_START and at[1] == at[3] == 0.0
+    forcible = _forcible(it)
+    forced = _start_costs(it, forcible, it.breakable)
+    assert [b for b in range(len(it) + 1) if forced[b] == FORCED] == \
+        [b for b in range(1, len(it)) if forcible[b] and not it.breakable[b]]
+    assert forced[2] == forced[4] == UNIT_START
+
