@@ -7,9 +7,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from layout.composer import Run
 from layout.composer.breaking import Fit
-from layout.composer.items import build_items
+from layout.composer.items import AUTOSPACE_EM, BOUNDARY_MAX_EM, build_items
 from layout.composer.spacing import _squeezed, set_line
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -51,3 +53,30 @@ def test_the_squeezed_marks_are_painted_half_width():
     line = set_line(it, 0, 7, Fit(1.0, False, 2, 0.0), 6.0 * SIZE, False)
     assert [p.text for p in line.pieces if p.halt] == ["，", "。"]
     assert line.width == 6.0 * SIZE and line.flush and line.letter_spacing == 0.0
+
+
+def han_latin_line(extra: float):
+    """汉ABC汉 set `extra` pt wider than its natural width, as a non-final line."""
+    it = items("汉ABC汉")
+    assert it.text == ["汉", "ABC", "汉"] and it.gap[1] == it.gap[2] == AUTOSPACE_EM * SIZE
+    natural = sum(it.adv) + sum(it.gap)
+    return it, set_line(it, 0, 3, Fit(1.0, False, 0, extra), natural + extra, False)
+
+
+def test_a_little_slack_goes_evenly_into_the_han_latin_spaces():
+    _, line = han_latin_line(0.6)
+    word = line.pieces[1]
+    assert word.margin_left == pytest.approx(AUTOSPACE_EM * SIZE + 0.3)
+    assert word.margin_right == pytest.approx(AUTOSPACE_EM * SIZE + 0.3)
+    assert line.letter_spacing == 0.0 and line.flush
+
+
+def test_slack_beyond_the_han_latin_spaces_room_is_letter_spacing():
+    # each space may grow to BOUNDARY_MAX_EM; the rest is spread over the 2 gaps
+    _, line = han_latin_line(5.0)
+    room = (BOUNDARY_MAX_EM - AUTOSPACE_EM) * SIZE
+    word = line.pieces[1]
+    assert word.margin_left == pytest.approx(BOUNDARY_MAX_EM * SIZE)
+    assert line.letter_spacing == pytest.approx((5.0 - 2 * room) / 2)
+    assert word.margin_right == pytest.approx(BOUNDARY_MAX_EM * SIZE + line.letter_spacing)
+    assert line.flush
