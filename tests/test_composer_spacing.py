@@ -4,12 +4,14 @@ never a mark already half-width in a pair, never one of another line), written t
 mutants scripts/mutation found alive (docs/mutation.md)."""
 from __future__ import annotations
 
+import re
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
 
-from layout.composer import Run
+from layout.composer import Run, compose_paragraph, paragraph_html
 from layout.composer.breaking import Fit
 from layout.composer.items import AUTOSPACE_EM, BOUNDARY_MAX_EM, build_items
 from layout.composer.spacing import _squeezed, set_line
@@ -80,3 +82,31 @@ def test_slack_beyond_the_han_latin_spaces_room_is_letter_spacing():
     assert line.letter_spacing == pytest.approx((5.0 - 2 * room) / 2)
     assert word.margin_right == pytest.approx(BOUNDARY_MAX_EM * SIZE + line.letter_spacing)
     assert line.flush
+
+
+LATIN = ("会议由 World Health Organization 与 United Nations Development Programme 联合主办，"
+         "来自 the Asia Pacific region 的代表出席。") * 2
+
+
+@pytest.mark.parametrize("em", [9, 10, 13])
+def test_every_item_but_the_last_carries_the_letter_spacing(em):
+    para = compose_paragraph([Run(LATIN, body_faces())], width=em * SIZE, size=SIZE)
+    spaced_lines = [line for line in para.lines[:-1] if line.letter_spacing > 0]
+    assert len(spaced_lines) >= 3
+    for line in spaced_lines:
+        solid = [p for p in line.pieces if p.kind != "space"]
+        assert not solid[-1].spaced and solid[-1].margin_right == 0.0, line.text
+        for piece in solid[:-1]:
+            assert piece.spaced or piece.margin_right >= line.letter_spacing - 1e-9, (line.text, piece)
+
+
+@pytest.mark.parametrize("em", [9, 10, 13])
+def test_the_markup_paints_every_character_of_the_source_once(em):
+    """Lines with Latin words, their spaces, letter-spacing and a bold lead-in run: the HTML's
+    text, tags taken out, is the paragraph's text, line by line."""
+    runs = [Run("新华社讯 ", body_faces(), css_class="lead"), Run(LATIN, body_faces())]
+    para = compose_paragraph(runs, width=em * SIZE, size=SIZE)
+    html = str(paragraph_html(para))
+    painted = [unescape(re.sub(r"<[^>]+>", "", line)) for line in html.split("<br>")]
+    assert painted == [line.text for line in para.lines]
+    assert "".join(painted) == "新华社讯 " + LATIN
