@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from layout.composer import Run
-from layout.composer.breaking import (EPS, FORCED, GAP_GROW, KEEP_LOOSE_EM, STRETCH_EM,
+from layout.composer.breaking import (EPS, FORCED, GAP_GROW, KEEP_LOOSE_EM, OVERFULL, SHORT_LINE,
+                                      STRETCH_EM,
                                       UNFILLABLE, UNIT_START, _forcible,
                                       _count_loose, _Prefix, _relieves, _start_costs,
                                       _stretch_cost,
@@ -211,3 +212,20 @@ def test_what_a_break_costs_of_itself():
         [b for b in range(1, len(it)) if forcible[b] and not it.breakable[b]]
     assert forced[2] == forced[4] == UNIT_START
 
+
+
+#: a short line is needed before a long word: from the line's start, every line of at least
+#: SHORT_LINE of the column is too long, so the breaker must fall back on a shorter one
+BEFORE_LONG_WORDS = "据新华社 Organization 报道，汉字汉字汉字 Internationalization 汉字，汉 Development 汉字汉字。"
+
+
+@pytest.mark.parametrize("em", [7, 8, 9, 10])
+def test_a_short_line_is_taken_before_a_word_that_does_not_fit(em):
+    it, p = items_of(BEFORE_LONG_WORDS, em * SIZE)
+    lines = break_lines(it, em * SIZE, em * SIZE, SIZE, allow_forced=False)
+    texts = ["".join(it.text[a:b]) for a, b, _ in lines]
+    assert "".join(texts) == BEFORE_LONG_WORDS
+    overfull = [t for t, (_, _, fit) in zip(texts, lines) if fit.cost >= OVERFULL]
+    assert overfull == [], overfull
+    assert any(line_fit(it, p, a, b, em * SIZE, SIZE, False).slack > (1 - SHORT_LINE) * em * SIZE
+               for a, b, _ in lines[:-1])      # the case is exercised: a line shorter than 80 %
