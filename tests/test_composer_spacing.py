@@ -110,3 +110,40 @@ def test_the_markup_paints_every_character_of_the_source_once(em):
     painted = [unescape(re.sub(r"<[^>]+>", "", line)) for line in html.split("<br>")]
     assert painted == [line.text for line in para.lines]
     assert "".join(painted) == "新华社讯 " + LATIN
+
+
+def test_how_each_kind_of_item_carries_the_spacing():
+    """A line 9 pt wider than its natural width: the two Han–Latin spaces grow to their bound,
+    the rest is letter-spacing over the 10 gaps. Han characters and a one-character word (·)
+    are letter-spaced; —— is never spaced inside (the spacing after it is a margin); a Latin
+    word carries its Han–Latin spaces and the spacing after it as margins; the last item
+    carries nothing."""
+    from layout.composer.spacing import Piece
+    it = items("约翰·史密斯说——好ABC汉")
+    assert it.kind == ["han", "han", "word", "han", "han", "han", "han", "han", "han", "word", "han"]
+    natural = sum(it.adv) + sum(it.gap)
+    line = set_line(it, 0, len(it), Fit(1.0, False, 0, 9.0), natural + 9.0, False)
+    quarter, room = AUTOSPACE_EM * SIZE, (BOUNDARY_MAX_EM - AUTOSPACE_EM) * SIZE
+    s = (9.0 - 2 * room) / 10
+    assert line.letter_spacing == pytest.approx(s) and line.first and line.flush
+
+    def han(text):
+        return Piece(text, "han", 0, False, True, 0.0, 0.0, False)
+    expected = [han("约"), han("翰"), Piece("·", "word", 0, False, True, 0.0, 0.0, False),
+                han("史"), han("密"), han("斯"), han("说"),
+                Piece("——", "han", 0, False, False, 0.0, s, False), han("好"),
+                Piece("ABC", "word", 0, False, False, quarter + room, s + quarter + room, False),
+                Piece("汉", "han", 0, False, False, 0.0, 0.0, True)]
+    assert len(line.pieces) == len(expected)
+    for got, want in zip(line.pieces, expected):
+        assert tuple(got) == pytest.approx(tuple(want)) and got == pytest.approx(want), got
+        assert [type(v) for v in got] == [type(v) for v in want], got
+
+
+def test_a_latin_word_starting_a_line_has_no_han_latin_space_before_it():
+    it = items("汉字ABC汉")
+    assert it.gap[2] == AUTOSPACE_EM * SIZE       # ABC follows 字: a space when they share a line
+    line = set_line(it, 2, 4, Fit(1.0, False, 0, 0.0), it.adv[2] + it.adv[3] + it.gap[3], False)
+    assert line.pieces[0].margin_left == 0.0 and not line.first
+    para = compose_paragraph([Run("汉" * 40, body_faces())], width=13 * SIZE, size=SIZE)
+    assert [line.first for line in para.lines] == [True, False, False, False]
