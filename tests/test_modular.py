@@ -368,8 +368,10 @@ def test_one_main_picture_larger_than_every_other_and_photos_within_the_page_cap
     if plan not in composed(plans):
         return
     areas = photo_areas(plan)
+    main = limits.page_limits(issue.pages[0], "pages[0]", issue.folder, GRID).main
     for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
-        assert figure.image.w <= GRID.span_width(limits.WIDEST_COLUMNS) + 0.01, (name, figure.key)
+        widest = limits.MAIN_WIDEST_COLUMNS if figure.key == main else limits.WIDEST_COLUMNS
+        assert figure.image.w <= GRID.span_width(widest) + 0.01, (name, figure.key)
         assert areas[figure.key] <= limits.MAIN_SHARE * TYPE_AREA + 1, (name, figure.key)
     main = limits.page_limits(issue.pages[0], "pages[0]", issue.folder, GRID).main
     if main:
@@ -522,3 +524,17 @@ def test_a_story_s_photos_side_by_side_share_a_height_and_a_caption_baseline():
     assert abs(first.caption.box.y - second.caption.box.y) < 0.01
     tops = {round(c.box.y, 2) for c in module.columns if c.lines}
     assert len(tops) == 1, tops                                   # every text column starts on one line
+
+
+def test_a_6_column_lead_s_main_picture_spans_its_module_not_5_columns_centred():
+    """The example county page: the lead is 6 columns wide; its 主图 was capped at 5 columns
+    and centred, half a column of white each side. It may now take the module's width, up
+    to its area cap (25 % of the type area)."""
+    from pathlib import Path
+    folder = Path(__file__).resolve().parents[1] / "examples" / "2026-county-news"
+    plan = plan_issue(load_issue(folder), THEME, FONTS)[0]
+    lead = plan.modules[0]
+    photo = lead.figures[0]
+    assert lead.box.w > GRID.span_width(5) + 1                          # a 6-column lead
+    assert photo.image.w > GRID.span_width(5) + 1
+    assert photo.image.w * photo.image.h <= limits.MAIN_SHARE * TYPE_AREA + 1

@@ -79,7 +79,8 @@ def test_render_plan_json_places_match_the_pdf_and_the_issue_lines(write_issue, 
         ("pages[0].stories[0].body[0]", "pages[0].stories[0].body", 10, "warning"),
         ("pages[0].stories[0].figures[0]", "pages[0].stories[0].figures[0].image", 14, "warning")]
     assert [data["findings"][m["finding"]]["message"] for m in (slip, coarse)] == [slip["message"], coarse["message"]]
-    assert "'检查检查'" in slip["message"] and ": 226 ppi at its placed size" in coarse["message"]
+    ppi = round(2400 / (figure["w"] / 72))                 # the photo's pixels over its placed width
+    assert "'检查检查'" in slip["message"] and f": {ppi} ppi at its placed size" in coarse["message"]
     assert {k: coarse[k] for k in "xywh"} == {k: figure[k] for k in "xywh"}
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 

@@ -117,7 +117,7 @@ def row_scale(photos: list[tuple[str, Figure]], folder, room: float, grid,
     if any(w < (MIN_PHOTO_COLUMNS if a > 1 else MIN_PORTRAIT_COLUMNS) * grid.column_width
            for w, a in zip(widths, aspects)):
         return None                  # too many photos for the row (small pictures may be narrower)
-    return widths, min([1.0] + [capped_width(p, w, limits.widest, limits.area(k)) / w
+    return widths, min([1.0] + [capped_width(p, w, limits.widest_of(k), limits.area(k)) / w
                                 for (k, _), p, w in zip(photos, pictures, widths)])
 
 
@@ -132,7 +132,7 @@ def photo_row(photos: list[tuple[str, Figure]], folder, room: float, setter: Typ
     if measured is None or (fill and measured[1] < 1 - 1e-9):
         return None
     widths = [w * measured[1] for w in measured[0]]
-    slots = tuple(figure_slot(k, f, folder, w, setter, limits.widest, limits.area(k))
+    slots = tuple(figure_slot(k, f, folder, w, setter, limits.widest_of(k), limits.area(k))
                   for (k, f), w in zip(photos, widths))
     lowest, tallest = max(s.min_rows for s in slots), min(s.max_rows for s in slots)
     for slot in slots:

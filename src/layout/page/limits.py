@@ -9,7 +9,8 @@ A page whose text and photos at these caps cannot fill it (thin copy, a photo pa
 them together, by FILL_FLOORS: the 主图's floor rises and every other cap with it, so the
 hierarchy holds while the photos take the space the text cannot. The score (score.py) still
 counts every photo's growth from the first level's sizes, so photos grow only when nothing
-else fills the page. No photo is wider than WIDEST_COLUMNS basic columns. Frames narrower than their columns
+else fills the page. No photo is wider than WIDEST_COLUMNS basic columns, the 主图 than
+MAIN_WIDEST_COLUMNS. Frames narrower than their columns
 because of these caps are centred in them (figures.py).
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..theme import Grid
 from .figures import picture_for
 
 WIDEST_COLUMNS = 5      # no photo wider (a banner photo spread would be the exception)
+MAIN_WIDEST_COLUMNS = 6  # ... but the 主图, which may fill a lead's 6-column module
 MAIN_SHARE = 0.25       # the main picture: at most a quarter of the type area
 MAIN_FLOOR = 0.12       # ... and at least this share, if its pixels allow
 OTHER_TO_MAIN = 0.6     # any other picture: at most this share of the main picture's floor
@@ -37,10 +39,15 @@ class PhotoLimits:
     main_floor: float = 0.0
     other_area: float = 0.0
     main_reference: float = 0.0  # the main's size from which its growth is scored (its first floor)
+    main_widest: float = 0.0     # the widest the 主图 may be (pt; 0: as wide as any other)
 
     def area(self, key: str) -> float:
         """The largest image area of the photo `key` (0: no cap)."""
         return self.main_area if key == self.main else self.other_area
+
+    def widest_of(self, key: str) -> float:
+        """The widest photo `key` may be (pt)."""
+        return max(self.widest, self.main_widest) if key == self.main else self.widest
 
     def floor(self, key: str) -> float:
         return self.main_floor if key == self.main else 0.0
@@ -87,7 +94,8 @@ def page_limits(page: Page, key: str, folder, grid: Grid, share: float = MAIN_FL
     largest = min(area * MAIN_SHARE, width * min(width / picture.aspect / (1 - picture.max_crop), picture.tallest))
     floor = min(area * share, largest * 0.9)
     first = min(area * MAIN_FLOOR, largest * 0.9)
-    return PhotoLimits(found[0], widest, area * MAIN_SHARE, floor, floor * OTHER_TO_MAIN, first)
+    return PhotoLimits(found[0], widest, area * MAIN_SHARE, floor, floor * OTHER_TO_MAIN, first,
+                       grid.span_width(MAIN_WIDEST_COLUMNS))
 
 
 def fill_levels(page: Page, key: str, folder, grid: Grid) -> list[PhotoLimits]:

@@ -182,7 +182,7 @@ def _vertical_part(key: str, story: Story, setter: Typesetter, span: int, size_k
 def _slot(key: str, figure, folder, room: float, setter: Typesetter, limits) -> FigureSlot:
     if limits is None:
         return figure_slot(key, figure, folder, room, setter)
-    return figure_slot(key, figure, folder, room, setter, limits.widest, limits.area(key))
+    return figure_slot(key, figure, folder, room, setter, limits.widest_of(key), limits.area(key))
 
 
 def refit(draft: StoryDraft, min_rows: int) -> StoryDraft:
