@@ -197,9 +197,10 @@ def test_a_worker_killed_in_the_middle_of_a_page_is_replaced_and_the_batch_compl
     assert running.returncode == 0, output
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     dies = next(issue for issue in report["issues"] if issue["slug"] == "dies")
-    # the page the killed worker was rendering, and maybe one it had been given next (not started)
-    assert re.search(r"3 issues: 3 rendered, 0 unchanged, 0 failed; (1 page|2 pages) run again after a worker "
-                     r"died; 3 pages laid out in ", output), output
+    # the page the killed worker was rendering, and any it had been given next (not started):
+    # Dask counts a dead worker against every task it held, so 1 to all 3 pages may run again
+    assert re.search(r"3 issues: 3 rendered, 0 unchanged, 0 failed; (1 page|2 pages|3 pages) run again after a "
+                     r"worker died; 3 pages laid out in ", output), output
     run, = dies["page_runs"]
     assert run["retried"] == 1 and run["pid"] != killed
     with pikepdf.open(out / "dies.pdf") as pdf:
