@@ -10,7 +10,11 @@ page cache emptied, so that it plans, lays out and renders every page.
 
 Prints every time, the medians and the ratio B / A. With --instructions (needs valgrind), it
 also counts the machine instructions of one render of each tree under callgrind, the two in
-parallel: a figure that does not move with the load of a shared machine.
+parallel: a figure that does not move with the load of a shared machine. It counts the render
+process and its page workers apart. Under callgrind a forked process starts with its parent's
+counts, so each worker's own count starts at zero when CPython's after-fork hook runs in it
+(`PyOS_AfterFork_Child`); without that, every worker would count again all that the render
+process did before forking it (reading, planning and composing the issue).
 
     python bench/bench_against.py [--base REV] [--rounds 3] [--instructions] [ISSUE_DIR]
 """
@@ -62,18 +66,29 @@ def render_seconds(tree: Path, issue: Path, cache: Path, out: Path) -> tuple[flo
     return seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def callgrind(argv: list[str], log: Path) -> list[str]:
+    """`argv` under callgrind, children too; a forked child counts from zero (its own work)."""
+    return ["valgrind", "--tool=callgrind", "--trace-children=yes", "--zero-before=PyOS_AfterFork_Child",
+            f"--callgrind-out-file={log}.%p", *argv]
+
+
 def instructions(tree: Path, issue: Path, cache: Path, out: Path, log: Path) -> subprocess.Popen:
     shutil.rmtree(cache / "pages", ignore_errors=True)
-    return subprocess.Popen(["valgrind", "--tool=callgrind", "--trace-children=yes",
-                             f"--callgrind-out-file={log}.%p",
-                             *command(tree, issue, out)], env=environment(tree, cache),
+    return subprocess.Popen(callgrind(command(tree, issue, out), log), env=environment(tree, cache),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def counted(process: subprocess.Popen) -> int:
-    """Instructions of the render and every process it started (its page workers)."""
+def counts_by_process(valgrind_log: str, main_pid: int) -> tuple[int, int]:
+    """(instructions of process `main_pid`, of every other process) in valgrind's log."""
+    counts = [(int(pid), int(n)) for pid, n in re.findall(r"==(\d+)== Collected\s*:\s*(\d+)", valgrind_log)]
+    main = sum(n for pid, n in counts if pid == main_pid)
+    return main, sum(n for _, n in counts) - main
+
+
+def counted(process: subprocess.Popen) -> tuple[int, int]:
+    """Instructions of the render process and of the processes it started (its page workers)."""
     _, err = process.communicate()
-    return sum(int(n) for n in re.findall(r"Collected\s*:\s*(\d+)", err))
+    return counts_by_process(err, process.pid)
 
 
 def main() -> None:
@@ -108,8 +123,9 @@ def main() -> None:
                 runs = {k: instructions(trees[k], args.issue.resolve(), caches[k], outs[k], tmp / f"cg-{k}")
                         for k in trees}
                 counts = {k: counted(p) for k, p in runs.items()}
-                print(f"instructions: base {counts['A']:,}  this tree {counts['B']:,}  "
-                      f"ratio {counts['B'] / max(1, counts['A']):.2f}")
+                for index, what in enumerate(("render process", "page workers", "all")):
+                    a, b = (sum(counts[k]) if what == "all" else counts[k][index] for k in "AB")
+                    print(f"instructions, {what:14}: base {a:,}  this tree {b:,}  ratio {b / max(1, a):.2f}")
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
                            capture_output=True)
