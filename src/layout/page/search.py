@@ -200,7 +200,8 @@ class _Search:
                     for gap in ((0,) if end == self.count else range(GAP_ROWS, MAX_CUT + 1)):
                         if left - height - gap < 0:
                             break
-                        rest = best_from(end, left - height - gap)
+                        below = (end, left - height - gap)
+                        rest = memo[below] if below in memo else best_from(*below)
                         if rest is None:
                             continue
                         value = cost + rest[0] + score.wide_cut(gap - GAP_ROWS) if gap else cost + rest[0]
@@ -240,10 +241,12 @@ def _with_white(options: dict, count: int, span: int, columns: int) -> dict:
     if not count:
         return options
     out = dict(options)
+    per_line = score.blank(span, columns)          # the cost of one line of white, linear
     for height, (cost, chosen) in options.items():
         for white in range(1, MAX_WHITE + 1):
-            value = cost + score.blank(white * span, columns)
-            if height + white not in out or value < out[height + white][0] - 1e-9:
+            value = cost + per_line * white
+            taller = out.get(height + white)
+            if taller is None or value < taller[0] - 1e-9:
                 out[height + white] = (value, chosen)
     return out
 
