@@ -428,3 +428,21 @@ def test_the_first_break_of_a_line_is_offered_when_nothing_longer_fits():
     lines = break_lines(it, width, width, SIZE, allow_forced=False)
     assert ["".join(it.text[a:b]) for a, b, _ in lines[:2]] == ["汉 ", "Organization "]
     assert all(fit.cost < OVERFULL for _, _, fit in lines)
+
+
+def test_a_forbidden_break_stays_dear_when_a_group_parts():
+    """In 5 em after a 2 em indent, “（《文》）” needs one forbidden break; keeping 26户 whole
+    then leaves 文》）”， spaced 1/3 em, so the second pass parts it. That pass too pays FORCED
+    for a forbidden break: it adds none (a line starting with 。 would spare it a loose line)."""
+    text = "“（《文》）”，26户。" + "汉字汉字汉字汉字汉字汉字汉字，汉字汉字汉字汉字。"
+    it, p = items_of(text, 3 * SIZE)
+    def forbidden(lines):
+        return ["".join(it.text[a:b]) for a, b, _ in lines
+                if not it.breakable[b] and not it.parting[b]]
+    kept = break_lines(it, 5 * SIZE, 3 * SIZE, SIZE, allow_parting=False)
+    assert forbidden(kept) == ["“（《"]
+    assert ["".join(it.text[a:b]) for a, b, _ in kept[:3]] == ["“（《", "文》）”，", "26户。汉"]
+    lines = break_lines(it, 5 * SIZE, 3 * SIZE, SIZE)
+    assert forbidden(lines) == ["“（《"]
+    assert ["".join(it.text[a:b]) for a, b, _ in lines[:3]] == ["“（《", "文》）”，26", "户。汉字"]
+    assert not any(it.text[a] in "，。" for a, _, _ in lines)
