@@ -446,3 +446,18 @@ def test_a_forbidden_break_stays_dear_when_a_group_parts():
     assert forbidden(lines) == ["“（《"]
     assert ["".join(it.text[a:b]) for a, b, _ in lines[:3]] == ["“（《", "文》）”，26", "户。汉字"]
     assert not any(it.text[a] in "，。" for a, _, _ in lines)
+
+
+def test_a_line_of_one_word_short_of_the_measure_is_unfillable():
+    """In 11 em, Internationalization alone is a line short of the measure with no gap to
+    spread the rest over (UNFILLABLE); with its ” it has one gap and is merely spaced out. The
+    quote stays with its word (a break before ” is forbidden anyway)."""
+    text = "汉字汉字，“Internationalization”一词汉字汉字汉字。"
+    it, p = items_of(text, 11 * SIZE)
+    lines = break_lines(it, 11 * SIZE, 11 * SIZE, SIZE)
+    assert ["".join(it.text[a:b]) for a, b, _ in lines] == \
+        ["汉字汉字，“", "Internationalization”", "一词汉字汉字汉字。"]
+    a, b, fit = lines[1]
+    assert fit.cost == pytest.approx(LINE_COST + badness(fit.slack, 1))
+    alone = line_fit(it, p, a, b - 1, 11 * SIZE, SIZE, False)
+    assert alone.slack > EPS and alone.cost == LINE_COST + UNFILLABLE
