@@ -397,8 +397,9 @@ def least_cost_of_candidates(it, p, width: float, first_width: float, at, loose:
 
 
 @pytest.mark.parametrize("loose", [0.0, LOOSE_LINE])
-@pytest.mark.parametrize("em", [8, 10, 13])
-@pytest.mark.parametrize("text", MIXED + CHINESE[::2], ids=["names", "quote", "solid", "numbers", "marks"])
+@pytest.mark.parametrize("em", [8, 10, 12, 13])
+@pytest.mark.parametrize("text", MIXED + CHINESE[::2] + [BEFORE_LONG_WORDS],
+                         ids=["names", "quote", "solid", "numbers", "marks", "long-words"])
 def test_each_pass_finds_the_least_cost_breaks(text, em, loose):
     """_break, with or without LOOSE_LINE, finds the breaks costing the least (as line_fit
     scores each line) of all breakings made of the lines it tries: its inlined cost of the
