@@ -6,18 +6,21 @@ less loose worst line). docs/mutation.md lists which test killed which mutant.""
 from __future__ import annotations
 
 import math
+from math import inf
 import sys
 from pathlib import Path
 
 import pytest
 
 from layout.composer import Run
-from layout.composer.breaking import (EPS, FORCED, GAP_GROW, KEEP_LOOSE_EM, OVERFULL, SHORT_LINE,
-                                      STRETCH_EM,
-                                      UNFILLABLE, UNIT_START, _forcible,
-                                      _count_loose, _Prefix, _relieves, _start_costs,
-                                      _stretch_cost,
-                                      break_lines, is_loose, letter_spacing, line_fit)
+from layout.composer import compose_paragraph
+from layout.composer.breaking import (END_SQUEEZE, EPS, FORCED, GAP_GROW, GAP_SHRINK, KEEP_LOOSE_EM,
+                                      LINE_COST, LONE_CHAR, LONE_HAN, LOOSE_LINE, MID_SQUEEZE,
+                                      OVERFULL, PART_COST, SHORT_LINE, STRETCH_EM, UNFILLABLE,
+                                      UNIT_START, _break, _candidates, _count_loose, _forcible, _Prefix,
+                                      _relieves, _start_costs, _stretch_cost, break_lines,
+                                      is_loose, letter_spacing, line_fit)
+from layout.composer.classes import SPACE
 from layout.composer.items import build_items
 from layout.composer.spacing import set_line
 
@@ -229,3 +232,233 @@ def test_a_short_line_is_taken_before_a_word_that_does_not_fit(em):
     assert overfull == [], overfull
     assert any(line_fit(it, p, a, b, em * SIZE, SIZE, False).slack > (1 - SHORT_LINE) * em * SIZE
                for a, b, _ in lines[:-1])      # the case is exercised: a line shorter than 80 %
+
+
+# -- round 2 (docs/mutation.md): the lone last character, hanging spaces, squeezing, the
+# -- second pass's LOOSE_LINE, and the total-fit search checked against every legal breaking
+
+def test_a_lone_last_character_is_penalised():
+    """段末孤字: a last line of one character (a mark counts) costs LONE_CHAR, one Han
+    character and its mark LONE_HAN, two characters nothing beyond the line itself."""
+    it, p = items_of("汉" * 20 + "字。", 13 * SIZE)
+    n = len(it)
+    assert it.text[n - 2:] == ["字", "。"]
+    def last_line(a):
+        return line_fit(it, p, a, n, 13 * SIZE, SIZE, True)
+    assert last_line(n - 1).cost == LINE_COST + LONE_CHAR          # 。
+    assert last_line(n - 2).cost == LINE_COST + LONE_HAN           # 字。
+    assert last_line(n - 3).cost == LINE_COST                      # 汉字。
+    assert last_line(n - 10).cost == LINE_COST
+    it, p = items_of("汉" * 20, 13 * SIZE)
+    assert line_fit(it, p, 19, 20, 13 * SIZE, SIZE, True).cost == LINE_COST + LONE_CHAR
+    assert line_fit(it, p, 18, 20, 13 * SIZE, SIZE, True).cost == LINE_COST
+
+
+@pytest.mark.parametrize("text, counts", [
+    # 13 + 13 + 1 costs 3 lines but leaves 汉 alone: one line spaced 1/11 em instead
+    ("汉" * 27, [12, 13, 2]),
+    # 13 + 13 + 汉。 (LONE_HAN): two lines spaced 1/11 em cost less
+    ("汉" * 26 + "。", [12, 12, 3]),
+])
+def test_the_breaker_spaces_lines_out_rather_than_leave_a_lone_last_character(text, counts):
+    it, p = items_of(text, 13 * SIZE)
+    lines = break_lines(it, 13 * SIZE, 13 * SIZE, SIZE)
+    assert [b - a for a, b, _ in lines] == counts
+
+
+def test_a_space_ending_a_line_hangs_beyond_it():
+    """A line broken after a space costs and stretches as the same line without it (the
+    space hangs in the margin); both as a last line and as one that is justified."""
+    width = 9 * SIZE
+    it, p = items_of(MIXED[0], width)
+    tried = 0
+    for a in range(0, 30):
+        for b in range(a + 2, len(it) + 1):
+            if it.kind[b - 1] != SPACE or it.kind[b - 2] == SPACE or not it.breakable[b]:
+                continue
+            for last in (False, True):
+                with_space = line_fit(it, p, a, b, width, SIZE, last)
+                without = line_fit(it, p, a, b - 1, width, SIZE, last)
+                assert with_space.cost == pytest.approx(without.cost), "".join(it.text[a:b])
+                assert with_space.slack == pytest.approx(without.slack)
+            tried += 1
+    assert tried >= 50
+
+
+def test_a_stretched_line_costs_the_badness_of_its_spacing():
+    # 10 Han characters 12.25 em wide: 2.25 em over 9 gaps (a quarter em a gap: badness 100)
+    it, p = items_of("汉" * 30, 13 * SIZE)
+    fit = line_fit(it, p, 0, 10, 12.25 * SIZE, SIZE, False)
+    assert fit.cost == pytest.approx(LINE_COST + badness(2.25 * SIZE, 9))
+    # the second pass adds LOOSE_LINE to a line spaced beyond KEEP_LOOSE_EM, not to one within
+    assert line_fit(it, p, 0, 10, 12.3 * SIZE, SIZE, False, LOOSE_LINE).cost == \
+        pytest.approx(LINE_COST + badness(2.3 * SIZE, 9) + LOOSE_LINE)
+    assert line_fit(it, p, 0, 10, 12.2 * SIZE, SIZE, False, LOOSE_LINE).cost == \
+        pytest.approx(LINE_COST + badness(2.2 * SIZE, 9))
+
+
+def test_a_loose_line_ending_on_a_space_costs_loose_line_in_the_second_pass():
+    width = 9 * SIZE
+    it, p = items_of(MIXED[0], width)
+    # 会议由 World | : 3 + 5 letters' worth in 9 em, far looser than a quarter em a gap
+    b = it.text.index("World") + 2
+    assert it.kind[b - 1] == SPACE
+    plain = line_fit(it, p, 0, b, width, SIZE, False)
+    assert letter_spacing(it, p, 0, b, plain, SIZE) > KEEP_LOOSE_EM
+    assert line_fit(it, p, 0, b, width, SIZE, False, LOOSE_LINE).cost == \
+        pytest.approx(plain.cost + LOOSE_LINE)
+
+
+def test_slack_beyond_the_han_latin_spaces_and_a_loose_line_both_cost():
+    assert _stretch_cost(30.0, 0.5, 4, SIZE, 7.0) == \
+        pytest.approx(GAP_GROW + badness(29.5, 4) + 7.0)
+
+
+def test_a_line_that_cannot_be_squeezed_to_fit_squeezes_nothing():
+    it, p = items_of("汉" * 20, 10 * SIZE)
+    fit = line_fit(it, p, 0, 20, 10 * SIZE, SIZE, False)
+    assert fit == (OVERFULL + 10 * SIZE, False, 0, -10 * SIZE)
+    # it is not letter-spaced either: no loose line
+    assert letter_spacing(it, p, 0, 20, fit, SIZE) == 0.0
+    assert not is_loose(it, p, 0, 20, fit, SIZE)
+
+
+def test_squeezing_inside_marks_leaves_what_it_saves_beyond_the_need_as_slack():
+    """汉，×5 汉。 is 12 em; in 10.6 em the end mark (half an em) and then two inside commas
+    (half an em each, whole marks only) are squeezed: 1.5 em for 1.4, 0.1 em left over."""
+    text = "汉，" * 5 + "汉。"
+    it, p = items_of(text, 13 * SIZE)
+    assert p.x[len(it)] == pytest.approx(12 * SIZE)
+    fit = line_fit(it, p, 0, len(it), 10.6 * SIZE, SIZE, False)
+    assert fit.squeeze_end and fit.squeeze_mid == 2
+    assert fit.slack == pytest.approx(0.1 * SIZE)
+    assert fit.cost == pytest.approx(LINE_COST + END_SQUEEZE + 2 * MID_SQUEEZE
+                                     + badness(0.1 * SIZE, 11))
+
+
+def test_han_latin_spaces_shrink_even_when_they_give_under_a_point():
+    """At 6 pt a Han–Latin space is 1.5 pt and may give 0.75 pt: a line a little too long
+    fits by shrinking it, with no mark to squeeze."""
+    size = 6.0
+    it = build_items([Run("汉字汉字WHO", body_faces())], size, 20 * size)
+    p = _Prefix(it)
+    n = len(it)
+    give = p.flex(0, n)[0]
+    assert 0 < give < 1.0 and not any(it.saving)
+    fit = line_fit(it, p, 0, n, p.x[n] - give / 2, size, False)
+    assert fit == (LINE_COST + GAP_SHRINK, False, 0, 0.0)
+
+
+def test_a_one_item_line_has_no_han_latin_space_to_give_or_take():
+    it, p = items_of("来自WHO和UNDP的专家", 13 * SIZE)
+    assert any(it.gap)
+    assert [p.flex(a, a + 1) for a in range(len(it))] == [(0.0, 0.0)] * len(it)
+
+
+def test_a_break_after_the_first_item_may_be_forced():
+    """“《 cannot be broken between; in a forced pass that break is allowed, at FORCED."""
+    it, _ = items_of("“《文》”，汉字。", 13 * SIZE)
+    assert not it.breakable[1]
+    forcible = _forcible(it)
+    assert forcible[1] and not forcible[0]
+    assert _start_costs(it, forcible, it.breakable)[1] == FORCED
+
+
+def test_a_group_parts_rather_than_leave_a_line_beyond_the_bound_even_when_its_badness_is_low():
+    """Keeping 26户 whole leaves 8 汉 in a 10 em first line: 2/7 em a gap, a badness (149)
+    below PART_COST; LOOSE_LINE is what makes the second pass part it."""
+    width = 12 * SIZE
+    text = "汉" * 8 + "26户。" + "字" * 24
+    para = compose_paragraph([Run(text, body_faces())], width=width, size=SIZE)
+    assert [line.text for line in para.lines[:2]] == ["汉汉汉汉汉汉汉汉26", "户。字字字字字字字字字字"]
+    assert para.parted == 1
+    kept = compose_paragraph([Run(text, body_faces())], width=width, size=SIZE, allow_parting=False)
+    assert kept.lines[0].text == "汉" * 8
+    assert kept.lines[0].letter_spacing / SIZE == pytest.approx(2 / 7)
+    assert badness(2 * SIZE, 7) < min(PART_COST.values())
+
+
+def least_cost_of_candidates(it, p, width: float, first_width: float, at, loose: float) -> float:
+    """The least total cost (line_fit with `loose`, and `at`) of the breakings made of the
+    lines the breaker tries (_candidates: from SHORT_LINE of the width on, or a shorter one
+    when none fits), found by trying every one of them in turn."""
+    n = len(it)
+    ends = [b for b in range(1, n + 1) if it.breakable[b]]
+    ends_x = [p.x[b] for b in ends]
+    best = {0: 0.0}
+    for a in [0, *ends]:
+        if a not in best or a == n:
+            continue
+        w = first_width if a == 0 else width
+        for b in _candidates(it, p, ends, ends_x, a, w):
+            total = best[a] + at[b] + line_fit(it, p, a, b, w, SIZE, b == n, loose).cost
+            best[b] = min(best.get(b, inf), total)
+    return best[n]
+
+
+@pytest.mark.parametrize("loose", [0.0, LOOSE_LINE])
+@pytest.mark.parametrize("em", [8, 10, 12, 13])
+@pytest.mark.parametrize("text", MIXED + CHINESE[::2] + [BEFORE_LONG_WORDS],
+                         ids=["names", "quote", "solid", "numbers", "marks", "long-words"])
+def test_each_pass_finds_the_least_cost_breaks(text, em, loose):
+    """_break, with or without LOOSE_LINE, finds the breaks costing the least (as line_fit
+    scores each line) of all breakings made of the lines it tries: its inlined cost of the
+    common line agrees with line_fit, lines ending on spaces and with Han–Latin spaces too.
+    (Not of all legal breakings: the lines under SHORT_LINE it leaves out can be cheaper
+    around long Latin words.)"""
+    width, first_width = em * SIZE, (em - 2) * SIZE
+    it, p = items_of(text, first_width)
+    at = _start_costs(it, it.breakable)
+    lines = _break(it, p, width, first_width, SIZE, it.breakable, at, loose) if loose else \
+        _break(it, p, width, first_width, SIZE, it.breakable, at)
+    assert [a for a, _, _ in lines[1:]] == [b for _, b, _ in lines[:-1]] and lines[-1][1] == len(it)
+    total = sum(at[b] + line_fit(it, p, a, b, first_width if a == 0 else width, SIZE,
+                                 b == len(it), loose).cost for a, b, _ in lines)
+    assert total == pytest.approx(least_cost_of_candidates(it, p, width, first_width, at, loose),
+                                  rel=1e-9)
+
+
+def test_the_first_break_of_a_line_is_offered_when_nothing_longer_fits():
+    """汉 | Organization in 7 em: the word (6.3 em) does not fit after 汉 and a space, and the
+    only shorter line is the one up to the paragraph's first break point; the breaker takes
+    it rather than run the word into the margin."""
+    width = 7 * SIZE
+    it, p = items_of("汉 Organization 汉字汉字汉字汉字汉字。", width)
+    assert it.text[:3] == ["汉", " ", "Organization"] and not it.breakable[1] and it.breakable[2]
+    assert p.x[3] - p.x[2] < width < p.x[3]
+    lines = break_lines(it, width, width, SIZE, allow_forced=False)
+    assert ["".join(it.text[a:b]) for a, b, _ in lines[:2]] == ["汉 ", "Organization "]
+    assert all(fit.cost < OVERFULL for _, _, fit in lines)
+
+
+def test_a_forbidden_break_stays_dear_when_a_group_parts():
+    """In 5 em after a 2 em indent, “（《文》）” needs one forbidden break; keeping 26户 whole
+    then leaves 文》）”， spaced 1/3 em, so the second pass parts it. That pass too pays FORCED
+    for a forbidden break: it adds none (a line starting with 。 would spare it a loose line)."""
+    text = "“（《文》）”，26户。" + "汉字汉字汉字汉字汉字汉字汉字，汉字汉字汉字汉字。"
+    it, p = items_of(text, 3 * SIZE)
+    def forbidden(lines):
+        return ["".join(it.text[a:b]) for a, b, _ in lines
+                if not it.breakable[b] and not it.parting[b]]
+    kept = break_lines(it, 5 * SIZE, 3 * SIZE, SIZE, allow_parting=False)
+    assert forbidden(kept) == ["“（《"]
+    assert ["".join(it.text[a:b]) for a, b, _ in kept[:3]] == ["“（《", "文》）”，", "26户。汉"]
+    lines = break_lines(it, 5 * SIZE, 3 * SIZE, SIZE)
+    assert forbidden(lines) == ["“（《"]
+    assert ["".join(it.text[a:b]) for a, b, _ in lines[:3]] == ["“（《", "文》）”，26", "户。汉字"]
+    assert not any(it.text[a] in "，。" for a, _, _ in lines)
+
+
+def test_a_line_of_one_word_short_of_the_measure_is_unfillable():
+    """In 11 em, Internationalization alone is a line short of the measure with no gap to
+    spread the rest over (UNFILLABLE); with its ” it has one gap and is merely spaced out. The
+    quote stays with its word (a break before ” is forbidden anyway)."""
+    text = "汉字汉字，“Internationalization”一词汉字汉字汉字。"
+    it, p = items_of(text, 11 * SIZE)
+    lines = break_lines(it, 11 * SIZE, 11 * SIZE, SIZE)
+    assert ["".join(it.text[a:b]) for a, b, _ in lines] == \
+        ["汉字汉字，“", "Internationalization”", "一词汉字汉字汉字。"]
+    a, b, fit = lines[1]
+    assert fit.cost == pytest.approx(LINE_COST + badness(fit.slack, 1))
+    alone = line_fit(it, p, a, b - 1, 11 * SIZE, SIZE, False)
+    assert alone.slack > EPS and alone.cost == LINE_COST + UNFILLABLE

@@ -69,3 +69,12 @@ def test_a_story_over_by_a_few_lines_is_an_error_with_the_exact_count(write_issu
     module = plan_issue(load_issue(folder), THEME, FONTS)[0].modules[0]
     assert module.overset_lines == over
     assert sum(column.lines for column in module.columns) == capacity()
+
+
+def test_the_stories_a_finding_names_are_listed_as_a_sentence():
+    """copyfit's note names every story it saved: one alone, two joined by "and", more with
+    commas before the last "and"."""
+    from layout.page.fitting import _and
+    assert _and(["'甲'"]) == "'甲'"
+    assert _and(["'甲'", "'乙'"]) == "'甲' and '乙'"
+    assert _and(["'甲'", "'乙'", "'丙'"]) == "'甲', '乙' and '丙'"

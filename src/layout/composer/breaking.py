@@ -164,7 +164,8 @@ def is_loose(it: Items, p: _Prefix, a: int, b: int, fit: Fit, size: float) -> bo
 
 def letter_spacing(it: Items, p: _Prefix, a: int, b: int, fit: Fit, size: float) -> float:
     """The letter-spacing (em a gap) the non-final line of items a..b-1 needs after its
-    Han–Latin spaces took what they can; infinite for an overfull line or one with no gap."""
+    Han–Latin spaces took what they can; 0 for an overfull line (it is squeezed, not spaced),
+    infinite for one with slack and no gap."""
     j = b
     while j > a + 1 and it.kind[j - 1] == SPACE:
         j -= 1
