@@ -82,6 +82,7 @@ def test_the_stories_a_finding_names_are_listed_as_a_sentence():
 
 # --- page/fitting.py's arithmetic, unit by unit (mutation round 3) ---------------------------
 
+from dataclasses import dataclass, field  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 from layout.page.bands import Stack  # noqa: E402
@@ -203,3 +204,122 @@ def test_a_lone_story_jumped_is_told_how_many_lines_to_cut(write_issue):
     assert findings_of(plans)[1][2] == (
         "pages[0].stories[0]: page 2 was added for a jump and holds only 41 lines of '长文': "
         "cut 40 lines (its overset on page 1), or use fit: copyfit, to do without page 2")
+
+
+def test_copyfit_counts_a_whole_last_line_when_the_height_divides_exactly():
+    """100 lines at 13.5 pt are 1350 pt: at 12.5 pt that is exactly 108 lines, not 107."""
+    from dataclasses import replace
+    grid = replace(GRID, lines=100, min_line_pitch=12.5)
+    setters = list(copyfit_setters(replace(SETTER, theme=replace(THEME, grid=grid))))
+    assert [(s.theme.grid.line_pitch, s.theme.grid.lines) for s in setters][-2:] == [(12.6, 107), (12.5, 108)]
+
+
+@pytest.mark.parametrize("spare, deep", [(-3, "3 lines"), (-1, "1 line")])
+def test_copyfit_of_bands_with_no_story_over_says_how_deep_they_were(spare, deep):
+    from layout.page.fitting import copyfit_note
+    tighter = next(copyfit_setters(SETTER))
+    note = copyfit_note(Stack([], spare=spare), SETTER, tighter, "pages[1]")
+    assert (note.severity.value, note.kind, str(note)) == (
+        "note", "layout", f"pages[1]: copyfit: line pitch 13.5 pt -> 13.4 pt so that the page's bands "
+                          f"fit ({deep} too deep)")
+
+
+def fake_story(key: str, headline: str, skip: int = 0):
+    return SimpleNamespace(key=key, skip=skip, story=SimpleNamespace(headline=headline))
+
+
+def fake_plan(number: int, *modules: tuple[str, int]):
+    """A page whose modules (key, lines) are stacked one column wide from the top."""
+    placed, bottom = [], 0
+    for key, lines in modules:
+        bottom += lines
+        placed.append(SimpleNamespace(key=key, columns=[SimpleNamespace(lines=lines)],
+                                      box=SimpleNamespace(bottom=bottom * 13.5)))
+    return SimpleNamespace(number=number, modules=placed, line_pitch=13.5)
+
+
+def test_a_story_moved_whole_is_not_a_cut_and_its_page_is_reported_nearly_empty():
+    """A jump that found less than two lines below the headline moves the story whole (no skip):
+    it is not "jumped", and the advice counts the page's lines, not the story's cut."""
+    from layout.page.fitting import jump_findings
+    moved = fake_story("pages[0].stories[1]", "乙")
+    found = jump_findings(fake_plan(1), fake_plan(2, ("pages[0].stories[1]", 10)), [moved], 100)
+    assert [(f.severity.value, f.kind) for f in found] == [("note", "layout"), ("warning", "layout")]
+    assert str(found[0]).startswith("pages[0].stories[1]: '乙' moves from page 1 to page 2")
+    assert str(found[1]) == ("pages[0].stories[1]: page 2 was added for a jump and is nearly empty "
+                             "(10 of its 100 lines used): shorten the stories of page 1, or use "
+                             "fit: copyfit, to do without page 2")
+
+
+@pytest.mark.parametrize("used, warned", [(25, True), (26, False)])
+def test_a_jump_page_a_quarter_full_is_nearly_empty(used, warned):
+    from layout.page.fitting import jump_findings
+    cut, moved = fake_story("pages[0].stories[0]", "甲", skip=30), fake_story("pages[0].stories[1]", "乙")
+    added = fake_plan(2, ("pages[0].stories[0]", used - 5), ("pages[0].stories[1]", 5))
+    found = jump_findings(fake_plan(1), added, [cut, moved], 100)
+    assert [str(f) for f in found][:2] == [
+        f"pages[0].stories[0]: '甲' jumps from page 1 to page 2 (下转第2版): {used - 5} lines continue there",
+        "pages[0].stories[1]: '乙' moves from page 1 to page 2, after the jump of '甲'"]
+    assert [f.severity.value for f in found] == ["note", "note"] + (["warning"] if warned else [])
+    if warned:
+        assert f"is nearly empty ({used} of its 100 lines used)" in str(found[2])
+
+
+def test_a_jump_page_with_no_module_counts_no_line_used():
+    from layout.page.fitting import jump_findings
+    cut, moved = fake_story("pages[0].stories[0]", "甲", skip=30), fake_story("pages[0].stories[1]", "乙")
+    found = jump_findings(fake_plan(1), fake_plan(2), [cut, moved], 100)
+    assert "is nearly empty (0 of its 100 lines used)" in str(found[-1])
+
+
+@dataclass
+class FakeDraft:
+    """What cut_at_page_end reads of a StoryDraft: rows, headline rows, body lines, capacities."""
+    key: str
+    rows: int
+    headline_rows: int = 1
+    body_lines: int = 0
+    reserve: int = 0
+    body_rows: int = 0
+    figures: list = field(default_factory=list)
+    figure_rows: list = field(default_factory=list)
+
+    def capacities(self) -> list[int]:
+        return [self.body_rows - sum(self.figure_rows), self.body_rows]      # a figure in column 1
+
+
+def test_a_story_with_less_than_two_lines_below_its_headline_is_carried_whole():
+    from layout.page.fitting import cut_at_page_end
+    fits = FakeDraft("a", rows=GRID.lines - 3, body_lines=10)
+    low = FakeDraft("b", rows=20, body_lines=30)       # starts at the last line but one
+    after = FakeDraft("c", rows=5, body_lines=8)
+    stack = Stack([fits, low, after], gap=1)
+    assert _story_tops(stack)[1] == GRID.lines - 2
+    carried = cut_at_page_end(stack, SETTER, True, 1)
+    assert carried == [low, after] and carried[0] is low
+    assert stack.drafts == [fits] and stack.spare == 3
+
+
+@pytest.mark.parametrize("room, figure, reserve, over", [
+    (3, [], 0, 30 - 6),          # two columns of 3 rows below the headline
+    (3, [], 1, 30 - 1 - 5),      # a line kept for 下转 holds no body line
+    (1, [], 0, 30 - 2),
+    (0, [], 1, 30 - 1),          # no room at all: nothing fits, and nothing is taken off for the reserve
+    (3, [4], 0, 30 - (3 - 2 + 3)),   # the figure squeezed to its smallest (2 rows), not its 4
+])
+def test_overset_is_the_body_lines_over_what_the_room_below_the_headline_holds(room, figure, reserve, over):
+    from layout.page.fitting import overset_at
+    fits = FakeDraft("a", rows=GRID.lines - room - 2, body_lines=10)
+    low = FakeDraft("b", rows=20, body_lines=30, reserve=reserve,
+                    figures=[SimpleNamespace(min_rows=2)] * len(figure), figure_rows=figure)
+    assert _story_tops(Stack([fits, low], gap=1))[1] + low.headline_rows == GRID.lines - room
+    assert overset_at(Stack([fits, low], gap=1), SETTER) == [(low, over)]
+
+
+def test_a_story_crossing_the_page_foot_whose_lines_all_fit_is_not_overset():
+    from layout.page.fitting import overset_at
+    fits = FakeDraft("a", rows=GRID.lines - 5, body_lines=10)
+    low = FakeDraft("b", rows=6, body_lines=6)         # 3 rows below its headline hold 6 lines
+    assert overset_at(Stack([fits, low], gap=1), SETTER) == []
+    low.body_lines = 7
+    assert overset_at(Stack([fits, low], gap=1), SETTER) == [(low, 1)]

@@ -179,6 +179,7 @@ def test_jump_continues_the_story_on_an_added_page(write_issue):
     assert [(b.role, re.sub("<[^>]+>", "", str(b.html))) for b in rest.headline_set] == [("kicker", "（上接第1版）"),
                                                                   ("headline", "长文")]
     assert rest.jump is None and not rest.figures and first.jump is not None
+    assert first.lead and not rest.lead          # the continuation is not the page's lead story
     # the first part fills the page down to its last line, the jump line included
     assert round(first.box.bottom / plans[0].line_pitch) == GRID.lines
     assert_composed_cleanly(plans)
