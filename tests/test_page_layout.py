@@ -3,6 +3,7 @@ and generated issues of many shapes composing without overlap, holes or loss."""
 from __future__ import annotations
 
 import random
+import re
 import textwrap
 from collections import Counter
 
@@ -174,6 +175,13 @@ def test_jump_continues_the_story_on_an_added_page(write_issue):
     placed = sum(c.lines for m in (first, rest) for c in m.columns)
     assert placed == total and first.overset_lines == 0 and rest.overset_lines == 0
     assert not [f for p in plans for f in p.findings if f.severity.value == "error"]
+    # the continuation: 上接 kicker naming page 1, then the story's own headline, no figures
+    assert [(b.role, re.sub("<[^>]+>", "", str(b.html))) for b in rest.headline_set] == [("kicker", "（上接第1版）"),
+                                                                  ("headline", "长文")]
+    assert rest.jump is None and not rest.figures and first.jump is not None
+    assert first.lead and not rest.lead          # the continuation is not the page's lead story
+    # the first part fills the page down to its last line, the jump line included
+    assert round(first.box.bottom / plans[0].line_pitch) == GRID.lines
     assert_composed_cleanly(plans)
 
 
