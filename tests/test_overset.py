@@ -245,7 +245,8 @@ def test_a_story_moved_whole_is_not_a_cut_and_its_page_is_reported_nearly_empty(
     moved = fake_story("pages[0].stories[1]", "乙")
     found = jump_findings(fake_plan(1), fake_plan(2, ("pages[0].stories[1]", 10)), [moved], 100)
     assert [(f.severity.value, f.kind) for f in found] == [("note", "layout"), ("warning", "layout")]
-    assert str(found[0]).startswith("pages[0].stories[1]: '乙' moves from page 1 to page 2")
+    assert str(found[0]) == ("pages[0].stories[1]: '乙' moves whole from page 1 to page 2: less than two "
+                             "lines of it fit on page 1")          # not "after the jump of '乙'"
     assert str(found[1]) == ("pages[0].stories[1]: page 2 was added for a jump and is nearly empty "
                              "(10 of its 100 lines used): shorten the stories of page 1, or use "
                              "fit: copyfit, to do without page 2")

@@ -160,6 +160,9 @@ def _jump_note(draft: StoryDraft, origin: PagePlan, added: PagePlan, first: Stor
     if draft is first and draft.skip:
         message = (f"'{draft.story.headline}' jumps from page {origin.number} to page {added.number} "
                    f"(下转第{added.number}版): {_lines(_module_lines(added, draft.key))} continue there")
+    elif draft is first:              # moved whole: not two lines of it fitted below its headline
+        message = (f"'{draft.story.headline}' moves whole from page {origin.number} to page "
+                   f"{added.number}: less than two lines of it fit on page {origin.number}")
     else:
         message = (f"'{draft.story.headline}' moves from page {origin.number} to page {added.number}, "
                    f"after the jump of '{first.story.headline}'")
