@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..model import Figure, Issue
 from ..page import PagePlan
 from ..places import page_places
-from .articles import Article, article_file
+from .articles import Article, ArticleFigure, article_file
 
 FIGURE_KEY = re.compile(r"^pages\[(\d+)\]\.(?:stories\[(\d+)\]\.figures|photos)\[(\d+)\]$")
 AREA_KINDS = ("story", "photo")
@@ -39,21 +39,11 @@ class Area:
                 f"width:{self.width:.4f}%;height:{self.height:.4f}%")
 
 
-@dataclass
-class PagePhoto:
-    """A photo of the page's photo group (组图): its anchor, web image and caption."""
+@dataclass(frozen=True)
+class PagePhoto(ArticleFigure):
+    """A photo of the page's photo group (组图): a figure with its anchor on the page view."""
 
-    key: str
-    anchor: str
-    file: str
-    caption: str
-    credit: str
-    width: int = 0
-    height: int = 0
-
-    @property
-    def caption_line(self) -> str:
-        return f"{self.caption}（{self.credit}）" if self.credit else self.caption
+    anchor: str = ""
 
 
 @dataclass

@@ -103,7 +103,8 @@ def _figures(issue, photos: dict) -> tuple[dict[str, ArticleFigure], dict[str, P
         if figure is None:
             continue
         if ".photos[" in key:
-            page_photos[key] = PagePhoto(key, photo_anchor(key), file, figure.caption, figure.credit, width, height)
+            page_photos[key] = PagePhoto(key, file, figure.caption, figure.credit, width, height,
+                                        anchor=photo_anchor(key))
         else:
             figures[key] = ArticleFigure(key, file, figure.caption, figure.credit, width, height)
     return figures, page_photos
