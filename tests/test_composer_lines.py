@@ -208,3 +208,15 @@ def test_one_character_symbols_are_spaced_like_han_without_a_span():
         assert re.search(r'<span class="cz-w"[^>]*>2025</span>', html)
         assert re.sub("<[^>]+>", "", html.replace("<br>", "")) == text
         assert any("·" in line.text or "+" in line.text for line in para.lines if line.letter_spacing)
+
+
+@pytest.mark.parametrize("length", range(6, 14))
+def test_a_run_in_headlines_gap_neither_ends_nor_starts_a_line(length):
+    # a brief: "■headline" in bold, then U+3000 and the body; a line ending with the gap read
+    # as a line one em short, one starting with it as an indent (length 9 and 10 did both)
+    runs = [Run("■" + "汉" * length, body_faces(), css_class="lead"), Run("　" + "字" * 40, body_faces())]
+    para = compose_paragraph(runs, width=W13, size=SIZE)
+    assert "".join(texts(para)) == "■" + "汉" * length + "　" + "字" * 40
+    for line in para.lines:
+        assert not line.text.startswith("　") and not line.text.endswith("　"), texts(para)
+    assert all(line.flush for line in para.lines[:-1])

@@ -70,6 +70,9 @@ CONNECTORS = frozenset(".,:/-'_&+·@")
 #: #prohibition_rules_for_unbreakable_marks, digits and their suffix symbols
 TOKEN_SUFFIX = frozenset("%‰℃°′″％")
 SPACES = frozenset(" \t\n\r\f")
+#: a fixed blank em (the gap after a brief's run-in headline): a line neither ends with it (it
+#: would read as a line one em short) nor starts with it (it would read as an indent)
+IDEOGRAPHIC_SPACE = "\u3000"
 
 HAN, PUNCT, WORD, SPACE = "han", "punct", "word", "space"
 
@@ -217,7 +220,7 @@ def is_unit(item: str) -> bool:
 
 def may_break(before: str, before_kind: str, after: str, after_kind: str) -> bool:
     """Whether a line may end after item `before` and the next start with item `after`."""
-    if after_kind == SPACE:
+    if after_kind == SPACE or IDEOGRAPHIC_SPACE in (after[0], before[-1]):
         return False
     if no_line_start(after) or last_base(before) in NO_END:
         return False
