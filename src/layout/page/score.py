@@ -40,7 +40,7 @@ RULES = {
     "lead_widest": True,    # no story wider than the lead
     "photo_ppi": 200,       # no photo larger than its pixels allow at this resolution (figures.py)
     "crop_area": 0.20,      # no crop removing more of the picture (figures.py)
-    "figure_depth": 8,      # no story whose figures leave its columns shallower (unless it is shorter)
+    "figure_depth": 7,      # no story whose figures leave its columns shallower (unless it is shorter)
     "photo_caps": True,     # no photo wider than 5 columns or larger than its share (limits.py)
 }
 
