@@ -11,7 +11,7 @@ from layout.fonts import resolve_fonts
 from layout.images import effective_ppi, upright_size
 from layout.model import load_issue
 from layout.page import limits, plan_issue, score
-from layout.page.figures import MAX_CROP, MIN_PPI, Picture, frame_rows
+from layout.page.figures import MAX_CROP, MIN_PPI, Picture, frame_rows, picture_for
 from layout.page.typeset import Typesetter
 from layout.page.variants import headline_size
 from layout.theme import load_theme
@@ -533,7 +533,9 @@ def test_a_story_s_photos_side_by_side_share_a_height_and_a_caption_baseline():
 def test_a_6_column_lead_s_main_picture_spans_its_module_not_5_columns_centred():
     """The example county page: the lead is 6 columns wide; its 主图 was capped at 5 columns
     and centred, half a column of white each side. It may now take the module's width, up
-    to its area cap (25 % of the type area)."""
+    to its area cap (25 % of the type area): at that cap, at the picture's proportions, it was
+    253 mm wide in 263.5 mm of columns, 5 mm of white each side; it is now cropped lower, within
+    the crop limit, to take the columns' whole width."""
     from pathlib import Path
     folder = Path(__file__).resolve().parents[1] / "examples" / "2026-county-news"
     plan = plan_issue(load_issue(folder), THEME, FONTS)[0]
@@ -542,3 +544,7 @@ def test_a_6_column_lead_s_main_picture_spans_its_module_not_5_columns_centred()
     assert lead.box.w > GRID.span_width(5) + 1                          # a 6-column lead
     assert photo.image.w > GRID.span_width(5) + 1
     assert photo.image.w * photo.image.h <= limits.MAIN_SHARE * TYPE_AREA + 1
+    assert abs(photo.image.x - lead.box.x) < 0.01 and abs(photo.image.w - lead.box.w) < 0.01
+    picture = picture_for(folder, load_issue(folder).pages[0].stories[0].figures[0])
+    kept = picture.aspect / (photo.image.w / photo.image.h)           # a lower frame: the height kept
+    assert 1 - MAX_CROP - 1e-9 <= kept < 1                              # cropped lower, within the limit
