@@ -136,3 +136,9 @@ def test_widths_and_unicode_maps_read_back_as_written():
     assert subsets.glyph_widths(pikepdf.Array([7, 9, 600])) == {7: 600.0, 8: 600.0, 9: 600.0}
     mapping = {gid: b"4e2d" for gid in range(150)} | {151: b"d83dde00"}
     assert subsets.unicode_map(subsets.unicode_cmap(mapping)) == mapping
+
+
+def test_copies_that_disagree_on_a_glyph_are_not_made_one_dictionary():
+    assert subsets._agree([{1: 500.0, 2: 1000.0}, {2: 1000.0, 3: 250.0}])
+    assert not subsets._agree([{1: 500.0}, {1: 499.0}])
+    assert not subsets._agree([{7: b"4e2d"}, {7: b"4e2e"}])
