@@ -614,3 +614,20 @@ def test_a_6_column_lead_s_main_picture_spans_its_module_not_5_columns_centred()
     picture = picture_for(folder, load_issue(folder).pages[0].stories[0].figures[0])
     kept = picture.aspect / (photo.image.w / photo.image.h)           # a lower frame: the height kept
     assert 1 - MAX_CROP - 1e-9 <= kept < 1                              # cropped lower, within the limit
+
+
+@pytest.mark.parametrize("name", ["many-stories", "lead-and-two-shorts"])
+def test_a_lead_across_the_page_sets_its_photo_beside_its_text_not_centred(name, tmp_path):
+    """A lead module wider than its 主图 may be (6 columns) stood it centred across 8 columns
+    (one-story-one-photo: 3 columns of white beside it) or took 6 columns; its photo is now
+    also tried 5 and 6 columns wide at the module's edge, its text beside it and under it."""
+    (tmp_path / "issue.yaml").write_text(corpus_issue(name, tmp_path), encoding="utf-8")
+    plan, = plan_issue(load_issue(tmp_path), THEME, FONTS)
+    lead = plan.modules[0]
+    photo, = lead.figures
+    assert abs(lead.box.w - GRID.type_width) < 0.01                     # across the page
+    assert GRID.span_width(5) - 0.01 <= photo.image.w <= GRID.span_width(6) + 0.01
+    assert abs(photo.image.right - lead.box.right) < 0.01 or abs(photo.image.x - lead.box.x) < 0.01
+    beside = [c for c in lead.columns if c.lines and c.box.y < photo.image.y + 1
+              and (c.box.right <= photo.image.x + 0.01 or c.box.x >= photo.image.right - 0.01)]
+    assert len(beside) >= 2, [(c.box, c.lines) for c in lead.columns]
