@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from layout.composer import Run, compose_paragraph
-from layout.composer.classes import split_items
+from layout.composer import classes
+from layout.composer.classes import is_cjk, last_base, split_items
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_composer_render import body_faces  # noqa: E402
@@ -20,6 +21,15 @@ W13 = 13 * SIZE
 #: every encoding of the two-em dash and the ellipsis the composer is handed
 DASH_UNITS = ["——", "⸺", "――", "──"]
 ELLIPSIS_UNITS = ["……", "⋯⋯"]
+
+
+@pytest.fixture(autouse=True)
+def cold_class_caches(monkeypatch):
+    """Each test classes characters afresh: the per-character caches (how an item starting
+    with a character is cut, whether a character extends a cluster) start empty, so what a
+    test asserts is what the functions compute, not what an earlier test left there."""
+    monkeypatch.setattr(classes, "_start_kind", {})
+    monkeypatch.setattr(classes, "_extenders", {})
 
 
 def compose(text: str, width: float = W13, **kw):
@@ -138,3 +148,48 @@ def test_runs_of_dashes_and_ellipses_part_only_between_units_and_only_when_force
     assert not compose("汉" * 8 + "————" + "字" * 20).forced
     assert all("————" in line.text or "—" not in line.text
                for line in compose("汉" * 8 + "————" + "字" * 20).lines)
+
+
+def test_an_odd_run_of_dashes_gives_its_last_character_to_the_last_unit():
+    """Five or seven one-em dashes: two-em units, the odd dash joining the last one (———), so
+    no unit is a lone connector."""
+    assert [t for t, _ in split_items("—————")] == ["——", "———"]
+    assert [t for t, _ in split_items("汉" + "—" * 7 + "字")] == ["汉", "——", "——", "———", "字"]
+    assert [t for t, _ in split_items("…" * 7)] == ["……", "……", "………"]
+
+
+@pytest.mark.parametrize("char,cjk", [
+    ("㐀", True), ("䶿", True), ("䷀", False),     # Extension A, then the Yijing hexagrams
+    ("一", True), ("鿿", True), ("ꀀ", True),       # URO; Yi syllables are wide too
+    ("豈", True), ("\ufaff", True), ("ﬀ", False),  # compatibility ideographs, then a ligature
+    ("𠀀", True), ("\u3000", True), ("ヿ", True), ("가", True), ("ힰ", False),
+    ("Ａ", True), ("A", False), ("é", False), ("—", False), ("·", False),
+])
+def test_characters_set_on_the_em_grid(char, cjk):
+    """Ideographs, kana, hangul and full-width forms are CJK; a hexagram, a Latin ligature, a
+    jamo of the Hangul Jamo Extended-B block and Latin letters are not."""
+    assert is_cjk(char) is cjk
+
+
+@pytest.mark.parametrize("item,base", [
+    ("Zoe\u0308", "e"), ("\u2764\ufe0f", "\u2764"), ("\U0001f44d\U0001f3fb", "\U0001f44d"),
+    ("\U0001f44d\U0001f3ff", "\U0001f44d"), ("1\u20e3", "1"), ("\U0001f468\u200d", "\U0001f468"),
+    ("\u845b\U000e0100", "\u845b"), ("\u845b\U000e01ef", "\u845b"), ("\u845b\ufe00", "\u845b"),
+    ("x\U0001f3fa", "\U0001f3fa"), ("x\U0001f400", "\U0001f400"), ("ab", "b"), ("\u0308", "\u0308"),
+    ("\uff09\ufe0f", "\uff09"),
+])
+def test_the_base_of_an_items_last_cluster(item, base):
+    """Combining marks (Mn, Me), joiners (Cf), variation selectors and the five skin-tone
+    modifiers (U+1F3FB-1F3FF, category Sk) are skipped; the characters either side of the
+    modifiers' block (🏺, 🐀) are bases; a lone mark is its own base."""
+    assert last_base(item) == base
+
+
+def test_breaks_and_han_latin_spaces_read_the_base_of_the_cluster_before_them():
+    """（ with a variation selector still never ends a line; a Han character with one may; a
+    word ending in a combining accent (Á) gets the Han–Latin space, a dash does not."""
+    assert not classes.may_break("汉", classes.HAN, "）", classes.PUNCT)
+    assert not classes.may_break("（\ufe0f", classes.PUNCT, "汉", classes.HAN)
+    assert classes.may_break("汉\ufe0f", classes.HAN, "字", classes.HAN)
+    assert classes.needs_autospace(classes.WORD, "A\u0301", classes.HAN, "汉")
+    assert not classes.needs_autospace(classes.WORD, "\u2014", classes.HAN, "汉")

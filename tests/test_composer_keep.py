@@ -171,6 +171,36 @@ def test_units_are_a_closed_list_taken_longest_first():
     assert not is_number("94.9%") and not is_number("5G") and not is_number("3.")
 
 
+def test_glue_marks_each_item_and_the_paragraphs_end():
+    """Items.glued and Items.parting have an entry for each item and one for the paragraph's
+    end (never glued); a group at the very end of the text is glued too."""
+    it = composer_items.build_items([Run("共3.8亿元和56个", body_faces())], SIZE, 200.0)
+    assert it.text == ["共", "3.8", "亿", "元", "和", "56", "个"]
+    assert it.glued == [False, False, True, True, False, False, True, False]
+    assert it.parting == [0, 0, 2, 1, 0, 0, 1, 0]
+    assert it.breakable == [False, True, False, False, True, True, False, True]
+
+
+def test_only_a_group_wider_than_the_column_is_released():
+    """56个 is 21.3 pt wide (10.04 + a quarter em + 9): kept at 25 pt, released at 20 pt, whatever
+    stands before it (汉 and its quarter em do not count)."""
+    assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 25.0).glued == \
+        [False, False, True, False]
+    assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 20.0).glued == \
+        [False, False, False, False]
+
+
+@pytest.mark.parametrize("chars,parts", [
+    ("亿元", (1, 1)), ("余万人次", (2, 2)), ("个", (0, 1)), ("千米", (0, 2)), ("千克的", (0, 2)),
+    ("万千瓦", (0, 3)), ("万", (1, 0)), ("余万", (2, 0)), ("多的", (1, 0)), ("的人", (0, 0)),
+])
+def test_amount_words_and_unit_after_a_number(chars, parts):
+    """(amount words, unit) after a number: 千米 and 千克 are units, not 千 and a unit (so 3 | 千米
+    parts only before the unit); magnitudes with no unit after them (3万, 20余万 at a paragraph's
+    end, 300多的) are amount words alone."""
+    assert unit_parts(list(chars)) == parts
+
+
 def test_not_a_unit_may_still_break():
     for pad in range(6, 14):
         lines = texts(compose("汉" * pad + "，12金3铜" + "字" * 30))

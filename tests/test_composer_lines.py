@@ -31,6 +31,8 @@ def test_pure_han_fills_whole_em_lines():
     assert texts(para) == ["汉" * 11, "汉" * 13, "汉" * 13, "汉" * 13]
     assert [line.flush for line in para.lines] == [True, True, True, False]
     assert all(line.letter_spacing == 0 for line in para.lines)
+    assert (para.size, para.width, para.indent) == (SIZE, W13, 2 * SIZE)
+    assert not para.forced and para.parted == 0 and para.missing == set()
 
 
 def test_line_never_starts_with_closing_mark_squeezes_first():
