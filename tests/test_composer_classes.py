@@ -176,7 +176,7 @@ def test_characters_set_on_the_em_grid(char, cjk):
     ("\U0001f44d\U0001f3ff", "\U0001f44d"), ("1\u20e3", "1"), ("\U0001f468\u200d", "\U0001f468"),
     ("\u845b\U000e0100", "\u845b"), ("\u845b\U000e01ef", "\u845b"), ("\u845b\ufe00", "\u845b"),
     ("x\U0001f3fa", "\U0001f3fa"), ("x\U0001f400", "\U0001f400"), ("ab", "b"), ("\u0308", "\u0308"),
-    ("\uff09\ufe0f", "\uff09"),
+    ("\uff09\ufe0f", "\uff09"), ("e\u0308", "e"), ("\u0308\u0301", "\u0308"),
 ])
 def test_the_base_of_an_items_last_cluster(item, base):
     """Combining marks (Mn, Me), joiners (Cf), variation selectors and the five skin-tone
@@ -193,3 +193,33 @@ def test_breaks_and_han_latin_spaces_read_the_base_of_the_cluster_before_them():
     assert classes.may_break("汉\ufe0f", classes.HAN, "字", classes.HAN)
     assert classes.needs_autospace(classes.WORD, "A\u0301", classes.HAN, "汉")
     assert not classes.needs_autospace(classes.WORD, "\u2014", classes.HAN, "汉")
+
+
+def test_tokens_take_letters_and_digits_of_any_script_and_stop_at_a_connector_before_han():
+    """Nguyễn and PM₁₀ are one token each (ễ is a letter, ₁₀ digits); APP/小程序 cuts after APP:
+    the solidus joins a token only when a word character follows it."""
+    assert split_items("Nguyễn说") == [("Nguyễn", "word"), ("说", "han")]
+    assert split_items("PM₁₀超标") == [("PM₁₀", "word"), ("超", "han"), ("标", "han")]
+    assert split_items("APP/小程序") == [("APP", "word"), ("/", "word"), ("小", "han"),
+                                        ("程", "han"), ("序", "han")]
+    assert split_items("Zoë，") == [("Zoë", "word"), ("，", "punct")]
+
+
+def test_a_dash_carrying_marks_is_cut_between_its_clusters_only():
+    dash = "—\u0301\u0308"
+    assert split_items(dash * 2) == [(dash, "han"), (dash, "han")]
+
+
+@pytest.mark.parametrize("item,unit", [
+    ("——", True), ("⸺", True), ("—", True), ("……", True), ("\U0001f44d\U0001f3fd", True),
+    ("e\u0301", True), ("汉", False), ("…", False), ("，", False),
+])
+def test_units_are_painted_whole(item, unit):
+    """Dashes (even one), ellipses of two and clusters of several characters are units."""
+    assert classes.is_unit(item) is unit
+
+
+def test_cluster_count_counts_user_perceived_characters():
+    assert classes.cluster_count("ab") == 2
+    assert classes.cluster_count("\U0001f44d\U0001f3fd汉") == 2
+    assert classes.cluster_count("e\u0301") == 1

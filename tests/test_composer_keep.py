@@ -181,6 +181,18 @@ def test_glue_marks_each_item_and_the_paragraphs_end():
     assert it.breakable == [False, True, False, False, True, True, False, True]
 
 
+def test_a_name_is_glued_inside_its_span_only():
+    """记者王某某摄: the span (2, 6) holds 王某某摄. A line may still break before 王 and after
+    摄, never inside; the same text without the span is glued nowhere."""
+    text = "记者王某某摄 李四"
+    assert credit_names(text) == ((2, 6),)
+    it = composer_items.build_items([Run(text, body_faces(), keep=((2, 6),))], SIZE, 200.0)
+    assert it.glued == [False, False, False, True, True, True, False, False, False, False]
+    assert it.breakable[2] and not any(it.breakable[3:6])
+    plain = composer_items.build_items([Run(text, body_faces())], SIZE, 200.0)
+    assert not any(plain.glued)
+
+
 def test_only_a_group_wider_than_the_column_is_released():
     """56个 is 21.3 pt wide (10.04 + a quarter em + 9): kept at 25 pt, released at 20 pt, whatever
     stands before it (汉 and its quarter em do not count)."""

@@ -147,6 +147,45 @@ def test_css_names_prefixed():
     assert set(re.findall(r"\.([\w-]+)", COMPOSER_CSS)) <= {"cz-p", "cz-pre", "cz-j", "cz-h", "cz-w", "cz-d", "cz-e", "cz-i"}
 
 
+def measured(text: str, faces=None):
+    from layout.composer.items import build_items
+    return build_items([Run(text, faces or body_faces())], SIZE, 20 * SIZE)
+
+
+def test_spaces_measure_once_a_leading_or_repeated_space_nothing():
+    """The renderer drops a paragraph's leading whitespace and collapses a run of spaces, so
+    the composer measures the first space of a run only."""
+    space = measured("A B").adv[1]
+    assert space == pytest.approx(0.256 * SIZE)
+    assert measured(" 汉").adv == [0.0, SIZE]
+    assert measured("A  B").adv[1:3] == [space, 0.0]
+    assert [measured("A B  C").adv[i] for i in (1, 3, 4)] == [space, space, 0.0]
+    assert all(s == 0.0 for s in measured("A  B").saving)
+
+
+def test_the_first_item_has_no_han_latin_space_before_it_and_no_break():
+    it = measured("A汉")
+    assert it.gap == [0.0, 0.25 * SIZE] and it.breakable == [False, True, True]
+
+
+def test_a_pair_at_the_paragraph_start_halves_its_first_mark_only():
+    """。“” : 。 gives up its half to “ ; “ after a halved mark stays full (halved, its ink would
+    move left over the 。), and ” before nothing is left squeezable."""
+    it = measured("。“”")
+    assert it.paired == [True, False, False]
+    assert it.adv == [SIZE / 2, SIZE, SIZE] and it.saving == [0.0, 0.0, SIZE / 2]
+
+
+def test_marks_of_a_face_without_halt_are_never_paired():
+    """LXGW WenKai (the caption face) has no halt feature: 。” saves nothing, nothing is paired
+    (no halt span would be painted for them)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_composer_emoji import theme_chains
+    it = measured("好。”", theme_chains()[1]["caption"])
+    assert it.paired == [False, False, False] and it.saving == [0.0, 0.0, 0.0]
+    assert it.adv[:2] == [SIZE, SIZE]
+
+
 def test_split_items_groups():
     assert split_items("15.8亿元——……GMP") == [
         ("15.8", "word"), ("亿", "han"), ("元", "han"), ("——", "han"), ("……", "han"), ("GMP", "word")]

@@ -114,6 +114,15 @@ def test_han_before_the_first_spaced_piece_stays_outside_the_span():
     assert got == '甲<span class="cz-j" style="letter-spacing:1pt;margin-right:-1pt">汉字</span>'
     got = html(line(han("汉", spaced=True), han("字", spaced=True), space(), han("好"), spacing=1.0))
     assert got == '<span class="cz-j" style="letter-spacing:1pt">汉字</span> 好'
+    # a space between two spaced runs: two spans
+    got = html(line(han("汉", spaced=True), han("字", spaced=True), space(), han("好", spaced=True),
+                    han("汉"), spacing=1.0))
+    assert got == ('<span class="cz-j" style="letter-spacing:1pt">汉字</span> '
+                   '<span class="cz-j" style="letter-spacing:1pt;margin-right:-1pt">好汉</span>')
+    # half-width marks before a spaced run are painted before it, with their halt span
+    got = html(line(mark("，"), han("字"), han("汉", spaced=True), han("好"), spacing=1.0))
+    assert got == ('<span class="cz-h">，</span>字'
+                   '<span class="cz-j" style="letter-spacing:1pt;margin-right:-1pt">汉好</span>')
 
 
 def test_half_width_marks_share_one_halt_span_with_the_han_between_them():
@@ -123,6 +132,9 @@ def test_half_width_marks_share_one_halt_span_with_the_han_between_them():
     got = html(line(mark("，"), word("AB"), mark("。"), han("字")))
     assert got == ('<span class="cz-h">，</span><span class="cz-w">AB</span>'
                    '<span class="cz-h">。</span>字')
+    # the span starts at the first half-width mark, whatever stands before it
+    got = html(line(han("汉"), mark("？", halt=False), mark("，"), han("字"), mark("。"), han("好")))
+    assert got == '汉？<span class="cz-h">，字。</span>好'
     # a mark halt changes but that is not half-width (？) stops it too, and so does a space
     got = html(line(mark("，"), mark("？", halt=False), mark("。"), space(), mark("；"), han("字")))
     assert got == '<span class="cz-h">，</span>？<span class="cz-h">。</span> <span class="cz-h">；</span>字'
@@ -148,11 +160,18 @@ def test_a_squeezed_closing_mark_at_the_line_end_overhangs_instead_of_a_halt_spa
     assert html(line(han("汉"), han("字"), mark("“"))) == '汉字<span class="cz-h">“</span>'
     got = html(line(han("汉", spaced=True), han("字", spaced=True), mark("。"), spacing=1.0))
     assert got == '<span class="cz-j" style="letter-spacing:1pt;margin-right:-1pt">汉字。</span>'
+    # the last piece decides: an opening mark before it does not keep 。's span
+    assert html(line(han("汉"), mark("“", halt=False), mark("。"))) == "汉“。"
+    # a run's last mark that is not the line's last keeps its span (a lead-in ending in ：)
+    runs = (Run("本报讯：", body_faces(), "lead"), Run("x", body_faces()))
+    got = html(line(han("本"), mark("："), han("汉", 1), han("字", 1)), runs=runs)
+    assert got == '<strong class="lead">本<span class="cz-h">：</span></strong>汉字'
     # inside the line the same mark keeps its halt span
     assert html(line(mark("。"), han("汉"), han("字"))) == '<span class="cz-h">。</span>汉字'
 
 
 def test_the_space_after_a_token_goes_inside_its_span():
+    assert html(line(word("AB"), space(), han("汉"))) == '<span class="cz-w">AB </span>汉'
     got = html(line(word("Crème"), space(), word("brûlée"), space(), han("汉"), han("字")))
     assert got == '<span class="cz-w">Crème </span><span class="cz-w">brûlée </span>汉字'
     # a space after a bare one-character word, or at the line's end, stays outside
@@ -184,10 +203,16 @@ def test_the_lead_in_and_a_classed_run_wrap_their_share_of_the_line():
     assert got == '<span class="cz-i" style="margin-left:18pt">汉字</span>'
 
 
-def test_lines_of_one_run_after_another_are_not_plain():
+def test_a_line_is_plain_by_the_run_of_its_own_pieces():
+    """A line of one run without a class is painted as bare text (an ellipsis with no span),
+    even when the paragraph's first run is a lead-in; a line of the lead-in is not."""
+    runs = (Run("a", body_faces(), "lead"), Run("b", body_faces()))
+    assert html(line(han("汉", 1), han("……", 1), han("字", 1)), runs=runs) == "汉……字"
+    assert html(line(han("汉", 0), han("……", 0)), runs=runs) == \
+        '<strong class="lead">汉<span class="cz-e">……</span></strong>'
+    assert html(line(han("汉", 1)), runs=runs) == "汉"
     runs = (Run("a", body_faces()), Run("b", body_faces()))
     assert html(line(han("汉", 0), han("字", 1)), runs=runs) == "汉字"
-    assert html(line(han("汉", 1), han("字", 1)), runs=runs) == "汉字"
 
 
 def test_newlines_go_inside_a_closing_element_or_after_bare_text():
@@ -200,6 +225,12 @@ def test_newlines_go_inside_a_closing_element_or_after_bare_text():
     assert html(*lines) == ('汉字<br><span class="cz-j" style="letter-spacing:1pt;margin-right:-1pt">'
                             '汉字</span><br>末行')
     assert html(newlines=True) == "" and html() == ""
+    # the newline goes before the line's last closing tag, not an inner one
+    got = html(line(han("汉", spaced=True), word("AB", left=Q, right=1.0 + Q), han("字"), spacing=1.0),
+               line(han("末")), newlines=True)
+    assert got == ('<span class="cz-j" style="letter-spacing:1pt;margin-right:-1pt">汉'
+                   '<span class="cz-w" style="margin-left:2.25pt;margin-right:3.25pt">AB</span>字\n'
+                   '</span>末')
 
 
 def test_composed_paragraph_markup_reads_back_as_its_lines():

@@ -66,6 +66,12 @@ def test_a_joiner_or_a_variation_selector_stays_in_the_face_of_the_character_bef
     assert list(face_runs("ẞ\ufe00汉", (cjk, serif))) == [(serif, "ẞ\ufe00"), (cjk, "汉")]
     assert list(face_runs("A\u200d汉", (serif, cjk))) == [(serif, "A\u200d"), (cjk, "汉")]
     assert list(face_runs("汉\U000e0100A", (serif, cjk))) == [(cjk, "汉\U000e0100"), (serif, "A")]
+    # an ideographic variation sequence, a ZWJ after Han, a selector no face maps
+    assert list(face_runs("汉\ufe00", (cjk, serif))) == [(cjk, "汉\ufe00")]
+    assert list(face_runs("汉\u200dA", (serif, cjk))) == [(cjk, "汉\u200d"), (serif, "A")]
+    assert list(face_runs("汉\U000e01efA", (serif, cjk))) == [(cjk, "汉\U000e01ef"), (serif, "A")]
+    # the characters just past the selectors' blocks are no joiners: ︐ is a vertical comma
+    assert list(face_runs("A\ufe10", (serif, cjk))) == [(serif, "A"), (cjk, "\ufe10")]
     # at the start of the text a joiner has no character before it: its own face
     assert list(face_runs("\u200d汉", (serif, cjk))) == [(serif, "\u200d"), (cjk, "汉")]
 
@@ -79,6 +85,10 @@ def test_emoji_are_measured_in_the_emoji_face_and_text_in_the_others_first():
     assert [part for _, part in runs] == ["汉", "⚽", "汉"]
     assert runs[1][0] == emoji and runs[0][0] != emoji
     assert [part for _, part in face_runs("汉⚽\ufe0e汉", chain)] == ["汉⚽\ufe0e汉"]
+    # a chain with no emoji face: ⚽ is drawn by the first face that has it
+    cjk, serif = cjk_serif()
+    assert metrics.emoji_face((cjk, serif)) is None
+    assert list(face_runs("汉⚽", (serif, cjk))) == [(cjk, "汉⚽")]
 
 
 def test_advances_in_em_with_the_feature_and_the_script_pango_gives_the_run():
@@ -118,6 +128,9 @@ def test_missing_characters_are_those_no_face_maps_and_are_drawn():
     assert missing_chars("汉字𪚥A \t\u200d\ufe0f\U000e0100\x01", faces) == {"𪚥"}
     assert missing_chars("𪚥𪚥\U000F0000", faces) == {"𪚥", "\U000F0000"}
     assert missing_chars("", faces) == set()
+    # default-ignorables no face maps are not missing (a tag, the last variation selector);
+    # an unassigned code point just past the selectors is
+    assert missing_chars("汉\U000e0001\U000e01ef\U000e01f0", faces) == {"\U000e01f0"}
 
 
 def test_clear_caches_forgets_every_measurement():
