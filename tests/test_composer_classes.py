@@ -162,12 +162,13 @@ def test_an_odd_run_of_dashes_gives_its_last_character_to_the_last_unit():
     ("㐀", True), ("䶿", True), ("䷀", False),     # Extension A, then the Yijing hexagrams
     ("一", True), ("鿿", True), ("ꀀ", True),       # URO; Yi syllables are wide too
     ("豈", True), ("\ufaff", True), ("ﬀ", False),  # compatibility ideographs, then a ligature
-    ("𠀀", True), ("\u3000", True), ("ヿ", True), ("가", True), ("ힰ", False),
+    ("𠀀", True), ("\u3000", True), ("\u303f", True), ("ヿ", True), ("가", True), ("ힰ", False),
     ("Ａ", True), ("A", False), ("é", False), ("—", False), ("·", False),
 ])
 def test_characters_set_on_the_em_grid(char, cjk):
-    """Ideographs, kana, hangul and full-width forms are CJK; a hexagram, a Latin ligature, a
-    jamo of the Hangul Jamo Extended-B block and Latin letters are not."""
+    """Ideographs, kana, hangul and full-width forms are CJK, and so is the half-fill space
+    U+303F (narrow by East Asian Width, but in the CJK symbols block); a hexagram, a Latin
+    ligature, a jamo of the Hangul Jamo Extended-B block and Latin letters are not."""
     assert is_cjk(char) is cjk
 
 
@@ -203,6 +204,9 @@ def test_tokens_take_letters_and_digits_of_any_script_and_stop_at_a_connector_be
     assert split_items("APP/小程序") == [("APP", "word"), ("/", "word"), ("小", "han"),
                                         ("程", "han"), ("序", "han")]
     assert split_items("Zoë，") == [("Zoë", "word"), ("，", "punct")]
+    # a number or a word at the very end of the text, with and without a connector after it
+    assert split_items("增长3.5") == [("增", "han"), ("长", "han"), ("3.5", "word")]
+    assert split_items("COVID-19.") == [("COVID-19", "word"), (".", "word")]
 
 
 def test_a_dash_carrying_marks_is_cut_between_its_clusters_only():

@@ -194,12 +194,17 @@ def test_a_name_is_glued_inside_its_span_only():
 
 
 def test_only_a_group_wider_than_the_column_is_released():
-    """56个 is 21.3 pt wide (10.04 + a quarter em + 9): kept at 25 pt, released at 20 pt, whatever
-    stands before it (汉 and its quarter em do not count)."""
-    assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 25.0).glued == \
+    """56个 is 21.3 pt wide (10.04 + a quarter em + 9): kept at 22.5 pt, released at 20 pt,
+    whatever stands before it (汉 and the quarter em between 汉 and 56 do not count)."""
+    assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 22.5).glued == \
         [False, False, True, False]
     assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 20.0).glued == \
         [False, False, False, False]
+    # a group that opens the paragraph is released too, and a released group parts nowhere
+    released = composer_items.build_items([Run("56个", body_faces())], SIZE, 20.0)
+    assert released.glued == [False, False, False] and released.parting == [0, 0, 0]
+    kept = composer_items.build_items([Run("56个", body_faces())], SIZE, 22.5)
+    assert kept.glued == [False, True, False] and kept.parting == [0, 1, 0]
 
 
 @pytest.mark.parametrize("chars,parts", [

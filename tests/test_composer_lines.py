@@ -131,6 +131,8 @@ def test_missing_characters_reported():
     para = compose("汉字𪚥汉字")
     assert para.missing == {"𪚥"}
     assert compose("汉䶮𠮷字").missing == set()
+    runs = [Run("𪚥汉", body_faces(), "lead"), Run("汉字", body_faces())]   # every run's, not the last's
+    assert compose_paragraph(runs, width=W13, size=SIZE).missing == {"𪚥"}
 
 
 def test_markup_is_escaped_and_adds_no_text():
@@ -173,6 +175,7 @@ def test_a_pair_at_the_paragraph_start_halves_its_first_mark_only():
     move left over the 。), and ” before nothing is left squeezable."""
     it = measured("。“”")
     assert it.paired == [True, False, False]
+    assert measured("“《").paired == [False, True]     # of two opening marks, the second
     assert it.adv == [SIZE / 2, SIZE, SIZE] and it.saving == [0.0, 0.0, SIZE / 2]
 
 
