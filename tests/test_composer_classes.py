@@ -207,6 +207,7 @@ def test_tokens_take_letters_and_digits_of_any_script_and_stop_at_a_connector_be
     # a number or a word at the very end of the text, with and without a connector after it
     assert split_items("增长3.5") == [("增", "han"), ("长", "han"), ("3.5", "word")]
     assert split_items("COVID-19.") == [("COVID-19", "word"), (".", "word")]
+    assert split_items("A B") == [("A", "word"), (" ", "space"), ("B", "word")]
 
 
 def test_a_dash_carrying_marks_is_cut_between_its_clusters_only():

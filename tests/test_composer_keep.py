@@ -181,6 +181,13 @@ def test_glue_marks_each_item_and_the_paragraphs_end():
     assert it.breakable == [False, True, False, False, True, True, False, True]
 
 
+def test_two_amount_words_and_a_four_character_unit_are_glued_whole():
+    """20余万平方公里: the longest group the window after a number takes (2 + 4 characters)."""
+    it = composer_items.build_items([Run("约20余万平方公里", body_faces())], SIZE, 400.0)
+    assert it.glued == [False, False, True, True, True, True, True, True, False]
+    assert it.parting == [0, 0, 2, 0, 1, 0, 0, 0, 0]
+
+
 def test_a_name_is_glued_inside_its_span_only():
     """记者王某某摄: the span (2, 6) holds 王某某摄. A line may still break before 王 and after
     摄, never inside; the same text without the span is glued nowhere."""
