@@ -13,6 +13,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from layout.composer import COMPOSER_CSS, Run, compose_paragraph, paragraph_html
+from layout.composer import emoji
 from layout.composer.emoji import emoji_mask
 from layout.composer.metrics import advance_em, emoji_face, face_runs, text_order
 from layout.fonts import fallback_roles, resolve_fonts
@@ -30,6 +31,13 @@ CLUSTERS = [*BODY_FACE_EMOJI, "⚽\ufe0e", "🈶\ufe0e", "♥\ufe0f", "©\ufe0f"
             "♥", "©", "☀", "↔", "⏏", "☺", "❤", "#", "2026"]
 
 
+@pytest.fixture(autouse=True)
+def cold_categories(monkeypatch):
+    """Each test reads the scanner's categories afresh (emoji.category caches them per
+    character): what it asserts is what category computes, not what an earlier test left."""
+    monkeypatch.setattr(emoji, "_categories", {})
+
+
 @pytest.mark.parametrize("text,mask", [
     ("⚽", "E"), ("⚽\ufe0e", "tt"), ("⚽\ufe0f", "EE"),       # Emoji_Presentation; VS15 makes it text
     ("♥", "t"), ("♥\ufe0f", "EE"), ("©\ufe0f", "EE"),         # text presentation unless VS16
@@ -40,6 +48,44 @@ CLUSTERS = [*BODY_FACE_EMOJI, "⚽\ufe0e", "🈶\ufe0e", "♥\ufe0f", "©\ufe0f"
 ])
 def test_pango_emoji_runs(text, mask):
     assert "".join("E" if m else "t" for m in emoji_mask(text)) == mask
+
+
+TAG_G, TAG_B, TAG_TERM = "\U000E0067", "\U000E0062", "\U000E007F"
+HEART_ON_FIRE = "\u2764\ufe0f\u200d\U0001f525"           # ❤️‍🔥
+WOMAN_TECHNOLOGIST = "\U0001f469\U0001f3fd\u200d\U0001f4bb"  # 👩🏽‍💻
+
+
+@pytest.mark.parametrize("text,mask", [
+    ("⚽\ufe0e⚽", "ttE"), ("\ufe0e⚽⚽", "tEE"),              # VS15 makes only its base text
+    ("🏴", "E"), ("🏴" + TAG_TERM, "Et"), ("🏴" + TAG_G + TAG_TERM, "EEE"),   # the black flag
+    ("🏴" + TAG_G + TAG_B, "Ett"), ("🏴" + TAG_G + "a", "Ett"),   # tags without their end
+    ("🏴a" + TAG_TERM, "Ett"), ("a" + TAG_G + TAG_TERM, "ttt"),  # no flag, or a gap
+    ("汉🏴" + TAG_G + TAG_B + TAG_TERM, "tEEEE"),                # a tag sequence after text
+    (HEART_ON_FIRE, "EEEE"), (WOMAN_TECHNOLOGIST, "EEEE"),      # ZWJ of VS16 / modifier elements
+    ("汉" + FAMILY, "tEEEEE"), ("\U0001f468\u200d\U0001f469\u200da", "EEEtt"),  # a ZWJ to text
+    ("\U0001f468\u200d\u2764\ufe0f", "EEEE"), ("\u2764\ufe0f汉\u200d\U0001f525", "EEttE"),
+])
+def test_emoji_runs_of_tag_and_zwj_sequences(text, mask):
+    """A tag sequence is an emoji run only from the black flag through its cancel tag; a ZWJ
+    sequence runs over elements that are emoji (with U+FE0F or a skin tone) and stops at text."""
+    assert "".join("E" if m else "t" for m in emoji_mask(text)) == mask
+
+
+@pytest.mark.parametrize("char,cat", [
+    ("a", emoji.OTHER), ("Z", emoji.OTHER), ("汉", emoji.OTHER), ("\u00e9", emoji.OTHER),
+    ("\U000E0030", emoji.TAG), ("\U000E0039", emoji.TAG), ("\U000E0061", emoji.TAG),
+    ("\U000E007A", emoji.TAG), ("\U000E002F", emoji.OTHER), ("\U000E003A", emoji.OTHER),
+    ("\U000E0060", emoji.OTHER), ("\U000E007B", emoji.OTHER), (TAG_TERM, emoji.TAG_TERM),
+    ("\U0001f3f4", emoji.TAG_BASE), ("#", emoji.KEYCAP_BASE), ("7", emoji.KEYCAP_BASE),
+    ("☝", emoji.MODIFIER_BASE), ("\U0001f3fd", emoji.MODIFIER), ("🇨", emoji.REGIONAL),
+    ("⚽", emoji.PRESENTATION), ("♥", emoji.TEXT), ("\u200d", emoji.ZWJ), ("\ufe0e", emoji.VS15),
+    ("\ufe0f", emoji.VS16), ("\u20e3", emoji.KEYCAP), ("\u20e0", emoji.CIRCLE_BACKSLASH),
+])
+def test_the_scanners_categories(char, cat):
+    """pango-emoji.c's categories: the specific characters, the tag digits and letters
+    (U+E0030-E0039, U+E0061-E007A; the tags either side are nothing), then the emoji
+    properties in order; a Latin letter or a Han character is none of them."""
+    assert emoji.category(char) == cat
 
 
 @lru_cache(maxsize=None)

@@ -171,6 +171,60 @@ def test_units_are_a_closed_list_taken_longest_first():
     assert not is_number("94.9%") and not is_number("5G") and not is_number("3.")
 
 
+def test_glue_marks_each_item_and_the_paragraphs_end():
+    """Items.glued and Items.parting have an entry for each item and one for the paragraph's
+    end (never glued); a group at the very end of the text is glued too."""
+    it = composer_items.build_items([Run("共3.8亿元和56个", body_faces())], SIZE, 200.0)
+    assert it.text == ["共", "3.8", "亿", "元", "和", "56", "个"]
+    assert it.glued == [False, False, True, True, False, False, True, False]
+    assert it.parting == [0, 0, 2, 1, 0, 0, 1, 0]
+    assert it.breakable == [False, True, False, False, True, True, False, True]
+
+
+def test_two_amount_words_and_a_four_character_unit_are_glued_whole():
+    """20余万平方公里: the longest group the window after a number takes (2 + 4 characters)."""
+    it = composer_items.build_items([Run("约20余万平方公里", body_faces())], SIZE, 400.0)
+    assert it.glued == [False, False, True, True, True, True, True, True, False]
+    assert it.parting == [0, 0, 2, 0, 1, 0, 0, 0, 0]
+
+
+def test_a_name_is_glued_inside_its_span_only():
+    """记者王某某摄: the span (2, 6) holds 王某某摄. A line may still break before 王 and after
+    摄, never inside; the same text without the span is glued nowhere."""
+    text = "记者王某某摄 李四"
+    assert credit_names(text) == ((2, 6),)
+    it = composer_items.build_items([Run(text, body_faces(), keep=((2, 6),))], SIZE, 200.0)
+    assert it.glued == [False, False, False, True, True, True, False, False, False, False]
+    assert it.breakable[2] and not any(it.breakable[3:6])
+    plain = composer_items.build_items([Run(text, body_faces())], SIZE, 200.0)
+    assert not any(plain.glued)
+
+
+def test_only_a_group_wider_than_the_column_is_released():
+    """56个 is 21.3 pt wide (10.04 + a quarter em + 9): kept at 22.5 pt, released at 20 pt,
+    whatever stands before it (汉 and the quarter em between 汉 and 56 do not count)."""
+    assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 22.5).glued == \
+        [False, False, True, False]
+    assert composer_items.build_items([Run("汉56个", body_faces())], SIZE, 20.0).glued == \
+        [False, False, False, False]
+    # a group that opens the paragraph is released too, and a released group parts nowhere
+    released = composer_items.build_items([Run("56个", body_faces())], SIZE, 20.0)
+    assert released.glued == [False, False, False] and released.parting == [0, 0, 0]
+    kept = composer_items.build_items([Run("56个", body_faces())], SIZE, 22.5)
+    assert kept.glued == [False, True, False] and kept.parting == [0, 1, 0]
+
+
+@pytest.mark.parametrize("chars,parts", [
+    ("亿元", (1, 1)), ("余万人次", (2, 2)), ("个", (0, 1)), ("千米", (0, 2)), ("千克的", (0, 2)),
+    ("万千瓦", (0, 3)), ("万", (1, 0)), ("余万", (2, 0)), ("多的", (1, 0)), ("的人", (0, 0)),
+])
+def test_amount_words_and_unit_after_a_number(chars, parts):
+    """(amount words, unit) after a number: 千米 and 千克 are units, not 千 and a unit (so 3 | 千米
+    parts only before the unit); magnitudes with no unit after them (3万, 20余万 at a paragraph's
+    end, 300多的) are amount words alone."""
+    assert unit_parts(list(chars)) == parts
+
+
 def test_not_a_unit_may_still_break():
     for pad in range(6, 14):
         lines = texts(compose("汉" * pad + "，12金3铜" + "字" * 30))

@@ -31,6 +31,8 @@ def test_pure_han_fills_whole_em_lines():
     assert texts(para) == ["汉" * 11, "汉" * 13, "汉" * 13, "汉" * 13]
     assert [line.flush for line in para.lines] == [True, True, True, False]
     assert all(line.letter_spacing == 0 for line in para.lines)
+    assert (para.size, para.width, para.indent) == (SIZE, W13, 2 * SIZE)
+    assert not para.forced and para.parted == 0 and para.missing == set()
 
 
 def test_line_never_starts_with_closing_mark_squeezes_first():
@@ -129,6 +131,8 @@ def test_missing_characters_reported():
     para = compose("汉字𪚥汉字")
     assert para.missing == {"𪚥"}
     assert compose("汉䶮𠮷字").missing == set()
+    runs = [Run("𪚥汉", body_faces(), "lead"), Run("汉字", body_faces())]   # every run's, not the last's
+    assert compose_paragraph(runs, width=W13, size=SIZE).missing == {"𪚥"}
 
 
 def test_markup_is_escaped_and_adds_no_text():
@@ -143,6 +147,46 @@ def test_markup_is_escaped_and_adds_no_text():
 
 def test_css_names_prefixed():
     assert set(re.findall(r"\.([\w-]+)", COMPOSER_CSS)) <= {"cz-p", "cz-pre", "cz-j", "cz-h", "cz-w", "cz-d", "cz-e", "cz-i"}
+
+
+def measured(text: str, faces=None):
+    from layout.composer.items import build_items
+    return build_items([Run(text, faces or body_faces())], SIZE, 20 * SIZE)
+
+
+def test_spaces_measure_once_a_leading_or_repeated_space_nothing():
+    """The renderer drops a paragraph's leading whitespace and collapses a run of spaces, so
+    the composer measures the first space of a run only."""
+    space = measured("A B").adv[1]
+    assert space == pytest.approx(0.256 * SIZE)
+    assert measured(" 汉").adv == [0.0, SIZE]
+    assert measured("A  B").adv[1:3] == [space, 0.0]
+    assert [measured("A B  C").adv[i] for i in (1, 3, 4)] == [space, space, 0.0]
+    assert all(s == 0.0 for s in measured("A  B").saving)
+
+
+def test_the_first_item_has_no_han_latin_space_before_it_and_no_break():
+    it = measured("A汉")
+    assert it.gap == [0.0, 0.25 * SIZE] and it.breakable == [False, True, True]
+
+
+def test_a_pair_at_the_paragraph_start_halves_its_first_mark_only():
+    """。“” : 。 gives up its half to “ ; “ after a halved mark stays full (halved, its ink would
+    move left over the 。), and ” before nothing is left squeezable."""
+    it = measured("。“”")
+    assert it.paired == [True, False, False]
+    assert measured("“《").paired == [False, True]     # of two opening marks, the second
+    assert it.adv == [SIZE / 2, SIZE, SIZE] and it.saving == [0.0, 0.0, SIZE / 2]
+
+
+def test_marks_of_a_face_without_halt_are_never_paired():
+    """LXGW WenKai (the caption face) has no halt feature: 。” saves nothing, nothing is paired
+    (no halt span would be painted for them)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_composer_emoji import theme_chains
+    it = measured("好。”", theme_chains()[1]["caption"])
+    assert it.paired == [False, False, False] and it.saving == [0.0, 0.0, 0.0]
+    assert it.adv[:2] == [SIZE, SIZE]
 
 
 def test_split_items_groups():
