@@ -5,8 +5,9 @@ worker processes on 127.0.0.1 (no dashboard unless bokeh is installed, and then 
 only); with one, it joins that cluster. Either way the same tasks run:
 
 * `plan_task`: load, check, plan and compose one issue (one `RemoteJob` per page, with its key);
-* `page_task`: render one page (the Dask key is `page-<page key>`, so a page shared by issues
-  is rendered once, and pages already in the client's page cache are never submitted);
+* `page_task`: render a few pages of one issue in one WeasyPrint write (the Dask key of a lone
+  page is `page-<page key>`; a page shared by issues is rendered once, and pages already in the
+  client's page cache are never submitted);
 
 both from copies of their inputs in the worker's own store (`cluster_inputs`: the issue folder,
 the theme and the dropped-in fonts travel as content-addressed bytes, each file once a batch),
@@ -69,13 +70,21 @@ def connect(jobs: int, scheduler: str | None = None):
         with client:
             yield client
         return
+    import dask
     dashboard = importlib.util.find_spec("bokeh") is not None   # else no HTTP server at all
     warm_forkserver()
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
-                      scheduler_kwargs={"dashboard": dashboard}, worker_dashboard_address=None) as cluster, \
+    with dask.config.set(EMBEDDED_CONFIG), \
+            LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+                         scheduler_kwargs={"dashboard": dashboard}, worker_dashboard_address=None,
+                         preload=["layout.cluster_preload"]) as cluster, \
             Client(cluster, set_as_default=False) as client:
         yield client
+
+
+#: Dask settings of the embedded cluster (its workers get them from their nannies): no statistical
+#: profiler sampling the task's stack every 10 ms for a dashboard that has no profile page here
+EMBEDDED_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 def warm_forkserver() -> None:
@@ -206,21 +215,23 @@ def shown_as(folders: dict[Path, str]):
     return shown
 
 
-def page_task(remote, cache_dir: str | None, fonts: list[ExpectedFont] | None, blobs: dict) -> dict:
-    """Render one page (into this worker's page cache) from the copies of the files it names;
-    return its one-page PDF and record."""
+def page_task(remotes: list, cache_dir: str | None, fonts: list[ExpectedFont] | None, blobs: dict) -> dict:
+    """Render pages of one issue (into this worker's page cache) from the copies of the files they
+    name, laid out one by one and written as one PDF (the fonts subset once a task, not once a
+    page), then split; return each page's one-page PDF and record, and this task's worker."""
     from .batch import release_memory
     from .cluster_inputs import installed, local_job
     from .pagerender.chunk import render_chunk
     from .pagerender.keys import env_cache_dir
     started = time.perf_counter()
-    job, fonts_dir = local_job(remote, blobs)
+    jobs, fonts_dirs = zip(*(local_job(remote, blobs) for remote in remotes))
     pages = (Path(cache_dir) if cache_dir else env_cache_dir()) / "pages"
-    with installed(None, fonts_dir):
+    with installed(None, fonts_dirs[0]):
         check_fonts(fonts)
-        entry, = render_chunk([job], pages)
-    result = {"key": entry.key, "pdf": entry.pdf.read_bytes(), "bookmarks": entry.bookmarks,
-              "anchors": entry.anchors, "findings": [f.as_dict() for f in entry.findings], **_where(started)}
+        entries = render_chunk(list(jobs), pages)
+    result = {"pages": [{"key": entry.key, "pdf": entry.pdf.read_bytes(), "bookmarks": entry.bookmarks,
+                         "anchors": entry.anchors, "findings": [f.as_dict() for f in entry.findings]}
+                        for entry in entries], **_where(started)}
     release_memory()
     return result
 
