@@ -64,7 +64,8 @@ def test_an_issues_pages_are_laid_out_by_one_task_and_share_one_subset_of_each_f
     shutil.rmtree(issues / "bad")
     shutil.rmtree(issues / "good-b")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["batch", str(issues), "-j", "2", "-o", str(out), "--cache", str(tmp_path / "cache")])
+    result = CliRunner().invoke(main, ["batch", str(issues), "-j", "2", "-o", str(out),
+                                       "--cache", str(tmp_path / "cache")])
     assert result.exit_code == 0, result.output
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     runs = report["issues"][0]["page_runs"]              # an empty page cache: both pages laid out

@@ -4,8 +4,8 @@ Every issue's inputs are read here first (`cluster_inputs`: each distinct file i
 then every issue is planned by a task; its pages whose keys are in this machine's page cache are
 reused, the others are submitted as page tasks of at most `PAGES_PER_TASK` pages of the issue
 each, written by one WeasyPrint `write_pdf` (a lone page's task is keyed `page-<page key>`; a
-page two issues share is rendered once). When an issue's last page arrives, its pages are put in the page cache and
-combined into `<name>.pdf`, written by `pagerender.output.write_file` as `layout render` writes
+page two issues share is rendered once). When an issue's last page arrives, its pages are put in
+the page cache and combined into `<name>.pdf`, written by `pagerender.output.write_file` as `layout render` writes
 it: a batch interrupted at any point leaves no partial PDF. An interrupted batch cancels every
 task it submitted.
 """
@@ -183,7 +183,8 @@ class ClusterRun:
     def _submit_pages(self, run: IssueRun, jobs: list):
         """Submit one page task for `jobs` (pages of `run`); return its future."""
         keys = [job.key for job in jobs]
-        key = f"page-{keys[0]}" if len(keys) == 1 else f"pages-{hashlib.sha256(' '.join(keys).encode()).hexdigest()}"
+        key = f"page-{keys[0]}" if len(keys) == 1 else \
+            f"pages-{hashlib.sha256(' '.join(keys).encode()).hexdigest()}"
         blobs = run.plan["blobs"]
         files = self.sender.futures_for({sha for job in jobs for sha in job.files.values()}, blobs, keep=blobs)
         self.needs[key], self.pages_of[key] = set(files), keys
