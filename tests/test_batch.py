@@ -116,3 +116,26 @@ def pdf_text(path: Path) -> str:
     import pdfplumber
     with pdfplumber.open(path) as document:
         return "".join(page.extract_text() for page in document.pages)
+
+
+# --- one page key for render and batch -------------------------------------------------------
+
+def test_render_and_batch_share_the_page_cache(tmp_path, monkeypatch):
+    """A page's key hashes each file its HTML names by content, not by place: the sample rendered
+    by `render`, then batched with the same cache folder, lays out no page in the batch (whose
+    workers name the files by their place in a store of their own)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setattr("layout.pipeline.CACHE_DIR", cache)
+    rendered = CliRunner().invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "local")])
+    assert rendered.exit_code == 0, rendered.output
+    pages = sorted(path.name for path in (cache / "pages").glob("*.pdf"))
+    assert len(pages) == 2
+    result = CliRunner().invoke(main, ["batch", str(SAMPLE), "-j", "1", "-o", str(tmp_path / "out"),
+                                       "--cache", str(cache)])
+    assert result.exit_code == 0, result.output
+    assert "1 issue: 1 rendered, 0 unchanged, 0 failed; 0 pages laid out in " in result.output
+    assert sorted(path.name for path in (cache / "pages").glob("*.pdf")) == pages
+    local, batched = tmp_path / "local" / f"{SAMPLE.name}.pdf", tmp_path / "out" / f"{SAMPLE.name}.pdf"
+    with pikepdf.open(local) as one, pikepdf.open(batched) as other:
+        assert one.docinfo["/LayoutIssueKey"] == other.docinfo["/LayoutIssueKey"]
+    assert pdf_text(batched) == pdf_text(local)

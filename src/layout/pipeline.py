@@ -18,9 +18,8 @@ from .images import ImageProblem, prepare_image
 from .model import ISSUE_FILE, Issue, _label, load_issue
 from .page import PagePlan, plan_issue
 from .render import render_document, write_atomically, write_pdf
-from .theme import Theme, load_theme
+from .theme import load_theme
 
-PRINT_SUFFIX = "-print"     # the print PDF is <slug>-print.pdf: never overwritten by the screen PDF
 CACHE_DIR = Path(os.environ.get("LAYOUT_CACHE", Path.home() / ".cache" / "layout"))
 
 
@@ -34,7 +33,6 @@ class Rendered:
     document: object
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
-    press_theme: Theme | None = None     # set for the print version (render --print)
 
     @property
     def page_count(self) -> int:
@@ -61,10 +59,9 @@ def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[
     return urls, findings
 
 
-def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) -> Rendered:
-    """Load, validate, plan and lay out one issue folder (nothing is written but the cache).
-
-    `press` lays out the print version: CMYK colours, output intent, bleed (see `press`)."""
+def render_issue(folder: Path, cache: Path = CACHE_DIR) -> Rendered:
+    """Load, validate, plan and lay out one issue folder as one document (nothing is written but
+    the cache): what `layout check` inspects."""
     started = time.perf_counter()
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
@@ -73,15 +70,12 @@ def render_issue(folder: Path, cache: Path = CACHE_DIR, *, press: bool = False) 
     findings = [*theme.findings, *(f for plan in plans for f in plan.findings), *glyph_errors(issue, fonts)]
     images, image_findings = prepare_photos(plans, cache / "images", theme.print.image_ppi)
     findings += image_findings
-    html = render_html(compose_context(issue, theme, fonts, plans, images, press=press), theme)
+    html = render_html(compose_context(issue, theme, fonts, plans, images), theme)
     roots = [issue.folder, theme.folder, FONTS_DIR, cache, *{f.path.parent for f in fonts.values()}]
-    if press:
-        roots.append(theme.print.icc_profile.resolve().parent)
     document, render_findings = render_document(html, base_url=theme.folder, roots=roots,
                                                 label=f"{issue.slug}.html")
     findings += render_findings
-    return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started,
-                    theme if press else None)
+    return Rendered(issue, plans, html, document, _located(findings, issue), time.perf_counter() - started)
 
 
 def glyph_errors(issue: Issue, fonts: dict) -> list[Finding]:
@@ -113,27 +107,18 @@ def _relative(path: Path) -> Path:
 
 
 def write_outputs(rendered: Rendered, out_dir: Path, *, html: bool = False, name: str | None = None) -> list[Path]:
-    """Write `<name>.pdf` (and `<name>.html`) into out_dir, each atomically; the print version
-    is `<name>-print.pdf`, so that a screen render or a proof never overwrites it."""
-    stem = (name or rendered.issue.slug) + (PRINT_SUFFIX if rendered.press_theme else "")
+    """Write `<name>.pdf` (and `<name>.html`) of a document rendered whole into out_dir, each
+    atomically (the commands write page by page: `pagerender`)."""
+    stem = name or rendered.issue.slug
     written = []
     if html:
         path = out_dir / f"{stem}.html"
         write_atomically(path, lambda tmp: tmp.write_text(rendered.html, encoding="utf-8"))
         written.append(path)
     pdf = out_dir / f"{stem}.pdf"
-    rendered.findings += write_pdf(rendered.document, pdf, **_press_options(rendered.press_theme))
+    rendered.findings += write_pdf(rendered.document, pdf)
     written.append(pdf)
     return written
-
-
-def _press_options(theme: Theme | None) -> dict:
-    """write_pdf options for the print version: PDF/X-4, then layout.press's finishing."""
-    if theme is None:
-        return {}
-    from .press import finish_for_press
-    return {"pdf_variant": "pdf/x-4",
-            "finish": lambda tmp: finish_for_press(tmp, theme.grid, theme.print.icc_profile)}
 
 
 def render_to_files(folder: Path, out_dir: Path, *, html: bool = False, press: bool = False,
@@ -143,22 +128,29 @@ def render_to_files(folder: Path, out_dir: Path, *, html: bool = False, press: b
     Its findings are those `layout check` reports (editorial slips, glyph coverage, photo
     resolution) besides the render's own. The print version is refused while any of them is an
     error, unless `force`."""
+    from .pagerender import render_issue_files
     if not press:   # screen version: page by page, in parallel, through the page cache
-        from .pagerender import render_issue_files
         rendered, written = render_issue_files(folder, out_dir, html=html, jobs=jobs, cache_dir=CACHE_DIR,
                                                name=name)
         rendered.findings = with_preflight(rendered.findings, rendered.issue, rendered.plans)
         return rendered, written
-    rendered = render_issue(folder, press=press)
-    if rendered.errors:
-        raise LayoutError(rendered.errors)
-    rendered.findings = with_preflight(rendered.findings, rendered.issue, rendered.plans)
-    if rendered.errors and not force:
-        errors = f"{len(rendered.errors)} error" + ("" if len(rendered.errors) == 1 else "s")
-        refusal = Finding(f"the print PDF is not written while errors remain ({errors}); fix them, "
-                          "or write it anyway with --force", file=_label(rendered.issue.folder / ISSUE_FILE))
-        raise LayoutError(rendered.errors + [refusal])
-    return rendered, write_outputs(rendered, out_dir, html=html, name=name)
+    rendered, written = render_issue_files(folder, out_dir, html=html, jobs=jobs, cache_dir=CACHE_DIR, name=name,
+                                           press=True, approve=lambda composed: _approved_for_press(composed, force))
+    rendered.findings = sorted(rendered.findings, key=_in_file_order)
+    return rendered, written
+
+
+def _approved_for_press(composed, force: bool) -> list[Finding]:
+    """The print version's findings with check's; refused (before any page is laid out) while
+    any is an error, unless `force`."""
+    findings = with_preflight(composed.findings, composed.issue, composed.plans)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors and not force:
+        count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
+        refusal = Finding(f"the print PDF is not written while errors remain ({count}); fix them, "
+                          "or write it anyway with --force", file=_label(composed.issue.folder / ISSUE_FILE))
+        raise LayoutError(errors + [refusal])
+    return findings
 
 
 def preflight_findings(issue: Issue, plans: list[PagePlan]) -> list[Finding]:
@@ -179,7 +171,11 @@ def with_preflight(findings: list[Finding], issue: Issue, plans: list[PagePlan])
     found = preflight_findings(issue, plans)
     seen = {(f.key, f.message) for f in found}
     merged = [f for f in findings if (f.key, f.message) not in seen] + found
-    return sorted(merged, key=lambda f: (f.file, f.line or 0, f.key))
+    return sorted(merged, key=_in_file_order)
+
+
+def _in_file_order(finding: Finding) -> tuple:
+    return finding.file, finding.line or 0, finding.key
 
 
 def output_names(folders: list[Path], *, by: str = "folder", suffix: str = ".pdf") -> dict[Path, str]:

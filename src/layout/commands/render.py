@@ -15,7 +15,7 @@ NAME_BY = click.Choice(["folder", "path"])
 @out_option("Folder for <slug>.pdf (and <slug>-print.pdf).")
 @click.option("--html", "write_html", is_flag=True,
               help="Also write the HTML WeasyPrint is given: <slug>-p<N>.html per page "
-                   "(<slug>-print.html with --print).")
+                   "(<slug>-print-p<N>.html with --print).")
 @click.option("--print", "press", is_flag=True,
               help="Write the printer's PDF/X-4, <slug>-print.pdf: CMYK output intent, bleed, crop marks.")
 @click.option("--force", is_flag=True, help="Write the PDF even while errors remain (exit 0).")

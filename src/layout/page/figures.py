@@ -112,6 +112,8 @@ def figure_slot(key: str, figure: Figure, folder: Path, room: float, setter: Typ
     source = folder / figure.image
     picture = picture_for(folder, figure)
     width = capped_width(picture, room, widest, area)
+    if width < room and _cropped_fills(picture, room, widest, area):
+        width = room
     lowest, natural, tallest = frame_rows(picture, width, pitch)
     if area:
         tallest = min(tallest, math.floor((area / width + CAPTION_GAP) / pitch + 1e-6))
@@ -131,6 +133,16 @@ def capped_width(picture: Picture, room: float, widest: float = 0.0, area: float
     if area:
         width = min(width, math.sqrt(area * picture.aspect))
     return width
+
+
+def _cropped_fills(picture: Picture, room: float, widest: float, area: float) -> bool:
+    """Whether a frame only its area cap keeps narrower than its columns may take their whole
+    width, cropped lower (within the picture's crop limit) to stay within that area: no white
+    beside it."""
+    if not area or room > picture.widest or (widest and room > widest):
+        return False
+    lowest = picture.heights(room)[0]
+    return room * lowest <= area
 
 
 def group_rows(count: int, per_row: int = 4) -> list[int]:

@@ -10,8 +10,9 @@ them together, by FILL_FLOORS: the 主图's floor rises and every other cap with
 hierarchy holds while the photos take the space the text cannot. The score (score.py) still
 counts every photo's growth from the first level's sizes, so photos grow only when nothing
 else fills the page. No photo is wider than WIDEST_COLUMNS basic columns, the 主图 than
-MAIN_WIDEST_COLUMNS. Frames narrower than their columns
-because of these caps are centred in them (figures.py).
+MAIN_WIDEST_COLUMNS. A frame the area cap keeps narrower than its columns takes their width,
+cropped lower, when its crop limit allows; other frames narrower than their columns are centred
+in them (figures.py).
 """
 from __future__ import annotations
 

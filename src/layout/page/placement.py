@@ -137,7 +137,7 @@ def _filled(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,
     if found is not None and (page.photos or underset(found)):
         for level in fill_levels(page, key, issue.folder, setter.theme.grid):
             filled = _compose_with(issue, page, key, setter, rows, level, pins)
-            if filled is not None and filled.score < found.score - 1e-9:
+            if filled is not None and filled.rank < (not found.snug, found.score - 1e-9):
                 found = filled
             if not underset(found):
                 break
@@ -156,7 +156,7 @@ def _compose_with(issue: Issue, page: Page, key: str, setter: Typesetter, rows: 
 
 def _best(orders: list[list[Variants]], columns: int, rows: int, pins: Pins | None) -> Composition | None:
     found = [c for c in (compose(items, columns, rows, pins) for items in orders) if c is not None]
-    return min(found, key=lambda c: c.score) if found else None
+    return min(found, key=lambda c: c.rank) if found else None
 
 
 def _orders(issue: Issue, page: Page, key: str, setter: Typesetter, rows: int,

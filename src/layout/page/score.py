@@ -25,6 +25,7 @@ WEIGHTS = {
     "white_space": 2.5,     # per line of white space left at a module's foot
     "blank": 2.0,           # x page_foot per column, per column-line left white beside a tier's cells
     "photo_margin": 10.0,    # per column-line left white beside a photo narrower than its columns
+    "measure": 40.0,        # a commentary in basic columns where the theme asks for its 破栏
 }
 
 #: The size a photo may take before photo_scale and photo_area count, in column-lines (one basic
@@ -40,7 +41,7 @@ RULES = {
     "lead_widest": True,    # no story wider than the lead
     "photo_ppi": 200,       # no photo larger than its pixels allow at this resolution (figures.py)
     "crop_area": 0.20,      # no crop removing more of the picture (figures.py)
-    "figure_depth": 8,      # no story whose figures leave its columns shallower (unless it is shorter)
+    "figure_depth": 7,      # no story whose figures leave its columns shallower (unless it is shorter)
     "photo_caps": True,     # no photo wider than 5 columns or larger than its share (limits.py)
 }
 
@@ -119,6 +120,13 @@ def blank(column_lines: int, columns: int) -> float:
     """White left beside the modules of a tier that do not fill the page's width: per
     column-line, costlier than an empty line across the foot of the page (a hole in the page)."""
     return WEIGHTS["blank"] * WEIGHTS["page_foot"] * column_lines / columns
+
+
+def measure_unasked() -> float:
+    """A commentary set in basic columns although the theme asks for a 破栏
+    (`grid.commentary_measure`): the search moves it to a span that holds the 破栏 when that
+    costs less than a line across the page's foot."""
+    return WEIGHTS["measure"]
 
 
 def stack(count: int) -> float:

@@ -19,6 +19,10 @@ MAX_CUT = 2           # a cut between tiers may widen to this many lines to fill
 MAX_STACK = 3         # modules stacked in one cell
 MAX_CELLS = 4         # cells side by side in one tier
 MAX_WHITE = 24        # lines a cell may leave white at its foot when it is shorter than its tier
+#: ... and, in the first search of a page, the most white a cell may leave at its foot or a tier
+#: beside its cells: fewer lines than a hole (score.RULES["hole_lines"]). Only a page that
+#: cannot be composed so is searched again with MAX_WHITE and white columns beside a tier.
+SNUG_WHITE = score.RULES["hole_lines"] - 1
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,12 @@ class Composition:
     tiers: tuple[Tier, ...]
     foot: int                   # lines left empty at the foot of the page
     score: float
+    snug: bool = True           # no white inside the page as deep as a hole (SNUG_WHITE)
+
+    @property
+    def rank(self) -> tuple[bool, float]:
+        """What compositions are compared by: a snug one first, then the lower score."""
+        return not self.snug, self.score
 
     @property
     def blank(self) -> int:
@@ -68,7 +78,12 @@ def compose(items: list[Variants], columns: int, rows: int,
     a cell starting at that column, in a tier starting at that row."""
     if not items:
         return Composition((), rows, score.page_foot(rows))
-    search = _Search(items, columns, pins or {})
+    return _compose(items, columns, rows, pins or {}, SNUG_WHITE) or _compose(items, columns, rows,
+                                                                             pins or {}, MAX_WHITE)
+
+
+def _compose(items: list[Variants], columns: int, rows: int, pins: dict, white: int) -> Composition | None:
+    search = _Search(items, columns, pins, white)
     lead = next((i for i, item in enumerate(items) if item.rank == 0), None)
     best = None
     for lead_span in _lead_spans(items[lead], columns) if lead is not None else [columns]:
@@ -76,7 +91,7 @@ def compose(items: list[Variants], columns: int, rows: int,
         if found is not None:
             total = found.score + (score.lead_width(lead_span, columns) if lead is not None else 0)
             if best is None or total < best.score - 1e-9:
-                best = Composition(found.tiers, found.foot, total)
+                best = Composition(found.tiers, found.foot, total, white == SNUG_WHITE)
     return best
 
 
@@ -94,8 +109,9 @@ class _Search:
     page is composed (an lru_cache on a method would key on `self` and keep every page's tables,
     and their variants, for the life of the process: 107 MB for a 100-page issue)."""
 
-    def __init__(self, items: list[Variants], columns: int, pins: dict | None = None):
-        self.items, self.columns = items, columns
+    def __init__(self, items: list[Variants], columns: int, pins: dict | None = None,
+                 white: int = MAX_WHITE):
+        self.items, self.columns, self.white = items, columns, white
         self.count = len(items)
         self.pins = {i: pins[item.key] for i, item in enumerate(items) if item.key in (pins or {})}
         self._cells: dict[tuple[int, int, int], dict] = {}
@@ -118,7 +134,7 @@ class _Search:
                     if total not in step or value < step[total][0]:
                         step[total] = (value, chosen + (variant,))
             options = step
-        return _with_white(options, end - start, span, self.columns)
+        return _with_white(options, end - start, span, self.columns, self.white)
 
     def tiers(self, start: int) -> list[tuple[int, int, float, int, int, tuple[Cell, ...]]]:
         """Every tier that can start with item `start`: (end, rows, cost, widest story span,
@@ -133,6 +149,8 @@ class _Search:
         def walk(index: int, column: int, cells: tuple, heights: dict, widest: int, lead: int):
             if cells:                 # the tier may end here, white beyond its last cell
                 for rows, (cost, chosen) in heights.items():
+                    if column < self.columns and rows > self.white:
+                        continue          # a white column beside the tier, deeper than allowed
                     key = (index, rows, widest, lead)
                     value = cost + score.blank((self.columns - column) * rows, self.columns)
                     if key not in found or value < found[key][2] - 1e-9:
@@ -235,7 +253,7 @@ def _undominated(tiers: list[tuple]) -> list[tuple]:
     return sorted(kept, key=lambda t: (t[0], t[1], t[2]))
 
 
-def _with_white(options: dict, count: int, span: int, columns: int) -> dict:
+def _with_white(options: dict, count: int, span: int, columns: int, most: int = MAX_WHITE) -> dict:
     """A stack may also stand in a taller cell, white at its foot (as costly as white beside a
     tier, score.blank), so that short modules can sit beside a tall one."""
     if not count:
@@ -243,7 +261,7 @@ def _with_white(options: dict, count: int, span: int, columns: int) -> dict:
     out = dict(options)
     per_line = score.blank(span, columns)          # the cost of one line of white, linear
     for height, (cost, chosen) in options.items():
-        for white in range(1, MAX_WHITE + 1):
+        for white in range(1, most + 1):
             value = cost + per_line * white
             taller = out.get(height + white)
             if taller is None or value < taller[0] - 1e-9:

@@ -224,7 +224,14 @@ def _figure_spans(span: int, count: int, lead: bool, hint: int = 0, across: bool
     if hint:
         return [min(hint, widest)]
     wide = [span // count] if across and span // count > widest else []   # the text under them
+    if lead and count == 1 and span > LEAD_PHOTO_BESIDE[0]:    # a module wider than its 主图 may be:
+        wide += [k for k in LEAD_PHOTO_BESIDE if k <= widest]  # the photo with text beside it
     return wide + list(range(min(_wanted_span(lead), widest), 0, -1))
+
+
+#: the widths a lead's one photo is also tried at, text beside it, in a module wider than these
+#: (the 主图 is at most limits.MAIN_WIDEST_COLUMNS wide: across 8 columns it stood centred)
+LEAD_PHOTO_BESIDE = (6, 5)
 
 
 def fit_body(draft: StoryDraft, min_rows: int = 0) -> None:

@@ -91,7 +91,7 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
                     continue
                 if base.overflow or not base.slot_sets:  # a headline line wider than this module, or
                     break                                # figures that cannot stand on its 破栏 measure
-                _measured(base, rank, rows, table, grid, limits)
+                _measured(base, rank, rows, table, grid, limits, _unasked(story, grid, po_lan))
                 break
         return table
 
@@ -104,9 +104,18 @@ def story_variants(key: str, story: Story, rank: int, folder, setter: Typesetter
     return Variants(key, rank, [hinted] if hinted else spans, measure)
 
 
-def _measured(base: StoryDraft, rank: int, rows: int, table: Table, grid, limits: PhotoLimits) -> None:
-    """Add to `table` the draft's heights with each of its figure widths."""
-    head = sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set if role == "headline")
+def _unasked(story: Story, grid, po_lan: tuple[int, int] | None) -> float:
+    """The cost of a commentary set in basic columns where the theme asks for its 破栏."""
+    asked = story.kind == "commentary" and not story.measure and grid.commentary_measure
+    return score.measure_unasked() if asked and po_lan is None else 0.0
+
+
+def _measured(base: StoryDraft, rank: int, rows: int, table: Table, grid, limits: PhotoLimits,
+              extra: float = 0.0) -> None:
+    """Add to `table` the draft's heights with each of its figure widths (`extra`: a cost of
+    the whole module)."""
+    head = extra + sum(score.headline_lines(len(p.lines)) for role, p, _ in base.headline_set
+                       if role == "headline")
     for fig_columns, slots in base.slot_sets.items():
         draft = replace(base, figures=slots, figure_columns=fig_columns)
         _heights(draft, rows, table, head + (score.figure_width(_wanted_span(rank == 0), fig_columns)

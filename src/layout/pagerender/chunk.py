@@ -88,15 +88,19 @@ def split_pages(data: bytes, start: int, count: int) -> bytes:
         part.pages.extend(source.pages[start:start + count])
         for page in part.pages:     # WeasyPrint shares one resource dictionary among all pages
             page.remove_unreferenced_resources()
-        part.docinfo = _copy(part, source.docinfo)
+        part.docinfo = _copy(part, source, source.docinfo)
         for key in CATALOG_KEYS:
             if key in source.Root:
-                part.Root[key] = _copy(part, source.Root[key])
+                part.Root[key] = _copy(part, source, source.Root[key])
         out = io.BytesIO()
         part.save(out)
         return out.getvalue()
 
 
-def _copy(pdf, obj):
-    """`obj` from another PDF, copied into `pdf` (direct objects copy by value)."""
+def _copy(pdf, source, obj):
+    """`obj` from the PDF `source`, copied into `pdf`: what it refers to as well (a direct array or
+    dictionary, the PDF/X output intents, is copied as an object of its own)."""
+    import pikepdf
+    if not obj.is_indirect and isinstance(obj, (pikepdf.Array, pikepdf.Dictionary)):
+        obj = source.make_indirect(obj)
     return pdf.copy_foreign(obj) if obj.is_indirect else obj

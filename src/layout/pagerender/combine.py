@@ -3,8 +3,9 @@
 The first page's file is the base: its document information (title, subject, producer: what
 the page's HTML says in `<title>` and `<meta name="description">`), its language and any output
 intent carry over, and the document information is written as XMP metadata as well. Pages
-follow in folio order; bookmarks and named anchors are rebuilt from the page records; font
-programs that several pages carry (pages of one chunk share one subset) are kept once.
+follow in folio order; bookmarks and named anchors are rebuilt from the page records; fonts and
+photos that several pages carry are kept once, and the font subsets of different chunks (each
+chunk is written with its own subset of every font) become one subset of each font (`subsets`).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import hashlib
 from contextlib import ExitStack
 
 from .cache import PageEntry
+from .subsets import share_font_subsets
 
 #: document information entries and the XMP fields that carry them (as in WeasyPrint's PDF/X)
 XMP_FIELDS = {"/Title": "dc:title", "/Subject": "dc:description", "/Producer": "pdf:Producer"}
@@ -31,12 +33,13 @@ def combine_pages(entries: list[PageEntry], path, *, info: dict[str, str] | None
             source = stack.enter_context(pikepdf.open(entry.pdf))
             pdf.pages.extend(source.pages)
         share_resources(pdf)
+        share_font_subsets(pdf)
         _add_anchors(pdf, entries, starts)
         _add_bookmarks(pdf, entries, starts)
         for name, value in (info or {}).items():
             pdf.docinfo[f"/{name}"] = value
         write_metadata(pdf)
-        pdf.save(path)
+        pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 def write_metadata(pdf) -> None:
@@ -49,7 +52,8 @@ def write_metadata(pdf) -> None:
 
 
 def share_resources(pdf) -> None:
-    """Point every page at one copy of each distinct font and image (same dictionaries, bytes)."""
+    """Point every page at one copy of each distinct font, image and colour profile (same
+    dictionaries, bytes)."""
     seen: dict[str, object] = {}
     memo: dict[tuple, str] = {}
     for page in pdf.pages:
@@ -60,11 +64,15 @@ def _share_in(resources, seen: dict, memo: dict, depth: int) -> None:
     import pikepdf
     if resources is None or depth > 4:
         return
-    for kind in ("/Font", "/XObject"):
+    for kind in ("/Font", "/XObject", "/ColorSpace"):
         named = resources.get(kind)
         for name in list(named.keys()) if named is not None else []:
             item = named[name]
-            if item.get("/Subtype") == pikepdf.Name.Form:
+            if isinstance(item, pikepdf.Array):       # a colour space: [/ICCBased <profile>], ...
+                for index, part in enumerate(list(item)):
+                    if part.is_indirect:
+                        item[index] = seen.setdefault(object_digest(part, memo), part)
+            elif item.get("/Subtype") == pikepdf.Name.Form:
                 _share_in(item.get("/Resources"), seen, memo, depth + 1)
             elif item.is_indirect:
                 named[name] = seen.setdefault(object_digest(item, memo), item)

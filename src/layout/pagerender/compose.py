@@ -43,10 +43,11 @@ def environment_for(theme):
     return _ENVIRONMENTS[theme.folder]
 
 
-def page_htmls(issue, theme, fonts, plans: list[PagePlan], images: dict[str, str]) -> list[str]:
-    """One HTML document per page plan."""
+def page_htmls(issue, theme, fonts, plans: list[PagePlan], images: dict[str, str], *,
+               press: bool = False) -> list[str]:
+    """One HTML document per page plan (`press`: the print version's)."""
     env = environment_for(theme)
-    return [page_html(env, compose_context(issue, theme, fonts, [plan], images)) for plan in plans]
+    return [page_html(env, compose_context(issue, theme, fonts, [plan], images, press=press)) for plan in plans]
 
 
 def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[dict[str, str], list[Finding]]:

@@ -4,6 +4,11 @@ A page's key is a SHA-256 over everything that can change its PDF: the page's ow
 content, its plan's positions, the theme's CSS, the folio), the bytes of every local file that
 HTML names (prepared photos, dropped-in fonts, colour profiles), the font files the theme's roles
 resolved to through fontconfig, the write options, and the versions of layout and WeasyPrint.
+
+The key does not depend on where a file lies: each local `file:` URL of the HTML is replaced by
+the SHA-256 of that file's bytes before the HTML is hashed, and font files count by their bytes
+only. So `layout render` and `layout batch` (whose workers name files by their place in a store
+of their own, `file:///layout-inputs/...`) give one page the same key and share cached pages.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-CACHE_FORMAT = "layout-page-1"
+CACHE_FORMAT = "layout-page-2"
 LARGE_FILE = 1 << 22
 FILE_URL = re.compile(r"""file://[^"'()\s<>]+""")
 
@@ -24,18 +29,22 @@ def page_key(html: str, *, fonts: list[Path], options: dict | None = None, diges
     """The cache key of the page whose complete HTML is `html` (`digest(path)`: a file's hash,
     by default of the file at that path)."""
     digest_of = digest or file_digest
+    located = FILE_URL.sub(lambda url: f"sha256:{digest_of(_path_of(url.group(0)))}", html)
     key = hashlib.sha256()
-    for part in (CACHE_FORMAT, _versions(), json.dumps(options or {}, sort_keys=True, default=str), html):
+    for part in (CACHE_FORMAT, _versions(), json.dumps(options or {}, sort_keys=True, default=str), located,
+                 *sorted({digest_of(path) for path in fonts})):
         key.update(part.encode())
         key.update(b"\0")
-    for path in sorted({*fonts, *named_files(html)}):
-        key.update(f"{path}\0{digest_of(path)}\0".encode())
     return key.hexdigest()
 
 
 def named_files(html: str) -> list[Path]:
     """Every local file a page's HTML refers to by `file:` URL."""
-    return [Path(unquote(urlparse(url).path)) for url in set(FILE_URL.findall(html))]
+    return [_path_of(url) for url in set(FILE_URL.findall(html))]
+
+
+def _path_of(url: str) -> Path:
+    return Path(unquote(urlparse(url).path))
 
 
 def file_digest(path: Path) -> str:
