@@ -60,7 +60,8 @@ def test_unchanged_issues_are_skipped(issues, tmp_path):
 
 def test_an_issues_pages_are_laid_out_by_one_task_and_share_one_subset_of_each_font(issues, tmp_path):
     """The sample's 2 pages go to one page task, written by one WeasyPrint write: the issue's PDF
-    carries one program of each font both pages use, not one a page."""
+    carries one program of each font both pages use (one subset from the start: `combine` has
+    none to merge)."""
     shutil.rmtree(issues / "bad")
     shutil.rmtree(issues / "good-b")
     out = tmp_path / "out"
