@@ -1,5 +1,5 @@
-"""Preloaded (`dask worker --preload`) into the test cluster's workers: the page task of an
-issue whose headline is 丙版头条 raises, and that of 丁版头条 announces itself in
+"""Preloaded (`dask worker --preload`) into the test cluster's workers: the page task of a page
+whose headline is 丙版头条 raises, and that of 丁版头条 announces itself in
 `$LAYOUT_TEST_GATE/started-<pid>` and waits for `$LAYOUT_TEST_GATE/release` (the test kills the
 worker in between: a real event, no timer); that of 壬版头条 kills its own worker, on every try,
 once `$LAYOUT_TEST_GATE/crash` exists (Dask blames every task the dead worker held, so the test
@@ -37,19 +37,20 @@ def plan_task(*args):
     return _real_plan_task(*args)
 
 
-def page_task(job, *args):
-    if "壬版头条" in job.html:
+def page_task(jobs, *args):
+    html = "".join(job.html for job in jobs)
+    if "壬版头条" in html:
         wait_for(Path(os.environ["LAYOUT_TEST_GATE"]) / "crash")
         os.kill(os.getpid(), signal.SIGKILL)
-    if "丙版头条" in job.html:
+    if "丙版头条" in html:
         raise RuntimeError("pikepdf gave up")
-    if "丁版头条" in job.html:
+    if "丁版头条" in html:
         gate = Path(os.environ["LAYOUT_TEST_GATE"])
         (gate / f"started-{os.getpid()}").write_text(str(os.getpid()))
         deadline = time.monotonic() + 60
         while not (gate / "release").exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-    return _real_page_task(job, *args)
+    return _real_page_task(jobs, *args)
 
 
 cluster.page_task = page_task

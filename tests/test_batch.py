@@ -58,6 +58,32 @@ def test_unchanged_issues_are_skipped(issues, tmp_path):
     assert (out / "good-a.pdf").stat().st_mtime_ns == before
 
 
+def test_an_issues_pages_are_laid_out_by_one_task_and_share_one_subset_of_each_font(issues, tmp_path):
+    """The sample's 2 pages go to one page task, written by one WeasyPrint write: the issue's PDF
+    carries one program of each font both pages use (one subset from the start: `combine` has
+    none to merge)."""
+    shutil.rmtree(issues / "bad")
+    shutil.rmtree(issues / "good-b")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(issues), "-j", "2", "-o", str(out),
+                                       "--cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    runs = report["issues"][0]["page_runs"]              # an empty page cache: both pages laid out
+    assert [(run["number"], run["task_pages"]) for run in runs] == [(1, 2), (2, 2)]
+    assert len({(run["pid"], run["seconds"]) for run in runs}) == 1
+    programs: dict[str, set] = {}
+    with pikepdf.open(out / "good-a.pdf") as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                program = next(descriptor[k] for k in ("/FontFile2", "/FontFile3") if k in descriptor)
+                programs.setdefault(str(font.BaseFont).split("+")[1], set()).add((number, program.objgen))
+    both = {name for name, uses in programs.items() if {n for n, _ in uses} == {1, 2}}
+    assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold", "LXGW-WenKai"} <= both
+    assert all(len({objgen for _, objgen in programs[name]}) == 1 for name in both)
+
+
 # --- re-rendering after an edit (workers that raise or die: test_cluster.py) ----------------
 
 HEADLINES = {"a": "甲版头条", "z": "乙版头条"}

@@ -343,3 +343,43 @@ def test_bad_frame_is_a_programming_error(tmp_path):
     path = save(Image.new("RGB", (40, 30), GREEN), tmp_path / "a.jpg")
     with pytest.raises(ValueError):
         prepare(path, tmp_path, 0, 75)
+
+
+def _entry_lock(photo: Path, cache: Path, width: float, height: float) -> Path:
+    return cache / f".{images._cache_key(photo, (width, height), 300, True)}.lock"
+
+
+def test_a_photo_another_process_is_preparing_is_busy_or_waited_for_not_prepared_twice(tmp_path, monkeypatch):
+    """Two batch workers planning issues that share a photo: the one that finds the entry being
+    made (its lock held) is told Busy with wait=False; with wait it takes the entry the other made,
+    decoding nothing itself."""
+    import fcntl
+    import threading
+    photo, cache = save(marked((400, 200)), tmp_path / "a.jpg"), tmp_path / "cache"
+    made = prepare_image(photo, placed_width=100, placed_height=50, cache_dir=tmp_path / "elsewhere")
+    lock = _entry_lock(photo, cache, 100, 50)
+    cache.mkdir()
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(images.Busy):
+            prepare_image(photo, placed_width=100, placed_height=50, cache_dir=cache, wait=False)
+        monkeypatch.setattr(images, "_render", lambda *args: pytest.fail("prepared a second time"))
+        waited = []
+        waiter = threading.Thread(target=lambda: waited.append(
+            prepare_image(photo, placed_width=100, placed_height=50, cache_dir=cache)))
+        waiter.start()
+        waiter.join(0.3)
+        assert waiter.is_alive() and not waited
+        for suffix in (".jpg", ".json"):       # the other process stores its entry, then lets go
+            (cache / made.path.with_suffix(suffix).name).write_bytes(made.path.with_suffix(suffix).read_bytes())
+    waiter.join(10)
+    assert [(p.path.parent, p.path.name, p.width, p.height) for p in waited] == [
+        (cache, made.path.name, made.width, made.height)]
+    assert sorted(p.name for p in cache.iterdir()) == sorted([made.path.name, made.path.with_suffix(".json").name])
+
+
+def test_preparing_a_photo_leaves_no_lock_behind(tmp_path):
+    photo, cache = save(marked((400, 200)), tmp_path / "a.jpg"), tmp_path / "cache"
+    prepared = prepare_image(photo, placed_width=100, placed_height=50, cache_dir=cache, wait=False)
+    assert sorted(p.name for p in cache.iterdir()) == [prepared.path.name, prepared.path.with_suffix(".json").name]
+    assert not _entry_lock(photo, cache, 100, 50).exists()

@@ -8,6 +8,7 @@ layout.cluster_preload` (the import runs as the worker starts, before it takes t
 """
 from __future__ import annotations
 
+import gc
 import logging
 
 import weasyprint  # noqa: F401 - the point: imported once, before any task
@@ -34,5 +35,10 @@ def warm_fonts() -> None:
 warm_fonts()
 
 
-def dask_setup(worker) -> None:  # noqa: ARG001 - Dask's preload hook; the work is done on import
-    """Nothing more: importing this module did the work."""
+def dask_setup(worker) -> None:  # noqa: ARG001 - Dask's preload hook
+    """Once the worker is up, before its first task: move every object alive now (the modules,
+    the fonts, Dask's worker) out of the garbage collector's way (`gc.freeze`), so that the
+    collections a page's layout triggers, and the one after each task (`release_memory`), walk
+    only the task's own objects."""
+    gc.collect()
+    gc.freeze()

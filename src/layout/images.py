@@ -463,14 +463,15 @@ def _focus_in(focus, kept: tuple[int, int, int, int], size: tuple[int, int]) -> 
 def prepare_image(path: Path, *, placed_width: float, placed_height: float,
                   target_ppi: int = 300, cache_dir: Path, crop: bool = True,
                   focus: tuple[float, float] | None = None,
-                  region: tuple[float, float, float, float] | None = None) -> PreparedImage:
+                  region: tuple[float, float, float, float] | None = None, wait: bool = True) -> PreparedImage:
     """Prepare a photo for a frame of `placed_width` x `placed_height` pt, through the cache.
 
     With `crop` the photo fills the frame (object-fit: cover, centred on `focus`, fractions of the
     picture, or on its middle); `region` [x0, y0, x1, y1] is an exact crop taken first. Without
     `crop` the whole photo is kept and fits inside the frame.  The result is never upsampled.  The cache entry is
     `cache_dir/<key>.jpg` plus `<key>.json` (the other fields), each written atomically, the
-    record last; a hit hashes the source bytes but opens no image.
+    record last; a hit hashes the source bytes but opens no image. An entry another process is
+    making now is waited for (`_making`), or with `wait=False` left to it: raises `Busy`.
     """
     if placed_width <= 0 or placed_height <= 0 or target_ppi <= 0:
         raise ValueError(f"placed size and target_ppi must be positive, got "
@@ -486,16 +487,48 @@ def prepare_image(path: Path, *, placed_width: float, placed_height: float,
     hit = _cached(jpeg, record)
     if hit is not None:
         return hit
-    with _strict_decoding(), _open_checked(path) as im:
-        orientation = _orientation(im)
-        source_size = _upright_size(im.size, orientation)
-        pixels, facts = _render(im, path, placed, target_ppi, crop, focus, region)
-    embed_srgb = facts.pop("embed_srgb")
-    prepared = PreparedImage(jpeg, pixels.width, pixels.height, *source_size,
-                             orientation_fixed=orientation not in (None, 1), **facts)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    _store(pixels, prepared, embed_srgb, record)
+    with _making(cache_dir / f".{key}.lock", wait, path):
+        hit = _cached(jpeg, record)       # made by the process that held the lock
+        if hit is not None:
+            return hit
+        with _strict_decoding(), _open_checked(path) as im:
+            orientation = _orientation(im)
+            source_size = _upright_size(im.size, orientation)
+            pixels, facts = _render(im, path, placed, target_ppi, crop, focus, region)
+        embed_srgb = facts.pop("embed_srgb")
+        prepared = PreparedImage(jpeg, pixels.width, pixels.height, *source_size,
+                                 orientation_fixed=orientation not in (None, 1), **facts)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        _store(pixels, prepared, embed_srgb, record)
     return prepared
+
+
+class Busy(Exception):
+    """Another process is making this cache entry now (`prepare_image(wait=False)`)."""
+
+
+@contextlib.contextmanager
+def _making(lock: Path, wait: bool, path: Path):
+    """Hold an exclusive lock on `lock` while a cache entry is made, so that processes needing
+    the same prepared photo at once (two issues sharing it, planned by two batch workers) make it
+    once. Only a saving: entries are written atomically and looked up again under the lock, so a
+    lock that cannot be taken (a read-only cache) or is lost is no error."""
+    import fcntl
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a")   # noqa: SIM115 - closed below, after the unlink
+    except OSError:
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise Busy(path) from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)      # while held: a waiter then finds the entry made
 
 
 def _upright_size(size: tuple[int, int], orientation: int | None) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..context import compose_context
 from ..errors import Finding
 from ..html import template_environment
-from ..images import ImageProblem, prepare_image
+from ..images import Busy, ImageProblem, prepare_image
 from ..page import PagePlan
 
 _PREPARED: dict[tuple, str] = {}
@@ -51,20 +51,34 @@ def page_htmls(issue, theme, fonts, plans: list[PagePlan], images: dict[str, str
 
 
 def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[dict[str, str], list[Finding]]:
-    """`pipeline.prepare_photos`, remembering each result per source file state in this process."""
-    urls, findings = {}, []
-    for plan in plans:
-        for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]:
-            try:
-                urls[figure.key] = _prepared_url(figure.source, figure.image.w, figure.image.h, ppi, cache,
-                                                 figure.focus, figure.region)
-            except ImageProblem as exc:
-                findings.append(Finding(str(exc), key=f"{figure.key}.image", kind="image"))
+    """`pipeline.prepare_photos`, remembering each result per source file state in this process.
+    A photo that another process is preparing for the same frame now (an issue sharing it,
+    planned by another batch worker) is left for last: by then it is usually made."""
+    urls, findings, later = {}, [], []
+    figures = [figure for plan in plans for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]]
+    for figure in figures:
+        if not _prepare(figure, urls, findings, ppi, cache, wait=False):
+            later.append(figure)
+    for figure in later:
+        _prepare(figure, urls, findings, ppi, cache, wait=True)
     return urls, findings
 
 
+def _prepare(figure, urls: dict[str, str], findings: list[Finding], ppi: int, cache: Path, wait: bool) -> bool:
+    """Prepare one figure's photo into `urls` (or its problem into `findings`); False when
+    `wait` is off and another process is preparing it."""
+    try:
+        urls[figure.key] = _prepared_url(figure.source, figure.image.w, figure.image.h, ppi, cache,
+                                         figure.focus, figure.region, wait)
+    except Busy:
+        return False
+    except ImageProblem as exc:
+        findings.append(Finding(str(exc), key=f"{figure.key}.image", kind="image"))
+    return True
+
+
 def _prepared_url(source: Path, width: float, height: float, ppi: int, cache: Path,
-                  focus=None, region=None) -> str:
+                  focus=None, region=None, wait: bool = True) -> str:
     try:
         stat = source.stat()
         state = (str(source), stat.st_size, stat.st_mtime_ns, round(width, 2), round(height, 2), ppi, str(cache),
@@ -74,7 +88,7 @@ def _prepared_url(source: Path, width: float, height: float, ppi: int, cache: Pa
     if state in _PREPARED and Path(_PREPARED[state][7:]).exists():
         return _PREPARED[state]
     prepared = prepare_image(source, placed_width=width, placed_height=height, target_ppi=ppi, cache_dir=cache,
-                             focus=focus, region=region)
+                             focus=focus, region=region, wait=wait)
     url = prepared.path.resolve().as_uri()
     if state is not None:
         _PREPARED[state] = url
