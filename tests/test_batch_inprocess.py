@@ -47,7 +47,8 @@ def connections(monkeypatch) -> list[tuple]:
     @contextlib.contextmanager
     def connect(jobs, scheduler=None):
         asked.append((jobs, scheduler))
-        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as local, \
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                          dashboard_address="127.0.0.1:0") as local, \
                 Client(local, set_as_default=False) as client:
             yield client
     monkeypatch.setattr(batch, "connect", connect)
@@ -146,10 +147,12 @@ def test_each_pdf_is_named_as_asked(connections, shelf, tmp_path):
 
 def test_an_unchanged_issue_is_skipped_and_an_edited_one_rendered_again(connections, shelf, tmp_path):
     out = tmp_path / "out"
-    run(shelf, out, folders=("a", "z"))
+    first = run(shelf, out, folders=("a", "z"))
     written = {name: (out / f"{name}.pdf").stat().st_mtime_ns for name in ("a", "z")}
     calls = Calls()
     again = run(shelf, out, calls, folders=("a", "z"))
+    assert [o.findings for o in again.issues] == [o.findings for o in first.issues]   # the plan's, again
+    assert again.issues[0].warnings
     assert [(o.slug, o.status, o.pages, o.rendered_pages, o.pdf) for o in again.issues] == [
         ("a", "unchanged", 1, 0, str(out / "a.pdf")), ("z", "unchanged", 1, 0, str(out / "z.pdf"))]
     assert (calls.added, calls.finished) == (2, 2)
@@ -201,3 +204,112 @@ def test_a_plan_task_that_raises_fails_only_its_issue(connections, shelf, tmp_pa
     assert report.issues[0].errors == [f"{shelf / 'z'}: MemoryError: no room to plan"]
 
 
+
+
+def test_an_issue_whose_files_cannot_be_read_fails_alone(connections, shelf, tmp_path, monkeypatch):
+    real = cluster_run.read_inputs
+
+    def read_inputs(folder, *args):
+        if folder.name == "z":
+            raise PermissionError(13, "Permission denied", str(folder / "photo.jpg"))
+        return real(folder, *args)
+    monkeypatch.setattr(cluster_run, "read_inputs", read_inputs)
+    report = run(shelf, tmp_path / "out", folders=("z", "a"))
+    assert [(o.slug, o.status) for o in report.issues] == [("z", "failed"), ("a", "rendered")]
+    assert report.issues[0].found() == [Finding(f"PermissionError: [Errno 13] Permission denied: "
+                                                f"'{shelf / 'z' / 'photo.jpg'}'", str(shelf / "z"), kind="internal")]
+
+
+def test_an_issue_yaml_that_is_not_yaml_is_its_plans_to_report(connections, shelf, tmp_path):
+    (shelf / "z" / "issue.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    report = run(shelf, tmp_path / "out", folders=("z", "a"))
+    assert [(o.slug, o.status) for o in report.issues] == [("z", "failed"), ("a", "rendered")]
+    errors = report.issues[0].found()
+    assert len(errors) == 1 and errors[0].file == str(shelf / "z" / "issue.yaml") and errors[0].kind == "content"
+
+
+def test_a_pdf_that_cannot_be_written_fails_its_issue(connections, shelf, tmp_path):
+    out = tmp_path / "out"
+    (out / "a.pdf").mkdir(parents=True)
+    report = run(shelf, out, folders=("a", "z"))
+    assert [(o.slug, o.status, o.pdf) for o in report.issues] == [("a", "failed", ""), ("z", "rendered", str(out / "z.pdf"))]
+    finding, = report.issues[0].found()
+    assert (finding.file, finding.kind) == (str(out / "a.pdf"), "render")
+    assert finding.message.startswith("cannot write the PDF: [Errno 21] Is a directory")
+
+
+
+def test_the_page_cache_is_the_one_given_else_layout_cache(connections, shelf, tmp_path, monkeypatch):
+    """Planned photos and pages go to `cache_dir` (client and workers alike), or to
+    $LAYOUT_CACHE without one; nothing else is written."""
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    monkeypatch.chdir(tmp_path)
+    run(shelf, tmp_path / "out", folders=("a",))
+    pages = tmp_path / "cache" / "pages"
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["pages"]
+    assert sorted(p.suffix for p in pages.iterdir()) == [".json", ".pdf"]
+    assert not (tmp_path / "env-cache" / "pages").exists()
+    run_batch([shelf / "z"], tmp_path / "out2")
+    assert sorted(p.suffix for p in (tmp_path / "env-cache" / "pages").iterdir()) == [".json", ".pdf"]
+    assert len(list(pages.iterdir())) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "env-cache", "out", "out2", "shelf"]
+
+
+def test_every_task_is_let_go_once_used_and_an_interrupted_batch_cancels_the_rest(connections, shelf, tmp_path):
+    """The cluster holds a task's result (a page's PDF) while a future of it is held: each is
+    dropped once used, and each input file once no task needs it. Ctrl-C (or any exception
+    while recording an issue) cancels every task still held."""
+    folders = [shelf / name for name in ("a", "bad", "z")]
+    names = {folder.resolve(): folder.name for folder in folders}
+    with batch.connect(1) as client:
+        finished = cluster_run.ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda added, done: None)
+        outcomes = []
+        runs, blobs = cluster_run.read_issues(folders, names)
+        finished.render(runs, blobs, outcomes.append)
+        assert blobs == {} and not [run for run in runs if "blobs" in run.plan]   # no copy of a file kept
+        assert sorted(o.status for o in outcomes) == ["failed", "rendered", "rendered"]
+        assert (finished.futures, finished.needs, finished.waiting, finished.runs) == ({}, {}, {}, {})
+        assert (finished.sender.futures, finished.sender.users) == ({}, {})
+
+        interrupted = cluster_run.ClusterRun(client, tmp_path / "out2", tmp_path / "cache2",
+                                             lambda added, done: None)
+        held = {}
+
+        def record(outcome):
+            held.update(interrupted.futures)
+            raise KeyboardInterrupt
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.render(*cluster_run.read_issues(folders, names), record)
+        assert held and {future.status for future in held.values()} == {"cancelled"}
+
+
+TWO_PAGES = MINIMAL.replace("        body: |\n", """        figures:
+          - image: photo.jpg
+            caption: 照片
+        body: |
+""") + """  - section: 评论
+    stories:
+      - headline: 第二版
+        body: |
+          第三段正文。
+"""
+
+
+def test_an_issue_with_a_photo_whose_first_page_is_cached_renders_the_second(connections, tmp_path):
+    """The prepared photo travels to the page task; a cached page is taken from the cache and
+    the pages after it are still rendered."""
+    from PIL import Image
+    folder = tmp_path / "shelf" / "photo"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (900, 600), (90, 120, 150)).save(folder / "photo.jpg", quality=90)
+    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    out = tmp_path / "out"
+    first = run(tmp_path / "shelf", out, folders=("photo",))
+    assert [(o.status, o.pages, o.rendered_pages, o.errors) for o in first.issues] == [("rendered", 2, 2, [])]
+    (folder / "issue.yaml").write_text(TWO_PAGES.replace("第三段正文。", "改过的第三段。"), encoding="utf-8")
+    again = run(tmp_path / "shelf", out, folders=("photo",))
+    assert [(o.status, o.pages, o.rendered_pages) for o in again.issues] == [("rendered", 2, 1)]
+    assert [p["number"] for p in again.issues[0].page_runs] == [2]
+    with pdfplumber.open(out / "photo.pdf") as document:
+        assert [len(page.images) for page in document.pages] == [1, 0]
+        assert "改过的第三段。" in document.pages[1].extract_text()
