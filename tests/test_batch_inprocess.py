@@ -295,10 +295,11 @@ TWO_PAGES = MINIMAL.replace("        body: |\n", """        figures:
 """
 
 
-def test_an_issue_with_a_photo_whose_first_page_is_cached_renders_the_second(connections, tmp_path):
-    """The prepared photo travels to the page task; a cached page is taken from the cache and
-    the pages after it are still rendered."""
+def test_an_issue_with_a_photo_whose_first_page_is_cached_renders_the_second(connections, tmp_path, monkeypatch):
+    """The prepared photo (in the cache given, not $LAYOUT_CACHE) travels to the page task; a
+    cached page is taken from the cache and the pages after it are still rendered."""
     from PIL import Image
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
     folder = tmp_path / "shelf" / "photo"
     folder.mkdir(parents=True)
     Image.new("RGB", (900, 600), (90, 120, 150)).save(folder / "photo.jpg", quality=90)
@@ -306,6 +307,8 @@ def test_an_issue_with_a_photo_whose_first_page_is_cached_renders_the_second(con
     out = tmp_path / "out"
     first = run(tmp_path / "shelf", out, folders=("photo",))
     assert [(o.status, o.pages, o.rendered_pages, o.errors) for o in first.issues] == [("rendered", 2, 2, [])]
+    assert len(list((tmp_path / "cache" / "images").iterdir())) >= 1
+    assert not (tmp_path / "env-cache" / "images").exists()
     (folder / "issue.yaml").write_text(TWO_PAGES.replace("第三段正文。", "改过的第三段。"), encoding="utf-8")
     again = run(tmp_path / "shelf", out, folders=("photo",))
     assert [(o.status, o.pages, o.rendered_pages) for o in again.issues] == [("rendered", 2, 1)]

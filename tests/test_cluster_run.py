@@ -60,6 +60,12 @@ def test_files_kept_are_held_to_the_end_of_the_batch():
     sender.done_with(["p1"])
     assert sender.users == {"p1": 1} and list(sender.futures) == ["p1"]
     assert len(client.submitted) == 2
+    later = Sender(Client())                       # sent first for a plan, kept once a page names it
+    later.futures_for(["p1"], blobs)
+    later.futures_for(["p1"], blobs, keep=["p1"])
+    later.done_with(["p1"])
+    later.done_with(["p1"])
+    assert later.users == {"p1": 1} and list(later.futures) == ["p1"]
 
 
 class Job:
@@ -109,6 +115,8 @@ def test_an_outcome_counts_the_pages_laid_out_and_the_largest_memory(tmp_path):
     assert done.findings == [Finding("w").as_dict()]
     unchanged = outcome_of(run, "unchanged", findings=[])
     assert (unchanged.pages, unchanged.rendered_pages) == (3, 0)
+    skipped = issue_run(tmp_path, jobs=[Job(1, "k1")], pid=4242, peak_rss_mb=300.0)   # no page laid out
+    assert outcome_of(skipped, "unchanged", findings=[]).peak_rss_mb == 300.0
     failed = outcome_of(run, "failed", findings=[])
     assert (failed.pages, failed.rendered_pages) == (0, 0)
     planless = outcome_of(issue_run(tmp_path), "failed", findings=[])
