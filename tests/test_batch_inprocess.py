@@ -1,0 +1,318 @@
+"""Batch stage (`batch.run_batch`, `cluster_run`) on an in-process Dask cluster: the same tasks,
+scheduler and client as `layout batch`, with the worker a thread of this process (a second a
+batch, not the 15-40 s of starting worker processes). Each issue isolated (content errors, a
+plan or page task that raises), unchanged issues skipped, edited ones rendered again, cached
+pages reused, the report and the callbacks. (Worker processes that die, a remote scheduler:
+test_cluster.py; the command line: test_batch.py.)"""
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from layout import batch, cluster_run
+from layout.batch import REPORT_NAME, run_batch
+from layout.errors import Finding
+
+from .conftest import MINIMAL
+
+HEADLINES = {"a": "甲版头条", "bad": "错版头条", "z": "乙版头条"}
+
+
+@pytest.fixture
+def connections(monkeypatch) -> list[tuple]:
+    """`batch.connect` starts an in-process cluster of one worker, one thread (two workers in one
+    process would share what each worker process has of its own); the (jobs, scheduler) it was
+    asked for are recorded. A worker process keeps its input store in its
+    own scratch folder for life; here each cluster's worker starts with none, as a new process
+    would (the last one's folder went with it)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import distributed.utils
+    from distributed import Client, LocalCluster
+
+    from layout import cluster_inputs
+    monkeypatch.setattr(cluster_inputs, "_STORE", [])
+    # and its own thread for Dask's off-loaded work: a process forked after an earlier test's
+    # cluster ran (scripts/mutation runs each mutant so) has the module's executor but not its
+    # thread, and every task would wait for it
+    offload = ThreadPoolExecutor(1, thread_name_prefix="Dask-Offload")
+    monkeypatch.setattr(distributed.utils, "_offload_executor", offload)
+    asked = []
+
+    @contextlib.contextmanager
+    def connect(jobs, scheduler=None):
+        asked.append((jobs, scheduler))
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                          dashboard_address="127.0.0.1:0") as local, \
+                Client(local, set_as_default=False) as client:
+            yield client
+    monkeypatch.setattr(batch, "connect", connect)
+    yield asked
+    offload.shutdown()
+
+
+@pytest.fixture
+def shelf(tmp_path) -> Path:
+    """Issues a and z (one page each), and bad, whose date is impossible (issue.yaml line 3)."""
+    for name, headline in HEADLINES.items():
+        (tmp_path / "shelf" / name).mkdir(parents=True)
+        (tmp_path / "shelf" / name / "issue.yaml").write_text(MINIMAL.replace("标题", headline), encoding="utf-8")
+    yaml = tmp_path / "shelf" / "bad" / "issue.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("2026-02-10", "2026-02-30"), encoding="utf-8")
+    return tmp_path / "shelf"
+
+
+def text_of(pdf: Path) -> str:
+    with pdfplumber.open(pdf) as document:
+        return "".join(page.extract_text() for page in document.pages)
+
+
+class Calls:
+    """What run_batch tells its callbacks."""
+
+    def __init__(self):
+        self.done, self.added, self.finished, self.schedulers = [], 0, 0, []
+
+    def on_done(self, outcome) -> None:
+        self.done.append(outcome)
+
+    def on_pages(self, added: int, finished: int) -> None:
+        self.added, self.finished = self.added + added, self.finished + finished
+
+
+def run(shelf: Path, out: Path, calls: Calls | None = None, folders=("a", "bad", "z"), **options):
+    calls = calls or Calls()
+    return run_batch([shelf / name for name in folders], out, cache_dir=out.parent / "cache",
+                     on_done=calls.on_done, on_pages=calls.on_pages, on_cluster=lambda client: calls.schedulers.append(client.scheduler.address), **options)
+
+
+def test_each_issue_is_rendered_or_failed_on_its_own_and_reported(connections, shelf, tmp_path):
+    out, calls = tmp_path / "out", Calls()
+    report = run(shelf, out, calls, jobs=2)
+    assert connections == [(2, None)]
+    assert [(o.slug, o.status, o.pages, o.rendered_pages) for o in report.issues] == [
+        ("a", "rendered", 1, 1), ("bad", "failed", 0, 0), ("z", "rendered", 1, 1)]
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", REPORT_NAME, "z.pdf"]
+    assert HEADLINES["a"] in text_of(out / "a.pdf") and HEADLINES["z"] in text_of(out / "z.pdf")
+    assert [o.pdf for o in report.issues] == [str(out / "a.pdf"), "", str(out / "z.pdf")]
+    assert report.issues[1].found() == [Finding("not a real date: '2026-02-30'", str(shelf / "bad" / "issue.yaml"),
+                                                3, "date")]
+    assert report.issues[0].errors == [] and report.issues[2].errors == []
+    assert sorted(o.slug for o in calls.done) == ["a", "bad", "z"]
+    assert (calls.added, calls.finished) == (2, 2)
+    assert calls.schedulers == [report.scheduler]
+    assert report.scheduler.startswith("inproc://") and report.dashboard is None
+    assert report.jobs == 1                               # the workers the scheduler has, not -j
+    assert report.summary().startswith("3 issues: 2 rendered, 0 unchanged, 1 failed; 2 pages laid out in ")
+
+
+def test_the_report_file_is_what_run_batch_returns(connections, shelf, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setattr(batch, "dashboard_of", lambda client: f"http://{client.scheduler.address}/status")
+    started = time.perf_counter()
+    report = run(shelf, out, folders=("z", "a"))
+    elapsed = time.perf_counter() - started
+    assert report.dashboard == f"http://{report.scheduler}/status"
+    assert isinstance(report.seconds, float) and 0 < report.seconds <= elapsed
+    assert [o.slug for o in report.issues] == ["z", "a"]          # the order the folders were given
+    assert json.loads((out / REPORT_NAME).read_text(encoding="utf-8")) == json.loads(json.dumps(report.as_dict()))
+    assert report.out_dir == str(out) and report.jobs == 1 and connections == [(1, None)]
+    assert 0 < report.seconds == round(report.seconds, 3)
+    assert report.workers_cpu_seconds > 0
+    sent = report.inputs_sent
+    assert sorted(sent) == ["bytes", "files"] and sent["files"] >= 2 and sent["bytes"] > sent["files"]
+    for outcome in report.issues:
+        assert [(p["number"], p["retried"]) for p in outcome.page_runs] == [(1, 0)]
+        run_ = outcome.page_runs[0]
+        assert run_["worker"].startswith("inproc://") and run_["seconds"] > 0 and run_["peak_rss_mb"] > 0
+        assert outcome.worker > 0 and outcome.peak_rss_mb >= run_["peak_rss_mb"] and outcome.seconds > 0
+
+
+def test_the_scheduler_asked_for_is_the_one_connected_to(connections, shelf, tmp_path):
+    run(shelf, tmp_path / "out", folders=("a",), jobs=1, scheduler="tcp://192.0.2.1:8786")
+    assert connections == [(1, "tcp://192.0.2.1:8786")]
+
+
+def test_each_pdf_is_named_as_asked(connections, shelf, tmp_path):
+    out = tmp_path / "out"
+    report = run(shelf, out, folders=("a",), names={(shelf / "a").resolve(): "shelf-a"})
+    assert (report.issues[0].slug, report.issues[0].pdf) == ("shelf-a", str(out / "shelf-a.pdf"))
+    assert sorted(p.name for p in out.iterdir()) == [REPORT_NAME, "shelf-a.pdf"]
+
+
+def test_an_unchanged_issue_is_skipped_and_an_edited_one_rendered_again(connections, shelf, tmp_path):
+    out = tmp_path / "out"
+    first = run(shelf, out, folders=("a", "z"))
+    written = {name: (out / f"{name}.pdf").stat().st_mtime_ns for name in ("a", "z")}
+    calls = Calls()
+    again = run(shelf, out, calls, folders=("a", "z"))
+    assert [o.findings for o in again.issues] == [o.findings for o in first.issues]   # the plan's, again
+    assert again.issues[0].warnings
+    assert [(o.slug, o.status, o.pages, o.rendered_pages, o.pdf) for o in again.issues] == [
+        ("a", "unchanged", 1, 0, str(out / "a.pdf")), ("z", "unchanged", 1, 0, str(out / "z.pdf"))]
+    assert (calls.added, calls.finished) == (2, 2)
+    assert {name: (out / f"{name}.pdf").stat().st_mtime_ns for name in ("a", "z")} == written
+    yaml = shelf / "a" / "issue.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("第二段正文。", "改过的第二段。"), encoding="utf-8")
+    edited = run(shelf, out, folders=("a", "z"))
+    assert [(o.slug, o.status, o.rendered_pages) for o in edited.issues] == [("a", "rendered", 1), ("z", "unchanged", 0)]
+    assert "改过的第二段。" in text_of(out / "a.pdf")
+    assert (out / "z.pdf").stat().st_mtime_ns == written["z"]
+
+
+def test_pages_in_the_page_cache_are_not_rendered_again(connections, shelf, tmp_path):
+    out = tmp_path / "out"
+    run(shelf, out, folders=("a",))
+    (out / "a.pdf").unlink()
+    calls = Calls()
+    again = run(shelf, out, calls, folders=("a",))
+    assert [(o.status, o.rendered_pages, o.page_runs) for o in again.issues] == [("rendered", 0, [])]
+    assert (calls.added, calls.finished) == (1, 1)
+    assert HEADLINES["a"] in text_of(out / "a.pdf")
+
+
+def test_a_page_task_that_raises_fails_only_its_issue(connections, shelf, tmp_path, monkeypatch):
+    real = cluster_run.page_task
+
+    def page_task(job, *args):
+        if HEADLINES["a"] in job.html:
+            raise RuntimeError("pikepdf gave up")
+        return real(job, *args)
+    monkeypatch.setattr(cluster_run, "page_task", page_task)
+    out = tmp_path / "out"
+    report = run(shelf, out, folders=("a", "z"))
+    assert [(o.slug, o.status) for o in report.issues] == [("a", "failed"), ("z", "rendered")]
+    assert report.issues[0].found() == [Finding("RuntimeError: pikepdf gave up", str(shelf / "a"), kind="internal")]
+    assert sorted(p.name for p in out.iterdir()) == [REPORT_NAME, "z.pdf"]
+
+
+def test_a_plan_task_that_raises_fails_only_its_issue(connections, shelf, tmp_path, monkeypatch):
+    real = cluster_run.plan_task
+
+    def plan_task(folder, *args):
+        if Path(folder).name == "z":
+            raise MemoryError("no room to plan")
+        return real(folder, *args)
+    monkeypatch.setattr(cluster_run, "plan_task", plan_task)
+    report = run(shelf, tmp_path / "out", folders=("z", "a"))
+    assert [(o.slug, o.status) for o in report.issues] == [("z", "failed"), ("a", "rendered")]
+    assert report.issues[0].errors == [f"{shelf / 'z'}: MemoryError: no room to plan"]
+
+
+
+
+def test_an_issue_whose_files_cannot_be_read_fails_alone(connections, shelf, tmp_path, monkeypatch):
+    real = cluster_run.read_inputs
+
+    def read_inputs(folder, *args):
+        if folder.name == "z":
+            raise PermissionError(13, "Permission denied", str(folder / "photo.jpg"))
+        return real(folder, *args)
+    monkeypatch.setattr(cluster_run, "read_inputs", read_inputs)
+    report = run(shelf, tmp_path / "out", folders=("z", "a"))
+    assert [(o.slug, o.status) for o in report.issues] == [("z", "failed"), ("a", "rendered")]
+    assert report.issues[0].found() == [Finding(f"PermissionError: [Errno 13] Permission denied: "
+                                                f"'{shelf / 'z' / 'photo.jpg'}'", str(shelf / "z"), kind="internal")]
+
+
+def test_an_issue_yaml_that_is_not_yaml_is_its_plans_to_report(connections, shelf, tmp_path):
+    (shelf / "z" / "issue.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    report = run(shelf, tmp_path / "out", folders=("z", "a"))
+    assert [(o.slug, o.status) for o in report.issues] == [("z", "failed"), ("a", "rendered")]
+    errors = report.issues[0].found()
+    assert len(errors) == 1 and errors[0].file == str(shelf / "z" / "issue.yaml") and errors[0].kind == "content"
+
+
+def test_a_pdf_that_cannot_be_written_fails_its_issue(connections, shelf, tmp_path):
+    out = tmp_path / "out"
+    (out / "a.pdf").mkdir(parents=True)
+    report = run(shelf, out, folders=("a", "z"))
+    assert [(o.slug, o.status, o.pdf) for o in report.issues] == [("a", "failed", ""), ("z", "rendered", str(out / "z.pdf"))]
+    finding, = report.issues[0].found()
+    assert (finding.file, finding.kind) == (str(out / "a.pdf"), "render")
+    assert finding.message.startswith("cannot write the PDF: [Errno 21] Is a directory")
+
+
+
+def test_the_page_cache_is_the_one_given_else_layout_cache(connections, shelf, tmp_path, monkeypatch):
+    """Planned photos and pages go to `cache_dir` (client and workers alike), or to
+    $LAYOUT_CACHE without one; nothing else is written."""
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    monkeypatch.chdir(tmp_path)
+    run(shelf, tmp_path / "out", folders=("a",))
+    pages = tmp_path / "cache" / "pages"
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["pages"]
+    assert sorted(p.suffix for p in pages.iterdir()) == [".json", ".pdf"]
+    assert not (tmp_path / "env-cache" / "pages").exists()
+    run_batch([shelf / "z"], tmp_path / "out2")
+    assert sorted(p.suffix for p in (tmp_path / "env-cache" / "pages").iterdir()) == [".json", ".pdf"]
+    assert len(list(pages.iterdir())) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "env-cache", "out", "out2", "shelf"]
+
+
+def test_every_task_is_let_go_once_used_and_an_interrupted_batch_cancels_the_rest(connections, shelf, tmp_path):
+    """The cluster holds a task's result (a page's PDF) while a future of it is held: each is
+    dropped once used, and each input file once no task needs it. Ctrl-C (or any exception
+    while recording an issue) cancels every task still held."""
+    folders = [shelf / name for name in ("a", "bad", "z")]
+    names = {folder.resolve(): folder.name for folder in folders}
+    with batch.connect(1) as client:
+        finished = cluster_run.ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda added, done: None)
+        outcomes = []
+        runs, blobs = cluster_run.read_issues(folders, names)
+        finished.render(runs, blobs, outcomes.append)
+        assert blobs == {} and not [run for run in runs if "blobs" in run.plan]   # no copy of a file kept
+        assert sorted(o.status for o in outcomes) == ["failed", "rendered", "rendered"]
+        assert (finished.futures, finished.needs, finished.waiting, finished.runs) == ({}, {}, {}, {})
+        assert (finished.sender.futures, finished.sender.users) == ({}, {})
+
+        interrupted = cluster_run.ClusterRun(client, tmp_path / "out2", tmp_path / "cache2",
+                                             lambda added, done: None)
+        held = {}
+
+        def record(outcome):
+            held.update(interrupted.futures)
+            raise KeyboardInterrupt
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.render(*cluster_run.read_issues(folders, names), record)
+        assert held and {future.status for future in held.values()} == {"cancelled"}
+
+
+TWO_PAGES = MINIMAL.replace("        body: |\n", """        figures:
+          - image: photo.jpg
+            caption: 照片
+        body: |
+""") + """  - section: 评论
+    stories:
+      - headline: 第二版
+        body: |
+          第三段正文。
+"""
+
+
+def test_an_issue_with_a_photo_whose_first_page_is_cached_renders_the_second(connections, tmp_path, monkeypatch):
+    """The prepared photo (in the cache given, not $LAYOUT_CACHE) travels to the page task; a
+    cached page is taken from the cache and the pages after it are still rendered."""
+    from PIL import Image
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    folder = tmp_path / "shelf" / "photo"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (900, 600), (90, 120, 150)).save(folder / "photo.jpg", quality=90)
+    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    out = tmp_path / "out"
+    first = run(tmp_path / "shelf", out, folders=("photo",))
+    assert [(o.status, o.pages, o.rendered_pages, o.errors) for o in first.issues] == [("rendered", 2, 2, [])]
+    assert len(list((tmp_path / "cache" / "images").iterdir())) >= 1
+    assert not (tmp_path / "env-cache" / "images").exists()
+    (folder / "issue.yaml").write_text(TWO_PAGES.replace("第三段正文。", "改过的第三段。"), encoding="utf-8")
+    again = run(tmp_path / "shelf", out, folders=("photo",))
+    assert [(o.status, o.pages, o.rendered_pages) for o in again.issues] == [("rendered", 2, 1)]
+    assert [p["number"] for p in again.issues[0].page_runs] == [2]
+    with pdfplumber.open(out / "photo.pdf") as document:
+        assert [len(page.images) for page in document.pages] == [1, 0]
+        assert "改过的第三段。" in document.pages[1].extract_text()

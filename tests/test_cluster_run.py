@@ -1,0 +1,248 @@
+"""Batch stage, client side (`cluster_run`), the parts that need no cluster: each input file sent
+once and let go when no task needs it, an issue's outcome and failures, the message of a page
+that killed every worker that tried it. (Milliseconds; the in-process cluster runs are in
+test_batch_inprocess.py, real worker processes in test_cluster.py.)"""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL
+
+from layout.batch import IssueOutcome
+from layout.cluster import PageKilledWorkers
+from layout.cluster import expected_fonts
+from layout.cluster_run import IssueRun, Sender, failure, outcome_of, page_failure, read_issues
+from layout.errors import Finding, Severity
+
+
+class Client:
+    """What a Sender asks of a Dask client: submit, recorded; the future is a name."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, function, data, *, key, pure):
+        self.submitted.append((function.__name__, data, key, pure))
+        return f"future of {key}"
+
+
+def test_each_file_is_sent_once_and_let_go_when_no_task_needs_it():
+    client = Client()
+    sender = Sender(client)
+    blobs = {"a1": b"photo", "b2": b"theme.yaml!", "c3": b"font"}
+    assert sender.futures_for(["b2", "a1", "a1"], blobs) == {"a1": "future of input-a1", "b2": "future of input-b2"}
+    assert sender.futures_for(["a1", "c3"], blobs) == {"a1": "future of input-a1", "c3": "future of input-c3"}
+    assert client.submitted == [("held", b"photo", "input-a1", False), ("held", b"theme.yaml!", "input-b2", False),
+                                ("held", b"font", "input-c3", False)]
+    assert (sender.files, sender.bytes) == (3, 20)
+    assert sender.users == {"a1": 2, "b2": 1, "c3": 1}
+    sender.done_with(["a1", "b2", "b2"])          # the first task is done (a file named twice counts once)
+    assert sender.users == {"a1": 1, "c3": 1} and sorted(sender.futures) == ["a1", "c3"]
+    sender.done_with(["c3", "a1"])
+    assert sender.users == {} and sender.futures == {}
+    sender.futures_for(["a1"], blobs)             # needed again later: sent again
+    assert client.submitted[-1] == ("held", b"photo", "input-a1", False) and (sender.files, sender.bytes) == (4, 25)
+
+
+def test_files_kept_are_held_to_the_end_of_the_batch():
+    """A prepared photo: a later issue's page may name it, and only a plan's result has its bytes."""
+    client = Client()
+    sender = Sender(client)
+    blobs = {"p1": b"prepared", "s2": b"source"}
+    sender.futures_for(["p1", "s2"], blobs, keep=["p1"])
+    sender.futures_for(["p1"], blobs, keep=["p1"])
+    assert sender.users == {"p1": 3, "s2": 1} and sender.kept == {"p1"}
+    sender.done_with(["p1", "s2"])
+    sender.done_with(["p1"])
+    assert sender.users == {"p1": 1} and list(sender.futures) == ["p1"]
+    assert len(client.submitted) == 2
+    later = Sender(Client())                       # sent first for a plan, kept once a page names it
+    later.futures_for(["p1"], blobs)
+    later.futures_for(["p1"], blobs, keep=["p1"])
+    later.done_with(["p1"])
+    later.done_with(["p1"])
+    assert later.users == {"p1": 1} and list(later.futures) == ["p1"]
+
+
+class Job:
+    def __init__(self, number: int, key: str):
+        self.number, self.key = number, key
+
+
+def issue_run(tmp_path: Path, **plan) -> IssueRun:
+    run = IssueRun(tmp_path / "a", "a", None, started=time.perf_counter() - 2.0)
+    run.plan = plan
+    return run
+
+
+def test_a_page_that_killed_every_worker_is_named_by_its_number(tmp_path):
+    from distributed.scheduler import KilledWorker
+
+    class Worker:
+        address = "tcp://10.0.0.7:40000"
+    run = issue_run(tmp_path, jobs=[Job(1, "k1"), Job(2, "k2")])
+    found = page_failure(run, "k2", KilledWorker("page-k2", Worker(), 3))
+    assert isinstance(found, PageKilledWorkers)
+    assert str(found) == (
+        "page 2 killed the worker rendering it on each of 4 tries (the last on tcp://10.0.0.7:40000); the "
+        "scheduler gave it up (allowed-failures: 3), so a.pdf is not written: look for what in page 2 crashes "
+        "or exhausts a worker's memory (its Dask key is page-k2)")
+    other = RuntimeError("pikepdf gave up")
+    assert page_failure(run, "k2", other) is other
+
+
+def test_a_failed_issue_says_how_long_it_took(tmp_path):
+    outcome = failure(issue_run(tmp_path), MemoryError("no room"))
+    assert (outcome.slug, outcome.status, outcome.errors) == ("a", "failed", [f"{tmp_path / 'a'}: MemoryError: no room"])
+    assert outcome.seconds == pytest.approx(2.0, abs=0.5) and outcome.seconds == round(outcome.seconds, 3)
+    assert isinstance(outcome.seconds, float)
+
+
+def test_an_outcome_counts_the_pages_laid_out_and_the_largest_memory(tmp_path):
+    run = issue_run(tmp_path, jobs=[Job(1, "k1"), Job(2, "k2"), Job(3, "k3")], pid=4242, peak_rss_mb=300.0)
+    run.pages = [{"number": 3, "peak_rss_mb": 500.0}, {"number": 1, "peak_rss_mb": 200.0}]
+    done = outcome_of(run, "rendered", findings=[Finding("w").as_dict()], pdf="out/a.pdf")
+    assert isinstance(done, IssueOutcome)
+    assert (done.folder, done.slug, done.status, done.pdf, done.pages, done.rendered_pages) == \
+        (str(tmp_path / "a"), "a", "rendered", "out/a.pdf", 3, 2)
+    assert (done.worker, done.peak_rss_mb, [p["number"] for p in done.page_runs]) == (4242, 500.0, [1, 3])
+    assert done.seconds == pytest.approx(2.0, abs=0.5) and done.seconds == round(done.seconds, 3)
+    assert isinstance(done.seconds, float)
+    assert done.findings == [Finding("w").as_dict()]
+    unchanged = outcome_of(run, "unchanged", findings=[])
+    assert (unchanged.pages, unchanged.rendered_pages) == (3, 0)
+    skipped = issue_run(tmp_path, jobs=[Job(1, "k1")], pid=4242, peak_rss_mb=300.0)   # no page laid out
+    assert outcome_of(skipped, "unchanged", findings=[]).peak_rss_mb == 300.0
+    failed = outcome_of(run, "failed", findings=[])
+    assert (failed.pages, failed.rendered_pages) == (0, 0)
+    planless = outcome_of(issue_run(tmp_path), "failed", findings=[])
+    assert (planless.pages, planless.worker, planless.peak_rss_mb, planless.page_runs) == (0, 0, 0.0, [])
+
+
+def test_each_issue_is_read_with_its_theme_and_the_fonts_the_client_resolves(tmp_path):
+    """The fonts are those this machine resolves for the issue's theme (each worker must resolve
+    the same); the theme sent is the one issue.yaml names, the default without one, and the
+    default too when issue.yaml cannot be read (its plan task says why)."""
+    folders = {}
+    for name, text in (("plain", MINIMAL), ("other", "theme: other\n" + MINIMAL), ("broken", "title: [\n")):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        (folders[name] / "issue.yaml").write_text(text, encoding="utf-8")
+    runs, blobs = read_issues(list(folders.values()), {f.resolve(): f"n-{n}" for n, f in folders.items()})
+    assert [(r.folder, r.name, r.error) for r in runs] == [(f, f"n-{n}", None) for n, f in folders.items()]
+    plain, other, broken = runs
+    assert plain.fonts == expected_fonts(folders["plain"]) and len(plain.fonts) >= 3
+    assert other.fonts is None and broken.fonts is None      # no theme 'other', no theme at all
+    assert [r.inputs.theme_name for r in runs] == ["newspaper", "other", "newspaper"]
+    sha = hashlib.sha256(MINIMAL.encode("utf-8")).hexdigest()
+    assert ("issue.yaml", sha) in plain.inputs.issue.files and blobs[sha] == MINIMAL.encode("utf-8")
+
+
+class Future:
+    """A finished page task as `as_completed` yields it."""
+
+    def __init__(self, key: str, result=None, error: Exception | None = None):
+        self.key, self._result, self._error = key, result, error
+
+    def result(self):
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+KEY = "9833b339c1064d17367d1327e612cf73ef149ff22b98b5ddc0db6e6a43ebfeaf"
+
+
+def waiting_run(tmp_path: Path, pages: list[list]):
+    """A ClusterRun with an issue waiting for its pages; its outcomes and progress recorded."""
+    from layout.cluster_run import ClusterRun
+    progress, outcomes = [], []
+    cluster = ClusterRun(Client(), tmp_path / "out", tmp_path / "cache", lambda *counts: progress.append(counts))
+    cluster.record = outcomes.append
+    run = issue_run(tmp_path, jobs=[Job(number, key) for number, key in pages])
+    run.missing = {key for _, key in pages}
+    for _, key in pages:
+        cluster.waiting[key] = [run]
+    return cluster, run, progress, outcomes
+
+
+def test_a_finished_page_goes_into_the_page_cache_with_its_findings_and_its_run(tmp_path):
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, KEY], [2, "k2"]])
+    warning = Finding("WeasyPrint: Ignored `colr: red`", "a.html#page-1", severity=Severity.WARNING, kind="render")
+    data = {"pdf": b"%PDF-1.7 one page", "bookmarks": [[0, 1, "要闻", 1.0, 2.0]], "anchors": [], "worker": "tcp://w:1",
+            "pid": 77, "seconds": 0.5, "peak_rss_mb": 123.4, "findings": [warning.as_dict()]}
+    cluster._page_done(Future(f"page-{KEY}", data))
+    assert (tmp_path / "cache" / "pages" / f"{KEY}.pdf").read_bytes() == b"%PDF-1.7 one page"
+    cached = cluster.cache.get(KEY)
+    assert (cached.bookmarks, cached.findings) == ([[0, 1, "要闻", 1.0, 2.0]], [warning])
+    assert run.entries[KEY].findings == [warning] and run.missing == {"k2"}
+    assert run.pages == [{"number": 1, "key": KEY[:16], "worker": "tcp://w:1", "pid": 77, "seconds": 0.5,
+                          "retried": 0, "peak_rss_mb": 123.4}]
+    assert progress == [(0, 1)] and outcomes == [] and cluster.waiting == {"k2": [run]}
+
+
+def test_a_page_that_killed_its_workers_fails_its_issue_once_every_page_is_in(tmp_path):
+    from distributed.scheduler import KilledWorker
+
+    class Worker:
+        address = "tcp://10.0.0.7:40000"
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, "k1"], [2, "k2"]])
+    cluster._page_done(Future("page-k2", error=KilledWorker("page-k2", Worker(), 2)))
+    assert outcomes == [] and progress == [(0, 1)]
+    cluster._page_done(Future("page-k1", error=RuntimeError("later")))
+    failed, = outcomes
+    assert failed.status == "failed" and [f.kind for f in failed.found()] == ["worker"]
+    assert failed.errors[0].startswith(f"{tmp_path / 'a'}: page 2 killed the worker rendering it on each of 3 tries")
+
+
+def test_the_scheduler_is_asked_how_often_each_page_was_run_again(tmp_path):
+    """From its transition log: a page taken off a worker that died (not stolen, not finished)."""
+    from layout.cluster import retried_keys
+    from layout.cluster_run import ClusterRun
+
+    class Scheduler:
+        transition_log = [("page-k1", "processing", "released", {}, "worker-died"),
+                          ("page-k1", "processing", "memory", {}, "task-finished"),
+                          ("page-k2", "processing", "released", {}, "steal-1"),
+                          ("page-k2", "processing", "memory", {}, "task-finished")]
+        tasks = {}
+
+    class Asked(Client):
+        def run_on_scheduler(self, function, **kwargs):
+            return function(Scheduler(), **kwargs)
+    run = issue_run(tmp_path, jobs=[Job(1, "k1"), Job(2, "k2")])
+    run.pages = [{"number": 2, "retried": 0}, {"number": 1, "retried": 0}]
+    assert retried_keys(Scheduler(), keys=["page-k1", "page-k2"]) == {"page-k1": 1, "page-k2": 0}
+    ClusterRun(Asked(), tmp_path, tmp_path, None)._count_retries(run)
+    assert run.pages == [{"number": 2, "retried": 0}, {"number": 1, "retried": 1}]
+    ClusterRun(Client(), tmp_path, tmp_path, None)._count_retries(run)    # a scheduler that cannot say
+    assert run.pages == [{"number": 2, "retried": 0}, {"number": 1, "retried": 0}]
+
+
+def test_errors_on_a_page_fail_its_issue_located_in_issue_yaml(tmp_path):
+    """A page's findings keyed but not placed (the worker has no issue.yaml) are located on the
+    client; an error among them fails the issue, which then reports its errors only."""
+    from layout.cluster_run import ClusterRun
+    from layout.pagerender.cache import PageEntry
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    outcomes = []
+    cluster = ClusterRun(Client(), tmp_path / "out", tmp_path / "cache", None)
+    cluster.record = outcomes.append
+    run = issue_run(tmp_path, jobs=[Job(1, "k1")])
+    error = Finding("WeasyPrint: .notdef glyph drawn", key="pages[0]", kind="render")
+    placed = Finding("refused to load 'x'", "a.html#page-1", kind="render")
+    run.entries = {"k1": PageEntry("k1", tmp_path / "k1.pdf", findings=[
+        Finding("the banner's title is cut off", key="pages[0].banner", severity=Severity.WARNING, kind="layout"),
+        error, placed])}
+    cluster._finish(run)
+    failed, = outcomes
+    assert (failed.slug, failed.status, failed.pages) == ("a", "failed", 0)
+    yaml = str(folder / "issue.yaml")
+    assert failed.found() == [Finding(error.message, yaml, 5, "pages[0]", kind="render"), placed]
+    assert not (tmp_path / "out").exists()
