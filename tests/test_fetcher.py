@@ -132,3 +132,25 @@ def _boxes(box):
     yield box
     for child in getattr(box, "children", []):
         yield from _boxes(child)
+
+
+def test_behind_its_folder_check_the_fetcher_allows_only_file_urls_and_no_redirect(tmp_path):
+    """Defence in depth: were the folder check in `fetch` ever bypassed, WeasyPrint's own
+    fetcher, as configured, still refuses any protocol but `file:` (before opening a
+    connection: 127.0.0.1:9 is never tried) and follows no HTTP redirect."""
+    from urllib.request import HTTPRedirectHandler
+
+    from weasyprint.urls import URLFetcher
+
+    from layout.render import restricted_fetcher
+    fetcher = restricted_fetcher([tmp_path])
+    for url in ("http://127.0.0.1:9/x.png", "ftp://127.0.0.1:9/x.png", "data:image/png;base64,AA=="):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            URLFetcher.fetch(fetcher, url)
+    assert not [h for h in fetcher.handlers if isinstance(h, HTTPRedirectHandler)]
+    (tmp_path / "a.txt").write_text("ok", encoding="utf-8")
+    fetched = URLFetcher.fetch(fetcher, (tmp_path / "a.txt").as_uri())
+    try:
+        assert fetched.read() == b"ok"
+    finally:
+        fetched.close()
