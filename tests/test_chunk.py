@@ -249,3 +249,19 @@ def _boxes(box):
     yield box
     for child in getattr(box, "children", []):
         yield from _boxes(child)
+
+
+@pytest.mark.parametrize("options, key", [({"pdf_tags": True}, "/MarkInfo"),
+                                          ({"pdf_variant": "pdf/ua-1"}, "/MarkInfo"),
+                                          ({"pdf_variant": "pdf/a-3b"}, "/OutputIntents")])
+def test_a_chunk_written_with_direct_catalog_entries_splits_into_pages_that_keep_them(issue, tmp_path,
+                                                                                      options, key):
+    """Tagged and PDF/A chunks put `/MarkInfo`, `/ViewerPreferences` and `/OutputIntents` in the
+    catalog as direct objects, which pikepdf's copy_foreign refused (ForeignObjectError) when a
+    chunk was split into one-page PDFs; the split copies them now (found by the fifth mutation
+    round, fixed with the print path's PDF/X output intents)."""
+    entries = render_chunk(two_jobs(issue, **options), tmp_path / "pages")
+    assert len(entries) == 2
+    for entry in entries:
+        with pikepdf.open(entry.pdf) as pdf:
+            assert key in pdf.Root, (entry.pdf, key)
