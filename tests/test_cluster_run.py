@@ -85,14 +85,17 @@ def test_a_page_that_killed_every_worker_is_named_by_its_number(tmp_path):
     class Worker:
         address = "tcp://10.0.0.7:40000"
     run = issue_run(tmp_path, jobs=[Job(1, "k1"), Job(2, "k2")])
-    found = page_failure(run, "k2", KilledWorker("page-k2", Worker(), 3))
+    found = page_failure(run, ["k2"], "page-k2", KilledWorker("page-k2", Worker(), 3))
     assert isinstance(found, PageKilledWorkers)
     assert str(found) == (
         "page 2 killed the worker rendering it on each of 4 tries (the last on tcp://10.0.0.7:40000); the "
         "scheduler gave it up (allowed-failures: 3), so a.pdf is not written: look for what in page 2 crashes "
         "or exhausts a worker's memory (its Dask key is page-k2)")
     other = RuntimeError("pikepdf gave up")
-    assert page_failure(run, "k2", other) is other
+    assert page_failure(run, ["k2"], "page-k2", other) is other
+    both = page_failure(run, ["k1", "k2"], "pages-ab", KilledWorker("pages-ab", Worker(), 3))
+    assert str(both).startswith("pages 1, 2 killed the worker rendering them on each of 4 tries")
+    assert str(both).endswith("(their task's Dask key is pages-ab)")
 
 
 def test_a_failed_issue_says_how_long_it_took(tmp_path):
@@ -158,7 +161,8 @@ KEY = "9833b339c1064d17367d1327e612cf73ef149ff22b98b5ddc0db6e6a43ebfeaf"
 
 
 def waiting_run(tmp_path: Path, pages: list[list]):
-    """A ClusterRun with an issue waiting for its pages; its outcomes and progress recorded."""
+    """A ClusterRun with an issue waiting for its pages, each its own page task (Dask key
+    `page-<key>`); its outcomes and progress recorded."""
     from layout.cluster_run import ClusterRun
     progress, outcomes = [], []
     cluster = ClusterRun(Client(), tmp_path / "out", tmp_path / "cache", lambda *counts: progress.append(counts))
@@ -167,21 +171,23 @@ def waiting_run(tmp_path: Path, pages: list[list]):
     run.missing = {key for _, key in pages}
     for _, key in pages:
         cluster.waiting[key] = [run]
+        cluster.pages_of[f"page-{key}"], cluster.rendering[key] = [key], f"page-{key}"
     return cluster, run, progress, outcomes
 
 
 def test_a_finished_page_goes_into_the_page_cache_with_its_findings_and_its_run(tmp_path):
     cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, KEY], [2, "k2"]])
     warning = Finding("WeasyPrint: Ignored `colr: red`", "a.html#page-1", severity=Severity.WARNING, kind="render")
-    data = {"pdf": b"%PDF-1.7 one page", "bookmarks": [[0, 1, "要闻", 1.0, 2.0]], "anchors": [], "worker": "tcp://w:1",
-            "pid": 77, "seconds": 0.5, "peak_rss_mb": 123.4, "findings": [warning.as_dict()]}
+    page = {"pdf": b"%PDF-1.7 one page", "bookmarks": [[0, 1, "要闻", 1.0, 2.0]], "anchors": [],
+            "findings": [warning.as_dict()]}
+    data = {"pages": [page], "worker": "tcp://w:1", "pid": 77, "seconds": 0.5, "peak_rss_mb": 123.4}
     cluster._page_done(Future(f"page-{KEY}", data))
     assert (tmp_path / "cache" / "pages" / f"{KEY}.pdf").read_bytes() == b"%PDF-1.7 one page"
     cached = cluster.cache.get(KEY)
     assert (cached.bookmarks, cached.findings) == ([[0, 1, "要闻", 1.0, 2.0]], [warning])
     assert run.entries[KEY].findings == [warning] and run.missing == {"k2"}
     assert run.pages == [{"number": 1, "key": KEY[:16], "worker": "tcp://w:1", "pid": 77, "seconds": 0.5,
-                          "retried": 0, "peak_rss_mb": 123.4}]
+                          "task_pages": 1, "retried": 0, "peak_rss_mb": 123.4}]
     assert progress == [(0, 1)] and outcomes == [] and cluster.waiting == {"k2": [run]}
 
 
@@ -217,9 +223,13 @@ def test_the_scheduler_is_asked_how_often_each_page_was_run_again(tmp_path):
     run = issue_run(tmp_path, jobs=[Job(1, "k1"), Job(2, "k2")])
     run.pages = [{"number": 2, "retried": 0}, {"number": 1, "retried": 0}]
     assert retried_keys(Scheduler(), keys=["page-k1", "page-k2"]) == {"page-k1": 1, "page-k2": 0}
-    ClusterRun(Asked(), tmp_path, tmp_path, None)._count_retries(run)
+    asked = ClusterRun(Asked(), tmp_path, tmp_path, None)
+    asked.task_of = {"k1": "page-k1", "k2": "page-k2"}       # each page's task
+    asked._count_retries(run)
     assert run.pages == [{"number": 2, "retried": 0}, {"number": 1, "retried": 1}]
-    ClusterRun(Client(), tmp_path, tmp_path, None)._count_retries(run)    # a scheduler that cannot say
+    unable = ClusterRun(Client(), tmp_path, tmp_path, None)
+    unable.task_of = asked.task_of
+    unable._count_retries(run)    # a scheduler that cannot say
     assert run.pages == [{"number": 2, "retried": 0}, {"number": 1, "retried": 0}]
 
 
