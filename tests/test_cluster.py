@@ -179,16 +179,26 @@ def test_a_worker_with_another_body_font_is_refused(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch-report.json"]
 
 
+def start_batch(cluster, issues: Path, out: Path, cache: Path) -> subprocess.Popen:
+    """`layout batch ISSUES -o OUT --cache CACHE --scheduler` the cluster, as a process."""
+    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
+               "--cache", str(cache), "--scheduler", cluster.address]
+    return subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+
+
+def wait_until(ready, running: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until `ready()` is true, the batch ends, or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline and running.poll() is None:
+        time.sleep(0.02)
+
+
 def test_a_worker_killed_in_the_middle_of_a_page_is_replaced_and_the_batch_completes(cluster, gate, tmp_path):
     issues = small_issues(tmp_path / "issues", "a", "dies", "z")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
-               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
-    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-    deadline = time.monotonic() + 60
-    while not list(gate.glob("started-*")) and time.monotonic() < deadline and running.poll() is None:
-        time.sleep(0.02)
+    running = start_batch(cluster, issues, out, tmp_path / "cache")
+    wait_until(lambda: list(gate.glob("started-*")), running)
     started, = gate.glob("started-*")
     killed = int(started.read_text())
     os.kill(killed, signal.SIGKILL)
@@ -249,13 +259,8 @@ def test_inputs_travel_once_as_bytes_and_pages_render_from_the_copies(cluster, g
     sha = hashlib.sha256((tmp_path / "photo.jpg").read_bytes()).hexdigest()
     (gate / "hold-plans").touch()
     out, moved = tmp_path / "out", tmp_path / "moved"
-    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
-               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
-    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-    deadline = time.monotonic() + 60
-    while not list(gate.glob("planning-*")) and time.monotonic() < deadline and running.poll() is None:
-        time.sleep(0.02)
+    running = start_batch(cluster, issues, out, tmp_path / "cache")
+    wait_until(lambda: list(gate.glob("planning-*")), running)
     assert list(gate.glob("planning-*")), running.communicate()[0]
     issues.rename(moved)
     (gate / "hold-plans").unlink()
@@ -288,13 +293,8 @@ def test_a_page_that_kills_its_worker_on_every_try_fails_its_issue_and_the_other
     worker held, so a page queued behind the killer could fail with it (see docs/scaling.md)."""
     issues = small_issues(tmp_path / "issues", "a", "crash", "z")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "layout.cli", "batch", str(issues), "-o", str(out),
-               "--cache", str(tmp_path / "cache"), "--scheduler", cluster.address]
-    running = subprocess.Popen(command, env=cluster.client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-    deadline = time.monotonic() + 60
-    while not all((out / f"{name}.pdf").exists() for name in "az") and time.monotonic() < deadline:
-        time.sleep(0.02)
+    running = start_batch(cluster, issues, out, tmp_path / "cache")
+    wait_until(lambda: all((out / f"{name}.pdf").exists() for name in "az"), running)
     (gate / "crash").touch()
     output, _ = running.communicate(timeout=120)
     assert running.returncode == 1, output
