@@ -102,7 +102,22 @@ def warm_forkserver() -> None:
     import dask
     from distributed.utils import get_mp_context
     dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"})
-    get_mp_context().set_forkserver_preload(["distributed", "layout.cluster_preload"])
+    get_mp_context()                 # Dask sets its own preload list the first time: ours replaces it
+    start_forkserver()
+
+
+#: what the fork server imports before it forks a worker
+FORKSERVER_PRELOAD = ["distributed", "layout.cluster_preload"]
+
+
+def start_forkserver() -> None:
+    """Start the fork server now (if not yet), without importing Dask here: its imports and font
+    warm-up (0.8 s of CPU) then run on the other core while this process imports its own stages
+    and reads the issues' inputs, rather than after them."""
+    import multiprocessing
+    from multiprocessing import forkserver
+    multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
+    forkserver.ensure_running()
 
 
 def dashboard_of(client) -> str | None:

@@ -35,6 +35,9 @@ def command(ctx: click.Context, dirs: tuple[Path, ...], jobs: int, out_dir: Path
     reported too. Two issues that would write the same PDF are refused before anything is
     written. Exit code 1 if any issue failed or has errors, 2 if the scheduler cannot be reached;
     Ctrl-C cancels every task and leaves no partial PDF."""
+    if scheduler is None:
+        from ..cluster import start_forkserver
+        start_forkserver()                 # its imports overlap this process's
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
