@@ -140,3 +140,15 @@ def test_render_and_batch_share_the_page_cache(tmp_path, monkeypatch):
     with pikepdf.open(local) as one, pikepdf.open(batched) as other:
         assert one.docinfo["/LayoutIssueKey"] == other.docinfo["/LayoutIssueKey"]
     assert pdf_text(batched) == pdf_text(local)
+
+
+def test_the_fork_server_starts_without_dask_in_the_client():
+    """`layout batch` starts the embedded cluster's fork server first: its imports and font
+    warm-up run while the client imports Dask and reads the issues, not after."""
+    import subprocess
+    import sys
+    probe = ("import sys; from multiprocessing import forkserver; from layout.cluster import start_forkserver; "
+             "start_forkserver(); print(forkserver._forkserver._forkserver_pid is not None, "
+             "'distributed' in sys.modules, forkserver._forkserver._preload_modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split(maxsplit=2) == ["True", "False", "['distributed', 'layout.cluster_preload']\n"]
