@@ -256,3 +256,38 @@ def test_errors_on_a_page_fail_its_issue_located_in_issue_yaml(tmp_path):
     yaml = str(folder / "issue.yaml")
     assert failed.found() == [Finding(error.message, yaml, 5, "pages[0]", kind="render"), placed]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_photo_the_issues_share_is_read_once_and_its_copies_only_hashed(tmp_path, monkeypatch):
+    """Two county editions with a copy of one photo: one blob, read once; each copy is hashed
+    (by the page keys' `file_digest`), not read into memory."""
+    from layout import cluster_inputs
+    photo = bytes(range(256)) * 4096
+    folders = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        (folder / "images").mkdir(parents=True)
+        (folder / "issue.yaml").write_text(f"title: {name}\n" + MINIMAL, encoding="utf-8")
+        (folder / "images" / "p.jpg").write_bytes(photo)
+        folders.append(folder)
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    blobs: dict[str, bytes] = {}
+    trees = [cluster_inputs.tree_of(folder, blobs) for folder in folders]
+    sha = hashlib.sha256(photo).hexdigest()
+    assert [dict(tree.files)["images/p.jpg"] for tree in trees] == [sha, sha]
+    assert blobs[sha] == photo and reads.count("p.jpg") == 1 and reads.count("issue.yaml") == 2
+
+
+def test_a_file_sent_is_named_by_the_hash_of_the_bytes_sent(tmp_path, monkeypatch):
+    """A file that changed after its hash was remembered is sent under the hash of the bytes
+    read, so the worker's check of each blob's hash (put_blob) holds."""
+    from layout import cluster_inputs
+    from layout.pagerender import keys
+    (tmp_path / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    monkeypatch.setattr(keys, "file_digest", lambda path: "0" * 64)
+    blobs: dict[str, bytes] = {}
+    tree = cluster_inputs.tree_of(tmp_path, blobs)
+    sha = hashlib.sha256(MINIMAL.encode("utf-8")).hexdigest()
+    assert tree.files == (("issue.yaml", sha),) and list(blobs) == [sha]

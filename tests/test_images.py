@@ -77,6 +77,23 @@ def test_inspect_sees_an_icc_profile(tmp_path):
     assert inspect_image(path).has_icc_profile
 
 
+def test_hard_links_to_one_photo_are_decoded_once_and_a_rewritten_photo_again(tmp_path, monkeypatch):
+    """A batch worker's store links every issue's copy of a photo to one blob: it is decoded
+    once. A photo saved again (a new modification time) or replaced by another file is not
+    taken for the old one."""
+    decoded = []
+    real = images._inspect
+    monkeypatch.setattr(images, "_inspect", lambda path: decoded.append(path.name) or real(path))
+    first = save(marked((64, 48)), tmp_path / "a.jpg", quality=90)
+    (tmp_path / "b.jpg").hardlink_to(first)
+    assert inspect_image(first) == inspect_image(tmp_path / "b.jpg") == ImageInfo(64, 48, "RGB", "JPEG", None, False)
+    assert decoded == ["a.jpg"]
+    save(marked((80, 48)), tmp_path / "c.jpg", quality=90).replace(first)        # a new file, same name
+    assert inspect_image(first).width == 80
+    save(marked((96, 48)), first, quality=90)                                    # rewritten in place
+    assert inspect_image(first).width == 96 and decoded == ["a.jpg", "a.jpg", "a.jpg"]
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(ImageProblem) as caught:
         inspect_image(tmp_path / "nope.jpg")

@@ -71,3 +71,22 @@ def test_pages_of_one_chunk_share_their_fonts(issue, tmp_path, cache_dir):
     with pikepdf.open(tmp_path / "one" / f"{issue.name}.pdf") as pdf:
         fonts = [{font.objgen for font in page.Resources.Font.values()} for page in pdf.pages]
     assert fonts[0] & fonts[1]
+
+
+def test_a_files_hash_is_remembered_for_its_hard_links_and_forgotten_when_it_changes(tmp_path, monkeypatch):
+    """Page keys hash every file a page names: a hard link to a file already hashed (a batch
+    worker's store holds every issue's copy of a photo as a link to one blob) is not read
+    again; a file rewritten is."""
+    import hashlib
+
+    from layout.pagerender import keys
+    hashed = []
+    real = keys._hash_file
+    monkeypatch.setattr(keys, "_hash_file", lambda path: hashed.append(Path(path).name) or real(path))
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"one photo")
+    (tmp_path / "b.jpg").hardlink_to(photo)
+    assert keys.file_digest(photo) == keys.file_digest(tmp_path / "b.jpg") == hashlib.sha256(b"one photo").hexdigest()
+    photo.write_bytes(b"another photo")
+    assert keys.file_digest(tmp_path / "b.jpg") == hashlib.sha256(b"another photo").hexdigest()
+    assert hashed == ["a.jpg", "b.jpg"] and keys.file_digest(tmp_path / "missing.jpg") == "missing"

@@ -111,7 +111,7 @@ def _font_suffixes() -> set[str]:
 
 
 def tree_of(folder: Path, blobs: dict[str, bytes], names: list[str] | None = None) -> Tree:
-    """`folder`'s files (or only `names` in it) as a Tree; their bytes go into `blobs`."""
+    """`folder`'s files (or only `names` in it) as a Tree; their bytes go into `blobs`, once a hash."""
     files = []
     for name in _listing(folder) if names is None else names:
         path = folder / name
@@ -119,11 +119,21 @@ def tree_of(folder: Path, blobs: dict[str, bytes], names: list[str] | None = Non
         if path.is_symlink() and not inside:
             files.append((name, LINK + os.readlink(path)))
         elif inside:
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            blobs.setdefault(sha, data)
-            files.append((name, sha))
+            files.append((name, _blob(path, blobs)))
     return Tree(tuple(sorted(files)))
+
+
+def _blob(path: Path, blobs: dict[str, bytes]) -> str:
+    """The hash of the file at `path`, its bytes added to `blobs` if no other file had them: a
+    photo every county edition shares is read once, its copies only hashed (remembered by the
+    page keys' `file_digest`, across runs for large files), never held twice in memory."""
+    from .pagerender.keys import file_digest
+    sha = file_digest(path)
+    if sha not in blobs:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()         # what is sent, even if the file just changed
+        blobs[sha] = data
+    return sha
 
 
 def _listing(folder: Path) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
@@ -24,6 +25,26 @@ class FileProblem(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """A file as the file system knows it: two hard links to one file are one identity (a
+    batch worker's store links every issue's copy of a photo to one blob), a file rewritten or
+    replaced is a new one. The key of in-process caches of what a file's bytes give; `path` is
+    one way to it, not part of the key."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    path: str = field(compare=False)
+
+
+def identity(path: Path | str) -> FileIdentity:
+    """The identity of the file at `path` (links followed). Raises OSError."""
+    status = os.stat(path)
+    return FileIdentity(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, str(path))
 
 
 def _kind(mode: int) -> str:

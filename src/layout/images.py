@@ -35,7 +35,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
-from .files import FileProblem, check_regular
+from .files import FileIdentity, FileProblem, check_regular, identity
 
 # Pillow's own decompression-bomb guard stays on (its default limit is ~89 megapixels); ours is
 # lower, checked on the header size before any pixel is decoded, and reports the dimensions.
@@ -195,14 +195,13 @@ def _orientation(im: Image.Image) -> int | None:
 def upright_size(path: Path) -> tuple[int, int]:
     """Width and height as the photo will stand (EXIF orientation applied), from the header only.
 
-    Cached by path, size and modification time: page layout asks for it many times."""
-    stat = Path(path).stat()
-    return _header_size(str(path), stat.st_size, stat.st_mtime_ns)
+    Cached by the file's identity (`files.identity`): page layout asks for it many times."""
+    return _header_size(identity(path))
 
 
 @functools.lru_cache(maxsize=1024)
-def _header_size(path: str, size: int, mtime: int) -> tuple[int, int]:
-    with _open_checked(Path(path)) as im:
+def _header_size(file: FileIdentity) -> tuple[int, int]:
+    with _open_checked(Path(file.path)) as im:
         width, height = im.size
         return (height, width) if _orientation(im) in _SWAPPING_ORIENTATIONS else (width, height)
 
@@ -210,18 +209,20 @@ def _header_size(path: str, size: int, mtime: int) -> tuple[int, int]:
 def inspect_image(path: Path) -> ImageInfo:
     """Check that `path` is a printable photo and describe it, decoding as little as possible.
 
-    Cached by path, size and modification time, so a warm re-render does not decode again."""
+    Cached by the file's identity (`files.identity`: device, inode, size, modification time),
+    so a warm re-render does not decode again, nor does a batch worker for each issue's hard
+    link to one photo in its store."""
     path = Path(path)
     try:
-        stat = path.stat()
+        file = identity(path)
     except OSError:
         return _inspect(path)
-    return _inspect_cached(str(path), stat.st_size, stat.st_mtime_ns)
+    return _inspect_cached(file)
 
 
 @functools.lru_cache(maxsize=1024)
-def _inspect_cached(path: str, size: int, mtime: int) -> ImageInfo:
-    return _inspect(Path(path))
+def _inspect_cached(file: FileIdentity) -> ImageInfo:
+    return _inspect(Path(file.path))
 
 
 def _inspect(path: Path) -> ImageInfo:

@@ -20,6 +20,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ..files import FileIdentity, identity
+
 CACHE_FORMAT = "layout-page-2"
 LARGE_FILE = 1 << 22
 FILE_URL = re.compile(r"""file://[^"'()\s<>]+""")
@@ -48,23 +50,25 @@ def _path_of(url: str) -> Path:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, remembered per (path, size, mtime) for this process."""
+    """SHA-256 of a file's bytes, remembered per file identity (`files.identity`: device,
+    inode, size, modification time) for this process: hard links to one file are hashed once."""
     try:
-        stat = path.stat()
+        file = identity(path)
     except OSError:
         return "missing"
-    return _digest(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return _digest(file)
 
 
 @functools.lru_cache(maxsize=512)
-def _digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
-    """Large files (fonts) are remembered across runs in `<cache>/digests.json`."""
-    stamp = f"{path}|{size}|{mtime_ns}|{inode}"
+def _digest(file: FileIdentity) -> str:
+    """Large files (fonts) are remembered across runs in `<cache>/digests.json`, by path, size,
+    modification time and inode."""
+    stamp = f"{file.path}|{file.size}|{file.mtime_ns}|{file.inode}"
     known = _known_digests()
     if stamp in known:
         return known[stamp]
-    value = _hash_file(path)
-    if size >= LARGE_FILE:
+    value = _hash_file(file.path)
+    if file.size >= LARGE_FILE:
         known[stamp] = value
         _save_digests(known)
     return value
