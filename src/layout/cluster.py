@@ -129,25 +129,29 @@ def dashboard_of(client) -> str | None:
         return None
 
 
-def expected_fonts(folder: Path) -> list[ExpectedFont] | None:
-    """The fonts this machine (the client) resolves for the issue's theme; None when the issue
-    or its theme cannot be read (its plan task then reports why). Reads only the `theme:` line's
-    value (loading the issue would inspect every photo: 0.6 s an issue)."""
+def theme_fonts(name: str) -> list[ExpectedFont] | None:
+    """The fonts this machine (the client) resolves for the theme `name`, which every worker
+    must resolve alike; None when the theme cannot be read (the plan task then says why). The
+    client learns an issue's theme from its `theme:` line alone (`_theme_name`): loading the
+    issue would inspect every photo (0.6 s an issue)."""
     from .fonts import resolve_fonts
     from .pagerender.keys import file_digest
     try:
-        theme = _theme(_theme_name(folder))
+        theme = _theme(name)
         fonts = resolve_fonts(theme)
-    except Exception:  # noqa: BLE001 - an unreadable issue or theme: its plan task says why
+    except Exception:  # noqa: BLE001 - an unreadable theme: the plan task says why
         return None
     return [ExpectedFont(theme.fonts[role], font.family, font.path.name, file_digest(font.path))
             for role, font in fonts.items()]
 
 
 def _theme_name(folder: Path) -> str:
+    """The `theme:` of the issue's YAML (read with libyaml when PyYAML has it: the issue's own
+    loader, which locates every key, is for its plan task)."""
     import yaml
     from .model import ISSUE_FILE
-    data = yaml.safe_load((folder / ISSUE_FILE).read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((folder / ISSUE_FILE).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     return str(data.get("theme") or "") if isinstance(data, dict) else ""
 
 

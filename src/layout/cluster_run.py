@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cluster import _theme_name, expected_fonts, page_task, plan_task, retried_keys
+from .cluster import _theme_name, page_task, plan_task, retried_keys, theme_fonts
 from .cluster_inputs import held, read_inputs
 from .errors import Finding, Severity
 from .pagerender.cache import PageCache, PageEntry
@@ -95,11 +95,11 @@ def read_issues(folders: list[Path], names: dict[Path, str]) -> tuple[list[Issue
 def _read(folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
     """The issue's fonts and inputs (the issue's own errors, even an unreadable issue.yaml, are
     its plan task's to report)."""
-    run = IssueRun(folder, name, expected_fonts(folder))
     try:
         theme = _theme_name(folder)
+        run = IssueRun(folder, name, theme_fonts(theme))
     except Exception:  # noqa: BLE001 - the plan task, given the folder's other files, says why
-        theme = ""
+        theme, run = "", IssueRun(folder, name, None)
     try:
         run.inputs = read_inputs(folder, theme, blobs)
     except OSError as exc:
