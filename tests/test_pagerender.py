@@ -90,3 +90,22 @@ def test_a_files_hash_is_remembered_for_its_hard_links_and_forgotten_when_it_cha
     photo.write_bytes(b"another photo")
     assert keys.file_digest(tmp_path / "b.jpg") == hashlib.sha256(b"another photo").hexdigest()
     assert hashed == ["a.jpg", "b.jpg"] and keys.file_digest(tmp_path / "missing.jpg") == "missing"
+
+
+def test_a_photo_prepared_once_serves_its_hard_links_and_a_changed_photo_is_prepared_again(tmp_path, monkeypatch):
+    """Each issue of a batch names its own copy of a shared photo: in a worker's store they are
+    hard links to one file, prepared once for a frame; the same photo saved again is not."""
+    from PIL import Image
+
+    from layout.pagerender import compose
+    made = []
+    real = compose.prepare_image
+    monkeypatch.setattr(compose, "prepare_image", lambda path, **options: made.append(path.name) or real(path, **options))
+    photo = tmp_path / "a.jpg"
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(photo, quality=90)
+    (tmp_path / "b.jpg").hardlink_to(photo)
+    urls = [compose._prepared_url(path, 100.0, 75.0, 300, tmp_path / "cache") for path in (photo, tmp_path / "b.jpg")]
+    assert urls[0] == urls[1] and urls[0].startswith((tmp_path / "cache").as_uri()) and made == ["a.jpg"]
+    Image.new("RGB", (400, 300), (30, 30, 200)).save(photo, quality=80)
+    assert compose._prepared_url(tmp_path / "b.jpg", 100.0, 75.0, 300, tmp_path / "cache") != urls[0]
+    assert made == ["a.jpg", "b.jpg"]

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..context import compose_context
 from ..errors import Finding
+from ..files import identity
 from ..html import template_environment
 from ..images import Busy, ImageProblem, prepare_image
 from ..page import PagePlan
@@ -51,7 +52,8 @@ def page_htmls(issue, theme, fonts, plans: list[PagePlan], images: dict[str, str
 
 
 def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[dict[str, str], list[Finding]]:
-    """`pipeline.prepare_photos`, remembering each result per source file state in this process.
+    """`pipeline.prepare_photos`, remembering each result per source file (its identity: a batch
+    worker's hard links to one photo are one) and frame in this process.
     A photo that another process is preparing for the same frame now (an issue sharing it,
     planned by another batch worker) is left for last: by then it is usually made."""
     urls, findings, later = {}, [], []
@@ -80,9 +82,7 @@ def _prepare(figure, urls: dict[str, str], findings: list[Finding], ppi: int, ca
 def _prepared_url(source: Path, width: float, height: float, ppi: int, cache: Path,
                   focus=None, region=None, wait: bool = True) -> str:
     try:
-        stat = source.stat()
-        state = (str(source), stat.st_size, stat.st_mtime_ns, round(width, 2), round(height, 2), ppi, str(cache),
-                 focus, region)
+        state = (identity(source), round(width, 2), round(height, 2), ppi, str(cache), focus, region)
     except OSError:
         state = None
     if state in _PREPARED and Path(_PREPARED[state][7:]).exists():
