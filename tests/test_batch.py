@@ -142,13 +142,31 @@ def test_render_and_batch_share_the_page_cache(tmp_path, monkeypatch):
     assert pdf_text(batched) == pdf_text(local)
 
 
-def test_the_fork_server_starts_without_dask_in_the_client():
+def test_the_fork_server_starts_without_dask_in_the_client_with_the_environment_a_nanny_gives_workers():
     """`layout batch` starts the embedded cluster's fork server first: its imports and font
-    warm-up run while the client imports Dask and reads the issues, not after."""
+    warm-up run while the client imports Dask and reads the issues, not after. Workers fork with
+    its environment, so it has the one Dask's nanny gives a worker (MALLOC_TRIM_THRESHOLD_...),
+    which the nanny only sets later."""
+    import os
     import subprocess
     import sys
-    probe = ("import sys; from multiprocessing import forkserver; from layout.cluster import start_forkserver; "
+    probe = ("import os, sys; from multiprocessing import forkserver; from layout.cluster import start_forkserver; "
              "start_forkserver(); print(forkserver._forkserver._forkserver_pid is not None, "
-             "'distributed' in sys.modules, forkserver._forkserver._preload_modules)")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.split(maxsplit=2) == ["True", "False", "['distributed', 'layout.cluster_preload']\n"]
+             "'distributed' in sys.modules, forkserver._forkserver._preload_modules); "
+             "pid = forkserver._forkserver._forkserver_pid; "
+             "environ = dict(item.split('=', 1) for item in open(f'/proc/{pid}/environ').read().split(chr(0)) if item); "
+             "print({k: environ.get(k) for k in ('MALLOC_TRIM_THRESHOLD_', 'PYTHONHASHSEED')})")
+    clean = {k: v for k, v in os.environ.items() if k not in ("MALLOC_TRIM_THRESHOLD_", "PYTHONHASHSEED")}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60,
+                         env=clean).stdout.splitlines()
+    assert out == ["True False ['distributed', 'layout.cluster_preload']",
+                   "{'MALLOC_TRIM_THRESHOLD_': '65536', 'PYTHONHASHSEED': '6640'}"]
+
+
+def test_the_workers_environment_is_the_one_a_dask_nanny_gives(monkeypatch):
+    from distributed import Nanny
+
+    from layout.cluster import WORKER_ENVIRON
+    for name in WORKER_ENVIRON:
+        monkeypatch.delenv(name, raising=False)
+    assert Nanny("tcp://127.0.0.1:1").pre_spawn_env == WORKER_ENVIRON

@@ -109,13 +109,24 @@ def warm_forkserver() -> None:
 #: what the fork server imports before it forks a worker
 FORKSERVER_PRELOAD = ["distributed", "layout.cluster_preload"]
 
+#: the environment Dask's nanny gives the worker process it starts (its defaults of
+#: `distributed.nanny.pre-spawn-environ` and a fixed hash seed); workers fork with the fork
+#: server's environment, so the fork server, started before any nanny, must have it already.
+#: Without it glibc keeps freed memory longer: a worker's peak RSS was 26-35 MB higher.
+WORKER_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": "65536", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                  "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "6640"}
+
 
 def start_forkserver() -> None:
     """Start the fork server now (if not yet), without importing Dask here: its imports and font
     warm-up (0.8 s of CPU) then run on the other core while this process imports its own stages
-    and reads the issues' inputs, rather than after them."""
+    and reads the issues' inputs, rather than after them. This process's environment gets the
+    workers' (`WORKER_ENVIRON`, a variable already set is kept, as the nanny keeps it)."""
     import multiprocessing
     from multiprocessing import forkserver
+    for name, value in WORKER_ENVIRON.items():
+        if os.environ.get(name) in (None, "0" if name == "PYTHONHASHSEED" else None):
+            os.environ[name] = value
     multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
     forkserver.ensure_running()
 
