@@ -149,7 +149,7 @@ class _Search:
         def walk(index: int, column: int, cells: tuple, heights: dict, widest: int, lead: int):
             if cells:                 # the tier may end here, white beyond its last cell
                 for rows, (cost, chosen) in heights.items():
-                    if column < self.columns and rows > self.white:
+                    if column < self.columns and self.white == SNUG_WHITE and rows > self.white:
                         continue          # a white column beside the tier, deeper than allowed
                     key = (index, rows, widest, lead)
                     value = cost + score.blank((self.columns - column) * rows, self.columns)
