@@ -25,6 +25,7 @@ WEIGHTS = {
     "white_space": 2.5,     # per line of white space left at a module's foot
     "blank": 2.0,           # x page_foot per column, per column-line left white beside a tier's cells
     "photo_margin": 10.0,    # per column-line left white beside a photo narrower than its columns
+    "photo_short": 1.0,     # x page_foot per column, per column-line the 主图 is short of its floor
     "measure": 40.0,        # a commentary in basic columns where the theme asks for its 破栏
 }
 
@@ -114,6 +115,13 @@ def photo_scale(column_lines: float, reference: float = 0.0) -> float:
 def photo_margin(column_lines: float) -> float:
     """White beside a photo its caps or pixels keep narrower than its columns (a hole)."""
     return WEIGHTS["photo_margin"] * column_lines
+
+
+def photo_short(column_lines: float, reference: float, columns: int) -> float:
+    """A 主图 smaller than its floor (`reference` column-lines), on a page where no composition
+    reaches the floor: each column-line short costs as much as one of white across the page's
+    foot, so the photo grows while that costs the page less than the white it leaves."""
+    return WEIGHTS["photo_short"] * WEIGHTS["page_foot"] * max(0.0, reference - column_lines) / columns
 
 
 def blank(column_lines: int, columns: int) -> float:

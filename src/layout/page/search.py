@@ -21,7 +21,8 @@ MAX_CELLS = 4         # cells side by side in one tier
 MAX_WHITE = 24        # lines a cell may leave white at its foot when it is shorter than its tier
 #: ... and, in the first search of a page, the most white a cell may leave at its foot or a tier
 #: beside its cells: fewer lines than a hole (score.RULES["hole_lines"]). Only a page that
-#: cannot be composed so is searched again with MAX_WHITE and white columns beside a tier.
+#: cannot be composed so is searched again with MAX_WHITE under a cell and white columns beside
+#: a tier as deep as the tier (score.blank prices them).
 SNUG_WHITE = score.RULES["hole_lines"] - 1
 
 
@@ -149,7 +150,7 @@ class _Search:
         def walk(index: int, column: int, cells: tuple, heights: dict, widest: int, lead: int):
             if cells:                 # the tier may end here, white beyond its last cell
                 for rows, (cost, chosen) in heights.items():
-                    if column < self.columns and rows > self.white:
+                    if column < self.columns and self.white == SNUG_WHITE and rows > self.white:
                         continue          # a white column beside the tier, deeper than allowed
                     key = (index, rows, widest, lead)
                     value = cost + score.blank((self.columns - column) * rows, self.columns)
