@@ -16,6 +16,7 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
 * peak RSS of every worker process.
 
     python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server] [--batch-only]
+                                 [--distinct-photos]
 """
 from __future__ import annotations
 
@@ -203,14 +204,29 @@ def batch_throughput(work: Path, count: int, jobs: int, env: dict, images: Path 
             "inputs_sent": report.get("inputs_sent", {"files": 0, "bytes": 0})}
 
 
+#: `--distinct-photos`: every copy's photos are other files (no photo shared between issues)
+DISTINCT = False
+
+
 def batch_inputs(work: Path, tag: str, count: int, images: Path | None) -> tuple[Path, Path, Path]:
     folder = work / f"batch-{tag}"
     for n in range(count):
         make_issue(folder / f"issue-{n}", repeat=1, title=f"批量测试 {tag}-{n}")
+        if DISTINCT:
+            distinct_photos(folder / f"issue-{n}", f"{tag}-{n}")
     cache = work / f"batch-cache-{tag}"
     if images is not None:
         shutil.copytree(images, cache / "images")
     return folder, cache, work / f"batch-out-{tag}"
+
+
+def distinct_photos(issue: Path, mark: str) -> None:
+    """Make each JPEG of the issue a file of its own: a comment segment (COM) naming `mark`
+    after its start-of-image marker (the pixels are the same; the bytes, hence every hash, not)."""
+    for photo in (issue / "images").glob("*.jpg"):
+        data = photo.read_bytes()
+        comment = f"bench {mark}".encode()
+        photo.write_bytes(data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:])
 
 
 def pdf_bytes(out: Path) -> int:
@@ -304,7 +320,11 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=12)
     parser.add_argument("--only-server", action="store_true", help="Only the proof server's edit times.")
     parser.add_argument("--batch-only", action="store_true", help="only the batch comparison")
+    parser.add_argument("--distinct-photos", action="store_true",
+                        help="batch: no photo shared between the issues (each copy's photos are other files)")
     args = parser.parse_args()
+    global DISTINCT
+    DISTINCT = args.distinct_photos
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
