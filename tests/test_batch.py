@@ -153,9 +153,10 @@ def test_the_fork_server_starts_without_dask_in_the_client_with_the_environment_
     probe = ("import os, sys; from multiprocessing import forkserver; from layout.cluster import start_forkserver; "
              "start_forkserver(); print(forkserver._forkserver._forkserver_pid is not None, "
              "'distributed' in sys.modules, forkserver._forkserver._preload_modules); "
-             "pid = forkserver._forkserver._forkserver_pid; "
-             "environ = dict(item.split('=', 1) for item in open(f'/proc/{pid}/environ').read().split(chr(0)) if item); "
-             "print({k: environ.get(k) for k in ('MALLOC_TRIM_THRESHOLD_', 'PYTHONHASHSEED')})")
+             "import multiprocessing, os\n"
+             "if __name__ == '__main__':\n"
+             "    with multiprocessing.get_context('forkserver').Pool(1) as pool:\n"
+             "        print({k: pool.apply(os.getenv, (k,)) for k in ('MALLOC_TRIM_THRESHOLD_', 'PYTHONHASHSEED')})")
     clean = {k: v for k, v in os.environ.items() if k not in ("MALLOC_TRIM_THRESHOLD_", "PYTHONHASHSEED")}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60,
                          env=clean).stdout.splitlines()

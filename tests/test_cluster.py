@@ -274,7 +274,7 @@ def test_inputs_travel_once_as_bytes_and_pages_render_from_the_copies(cluster, g
             *(p for p in (SRC.parent / "templates" / "newspaper").iterdir() if p.is_file()),
             *{hashlib.sha256(p.read_bytes()).hexdigest(): p for p in (tmp_path / "cache" / "images").glob("*.jpg")}
             .values()]
-    assert report["inputs_sent"] == {"files": len(sent), "bytes": sum(p.stat().st_size for p in sent)}
+    assert report["inputs_sent"] == {"files": len(sent), "bytes": sum(p.stat().st_size for p in sent), "by_reference": 0}
     from distributed import Client
 
     from layout import cluster_inputs

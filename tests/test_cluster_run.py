@@ -291,3 +291,28 @@ def test_a_file_sent_is_named_by_the_hash_of_the_bytes_sent(tmp_path, monkeypatc
     tree = cluster_inputs.tree_of(tmp_path, blobs)
     sha = hashlib.sha256(MINIMAL.encode("utf-8")).hexdigest()
     assert tree.files == (("issue.yaml", sha),) and list(blobs) == [sha]
+
+
+def test_for_workers_on_this_machine_files_travel_by_reference_and_are_checked_when_copied(tmp_path, monkeypatch):
+    """The embedded cluster's input tasks carry the file's path, not its bytes (the client reads
+    none); a worker copies the file into its store and refuses a copy whose hash is not the one
+    the client read."""
+    from layout import cluster_inputs
+    photo = tmp_path / "a" / "images" / "p.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"the photo")
+    (tmp_path / "a" / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read"))
+    runs, blobs = read_issues([tmp_path / "a"], {(tmp_path / "a").resolve(): "a"}, by_reference=True)
+    sha = hashlib.sha256(b"the photo").hexdigest()
+    assert blobs[sha] == cluster_inputs.LocalFile(str(photo.resolve()), 9)
+    assert ("images/p.jpg", sha) in runs[0].inputs.issue.files
+    monkeypatch.undo()
+    monkeypatch.setattr(cluster_inputs, "_STORE", [tmp_path / "store"])
+    assert cluster_inputs.put_blob(sha, blobs[sha]).read_bytes() == b"the photo"
+    photo.write_bytes(b"the photo, retouched")
+    other = hashlib.sha256(b"another").hexdigest()
+    with pytest.raises(ValueError) as caught:
+        cluster_inputs.put_blob(other, cluster_inputs.LocalFile(str(photo), 20))
+    assert str(caught.value) == f"input {other[:16]}: {photo} changed while the batch read it"
+    assert sorted(p.name for p in (tmp_path / "store" / "blobs").iterdir()) == [sha]

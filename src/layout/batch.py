@@ -65,7 +65,7 @@ class BatchReport:
     seconds: float = 0.0
     scheduler: str = ""
     dashboard: str | None = None
-    inputs_sent: dict = field(default_factory=dict)   # distinct input files sent to the cluster: files, bytes
+    inputs_sent: dict = field(default_factory=dict)   # distinct input files sent to the cluster: files, bytes, by_reference
     workers_cpu_seconds: float = 0.0   # CPU the worker processes have used since they started
 
     def count(self, status: str) -> int:
@@ -140,21 +140,23 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     from concurrent.futures import ThreadPoolExecutor
 
     from .cluster_run import ClusterRun, read_issues
+    by_reference = scheduler is None          # the embedded cluster's workers read this machine's files
     with ThreadPoolExecutor(1) as reader:
-        reading = reader.submit(read_issues, folders, names)     # while the cluster starts
+        reading = reader.submit(read_issues, folders, names, by_reference)     # while the cluster starts
         with connect(jobs, scheduler) as client:
             report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
             report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
             if on_cluster:
                 on_cluster(client)
-            run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None))
+            run = ClusterRun(client, out_dir, cache_dir, on_pages or (lambda added, done: None), by_reference)
 
             def record(outcome: IssueOutcome) -> None:
                 report.issues.append(outcome)
                 if on_done:
                     on_done(outcome)
             run.render(*reading.result(), record)
-            report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes}
+            report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes,
+                                  "by_reference": run.sender.referenced}
             report.workers_cpu_seconds = _workers_cpu(client)
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))

@@ -201,11 +201,13 @@ def worker_name() -> str:
         return f"pid {os.getpid()}"
 
 
-def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | None, inputs, blobs: dict) -> dict:
+def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | None, inputs, blobs: dict,
+              by_reference: bool = False) -> dict:
     """Plan and compose one issue from the copies of its inputs (`cluster_inputs`): its page jobs
     (`RemoteJob`s), findings (render's and check's) and the bytes of the prepared photos its pages
-    name, or the located errors that stop it. Paths in findings are the client's."""
-    from .cluster_inputs import CACHE, INPUTS, installed, materialise, remote_job, store
+    name (`by_reference`: `LocalFile`s, for workers on this machine), or the located errors that
+    stop it. Paths in findings are the client's."""
+    from .cluster_inputs import CACHE, INPUTS, installed, materialise, payload, remote_job, store
     from .pagerender.issue import compose_issue
     from .pagerender.keys import env_cache_dir, issue_key
     from .pipeline import with_preflight
@@ -229,7 +231,7 @@ def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | No
     jobs = [job for job, _ in remote]
     return {"jobs": jobs, "slug": composed.issue.slug, "key": issue_key([job.key for job in jobs]),
             "findings": [shown(f.as_dict()) for f in findings],
-            "blobs": {sha: path.read_bytes() for sha, path in made.items()},
+            "blobs": {sha: payload(path, by_reference) for sha, path in made.items()},
             **_where(started)}
 
 

@@ -17,12 +17,18 @@ store are written `file:///layout-inputs/...` and those into the planning worker
 prepared photos) `file:///layout-cache/...`; the page key is computed on that form with the
 files' hashes, so it does not depend on which worker planned the page, and any worker renders
 it after placing the files the page names (`RemoteJob.files`) in its own store.
+
+The embedded cluster's workers run on this machine and can read its files: there an input task
+carries a `LocalFile` (the file's path) instead of its bytes, and the worker copies the file
+into its store, checking that the copy still has the hash the client read (`put_blob`). The
+trees, the store and the tasks are the same; only what travels differs (`by_reference`).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
@@ -66,6 +72,20 @@ class IssueInputs:
 
 
 @dataclass(frozen=True)
+class LocalFile:
+    """A file of the client's machine that the workers can read (the embedded cluster's): sent
+    in place of its bytes. `size` is what a worker copies."""
+
+    path: str
+    size: int
+
+
+def payload(path: Path, by_reference: bool) -> bytes | LocalFile:
+    """What an input task carries for the file at `path`: its bytes, or a reference to it."""
+    return LocalFile(str(path.resolve()), path.stat().st_size) if by_reference else path.read_bytes()
+
+
+@dataclass(frozen=True)
 class RemoteJob:
     """A page job whose paths are written in the store-neutral form, with the files it names."""
 
@@ -88,10 +108,10 @@ class RemoteJob:
 
 # --- the client: read the inputs -----------------------------------------------------------
 
-def read_inputs(folder: Path, theme_name: str, blobs: dict[str, bytes]) -> IssueInputs:
-    """The issue's trees; every file's bytes are added to `blobs` (by hash). The templates tree
-    holds the issue's theme folder and every other theme's `theme.yaml` (an unknown theme's
-    error lists them)."""
+def read_inputs(folder: Path, theme_name: str, blobs: dict, by_reference: bool = False) -> IssueInputs:
+    """The issue's trees; every file's bytes (`by_reference`: a `LocalFile`) are added to
+    `blobs` (by hash). The templates tree holds the issue's theme folder and every other theme's
+    `theme.yaml` (an unknown theme's error lists them)."""
     from . import theme as themes
     from .pipeline import _relative
     templates, fonts_dir = themes.TEMPLATES_DIR, themes.FONTS_DIR
@@ -100,8 +120,9 @@ def read_inputs(folder: Path, theme_name: str, blobs: dict[str, bytes]) -> Issue
         if templates.is_dir() else []
     theme_files = [f"{name}/{p}" for p in _listing(templates / name)] if f"{name}/theme.yaml" in themes_known else []
     fonts = [p for p in _listing(fonts_dir) if "/" not in p and Path(p).suffix.lower() in _font_suffixes()]
-    return IssueInputs(tree_of(folder, blobs), tree_of(templates, blobs, sorted({*themes_known, *theme_files})),
-                       name, tree_of(fonts_dir, blobs, fonts),
+    return IssueInputs(tree_of(folder, blobs, by_reference=by_reference),
+                       tree_of(templates, blobs, sorted({*themes_known, *theme_files}), by_reference),
+                       name, tree_of(fonts_dir, blobs, fonts, by_reference),
                        {"issue": str(_relative(folder)), "templates": str(templates), "fonts": str(fonts_dir)})
 
 
@@ -110,8 +131,9 @@ def _font_suffixes() -> set[str]:
     return {s.lower() for s in FONT_SUFFIXES}
 
 
-def tree_of(folder: Path, blobs: dict[str, bytes], names: list[str] | None = None) -> Tree:
-    """`folder`'s files (or only `names` in it) as a Tree; their bytes go into `blobs`, once a hash."""
+def tree_of(folder: Path, blobs: dict, names: list[str] | None = None, by_reference: bool = False) -> Tree:
+    """`folder`'s files (or only `names` in it) as a Tree; their bytes (`by_reference`: a
+    `LocalFile`) go into `blobs`, once a hash."""
     files = []
     for name in _listing(folder) if names is None else names:
         path = folder / name
@@ -119,20 +141,24 @@ def tree_of(folder: Path, blobs: dict[str, bytes], names: list[str] | None = Non
         if path.is_symlink() and not inside:
             files.append((name, LINK + os.readlink(path)))
         elif inside:
-            files.append((name, _blob(path, blobs)))
+            files.append((name, _blob(path, blobs, by_reference)))
     return Tree(tuple(sorted(files)))
 
 
-def _blob(path: Path, blobs: dict[str, bytes]) -> str:
-    """The hash of the file at `path`, its bytes added to `blobs` if no other file had them: a
-    photo every county edition shares is read once, its copies only hashed (remembered by the
-    page keys' `file_digest`, across runs for large files), never held twice in memory."""
+def _blob(path: Path, blobs: dict, by_reference: bool) -> str:
+    """The hash of the file at `path`, its bytes (or a reference to it) added to `blobs` if no
+    other file had them: a photo every county edition shares is read once, its copies only
+    hashed (remembered by the page keys' `file_digest`, across runs for large files), never
+    held twice in memory."""
     from .pagerender.keys import file_digest
     sha = file_digest(path)
     if sha not in blobs:
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()         # what is sent, even if the file just changed
-        blobs[sha] = data
+        if by_reference:                         # the worker checks its copy against `sha`
+            blobs[sha] = payload(path, True)
+        else:
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()         # what is sent, even if the file just changed
+            blobs[sha] = data
     return sha
 
 
@@ -149,8 +175,8 @@ def _listing(folder: Path) -> list[str]:
 
 # --- the worker: its store ------------------------------------------------------------------
 
-def held(data: bytes) -> bytes:
-    """The task that holds a file's bytes on the cluster (its argument)."""
+def held(data: bytes | LocalFile) -> bytes | LocalFile:
+    """The task that holds a file's bytes (or a reference to it) on the cluster (its argument)."""
     return data
 
 
@@ -169,15 +195,24 @@ def store() -> Path:
     return _STORE[0]
 
 
-def put_blob(sha: str, data: bytes) -> Path:
-    """`blobs/<sha>` in the store, written (once) from `data`, which must have that hash."""
+def put_blob(sha: str, data: bytes | LocalFile) -> Path:
+    """`blobs/<sha>` in the store, written (once) from `data` (or copied from the file it
+    names), which must have that hash."""
     path = store() / "blobs" / sha
     if not path.exists():
-        if hashlib.sha256(data).hexdigest() != sha:
-            raise ValueError(f"input {sha[:16]}: the bytes received do not have this hash")
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{sha}.{os.getpid()}")
-        temporary.write_bytes(data)
+        if isinstance(data, LocalFile):
+            shutil.copyfile(data.path, temporary)
+            with open(temporary, "rb") as copy:
+                found = hashlib.file_digest(copy, "sha256").hexdigest()
+            what = f"{data.path} changed while the batch read it"
+        else:
+            temporary.write_bytes(data)
+            found, what = hashlib.sha256(data).hexdigest(), "the bytes received do not have this hash"
+        if found != sha:
+            temporary.unlink()
+            raise ValueError(f"input {sha[:16]}: {what}")
         os.replace(temporary, path)
         RECEIVED[sha] += 1
     return path

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cluster import _theme_name, page_task, plan_task, retried_keys, theme_fonts
-from .cluster_inputs import held, read_inputs
+from .cluster_inputs import LocalFile, held, read_inputs
 from .errors import Finding, Severity
 from .pagerender.cache import PageCache, PageEntry
 from .pagerender.combine import combine_pages
@@ -57,12 +57,12 @@ class Sender:
     (scattered data would be lost with its worker, and every task needing it cancelled)."""
 
     def __init__(self, client):
-        self.client, self.futures, self.bytes, self.files = client, {}, 0, 0
+        self.client, self.futures, self.bytes, self.files, self.referenced = client, {}, 0, 0, 0
         self.users: dict[str, int] = {}        # hash -> tasks submitted and not finished that need it
         self.kept: set[str] = set()
 
-    def futures_for(self, hashes, blobs: dict[str, bytes], keep=()) -> dict[str, object]:
-        """Futures of these files' bytes, sent now if not yet; each counts one more user. Those
+    def futures_for(self, hashes, blobs: dict, keep=()) -> dict[str, object]:
+        """Futures of these files' bytes (or `LocalFile`s), sent now if not yet; each counts one more user. Those
         in `keep` are held to the end of the batch (prepared photos: a later issue's pages may
         name them, and only its plan's result has their bytes)."""
         hashes = sorted(set(hashes))
@@ -72,7 +72,11 @@ class Sender:
                 self.users[sha] = self.users.get(sha, 0) + 1     # a user that never finishes
             if sha not in self.futures:
                 self.futures[sha] = self.client.submit(held, blobs[sha], key=f"input-{sha}", pure=False)
-                self.bytes, self.files = self.bytes + len(blobs[sha]), self.files + 1
+                self.files += 1
+                if isinstance(blobs[sha], LocalFile):
+                    self.referenced += 1
+                else:
+                    self.bytes += len(blobs[sha])
             self.users[sha] = self.users.get(sha, 0) + 1
         return {sha: self.futures[sha] for sha in hashes}
 
@@ -85,14 +89,15 @@ class Sender:
                 del self.users[sha], self.futures[sha]
 
 
-def read_issues(folders: list[Path], names: dict[Path, str]) -> tuple[list[IssueRun], dict[str, bytes]]:
+def read_issues(folders: list[Path], names: dict[Path, str], by_reference: bool = False) -> tuple[list[IssueRun], dict]:
     """Every issue's fonts and inputs as this machine has them, and the inputs' bytes by hash
-    (`run_batch` reads them while the cluster starts)."""
-    blobs: dict[str, bytes] = {}
-    return [_read(folder, names[folder.resolve()], blobs) for folder in folders], blobs
+    (`by_reference`: `LocalFile`s, for workers on this machine; `run_batch` reads them while the
+    cluster starts)."""
+    blobs: dict = {}
+    return [_read(folder, names[folder.resolve()], blobs, by_reference) for folder in folders], blobs
 
 
-def _read(folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
+def _read(folder: Path, name: str, blobs: dict, by_reference: bool) -> IssueRun:
     """The issue's fonts and inputs (the issue's own errors, even an unreadable issue.yaml, are
     its plan task's to report)."""
     try:
@@ -101,7 +106,7 @@ def _read(folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
     except Exception:  # noqa: BLE001 - the plan task, given the folder's other files, says why
         theme, run = "", IssueRun(folder, name, None)
     try:
-        run.inputs = read_inputs(folder, theme, blobs)
+        run.inputs = read_inputs(folder, theme, blobs, by_reference)
     except OSError as exc:
         run.error = exc
     return run
@@ -110,8 +115,8 @@ def _read(folder: Path, name: str, blobs: dict[str, bytes]) -> IssueRun:
 class ClusterRun:
     """The issues of one batch on one Dask client."""
 
-    def __init__(self, client, out_dir: Path, cache_dir: Path | None, on_pages):
-        self.client, self.out_dir, self.on_pages = client, Path(out_dir), on_pages
+    def __init__(self, client, out_dir: Path, cache_dir: Path | None, on_pages, by_reference: bool = False):
+        self.client, self.out_dir, self.on_pages, self.by_reference = client, Path(out_dir), on_pages, by_reference
         self.cache_arg = str(cache_dir) if cache_dir else None
         self.cache = PageCache(Path(cache_dir or env_cache_dir()) / "pages")
         self.runs: dict[str, IssueRun] = {}           # plan task key -> issue
@@ -136,7 +141,7 @@ class ClusterRun:
                 sent = self.sender.futures_for(run.inputs.hashes(), blobs)
                 self.needs[key] = set(sent)
                 future = self.client.submit(plan_task, str(run.folder), self.cache_arg, run.fonts, run.inputs,
-                                            sent, key=key)
+                                            sent, self.by_reference, key=key)
                 self.runs[key], self.futures[key] = run, future
             blobs.clear()
             pending = as_completed(list(self.futures.values()), loop=self.client.loop)
