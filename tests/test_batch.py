@@ -145,8 +145,9 @@ def test_render_and_batch_share_the_page_cache(tmp_path, monkeypatch):
 def test_the_fork_server_starts_without_dask_in_the_client_with_the_environment_a_nanny_gives_workers():
     """`layout batch` starts the embedded cluster's fork server first: its imports and font
     warm-up run while the client imports Dask and reads the issues, not after. Workers fork with
-    its environment, so it has the one Dask's nanny gives a worker (MALLOC_TRIM_THRESHOLD_...),
-    which the nanny only sets later."""
+    its environment, so it has the one Dask's nanny gives a worker (PYTHONHASHSEED...), which the
+    nanny only sets later; but no MALLOC_TRIM_THRESHOLD_ (photos' pixel buffers would be mapped
+    afresh each time)."""
     import os
     import subprocess
     import sys
@@ -161,13 +162,16 @@ def test_the_fork_server_starts_without_dask_in_the_client_with_the_environment_
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60,
                          env=clean).stdout.splitlines()
     assert out == ["True False ['distributed', 'layout.cluster_preload']",
-                   "{'MALLOC_TRIM_THRESHOLD_': '65536', 'PYTHONHASHSEED': '6640'}"]
+                   "{'MALLOC_TRIM_THRESHOLD_': None, 'PYTHONHASHSEED': '6640'}"]
 
 
-def test_the_workers_environment_is_the_one_a_dask_nanny_gives(monkeypatch):
+def test_the_workers_environment_is_the_one_a_dask_nanny_of_the_embedded_cluster_gives(monkeypatch):
+    import dask
     from distributed import Nanny
 
-    from layout.cluster import WORKER_ENVIRON
-    for name in WORKER_ENVIRON:
+    from layout.cluster import EMBEDDED_CONFIG, WORKER_ENVIRON
+    for name in [*WORKER_ENVIRON, "MALLOC_TRIM_THRESHOLD_"]:
         monkeypatch.delenv(name, raising=False)
-    assert Nanny("tcp://127.0.0.1:1").pre_spawn_env == WORKER_ENVIRON
+    with dask.config.set(EMBEDDED_CONFIG):
+        assert Nanny("tcp://127.0.0.1:1").pre_spawn_env == WORKER_ENVIRON
+    assert "MALLOC_TRIM_THRESHOLD_" in Nanny("tcp://127.0.0.1:1").pre_spawn_env     # Dask's own default
