@@ -191,6 +191,24 @@ def test_a_finished_page_goes_into_the_page_cache_with_its_findings_and_its_run(
     assert progress == [(0, 1)] and outcomes == [] and cluster.waiting == {"k2": [run]}
 
 
+def test_a_page_a_worker_of_this_machine_wrote_is_taken_from_the_page_cache_and_one_missing_fails(tmp_path):
+    """The embedded cluster's page tasks write into this machine's page cache and send no PDF
+    back: the client takes the entry from there; a page its worker said it wrote but that is not
+    there fails the issue, named."""
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, KEY], [2, "k2"]])
+    cluster.cache.put(KEY, b"%PDF-1.7 written by a worker", bookmarks=[[0, 1, "要闻", 1.0, 2.0]], anchors=[],
+                      findings=[])
+    page = {"pdf": None, "bookmarks": [], "anchors": [], "findings": []}
+    data = {"pages": [page], "worker": "tcp://w:1", "pid": 77, "seconds": 0.5, "peak_rss_mb": 123.4}
+    cluster._page_done(Future(f"page-{KEY}", data))
+    assert run.entries[KEY].pdf.read_bytes() == b"%PDF-1.7 written by a worker"
+    assert run.entries[KEY].bookmarks == [[0, 1, "要闻", 1.0, 2.0]] and run.missing == {"k2"}
+    cluster._page_done(Future("page-k2", data))
+    failed, = outcomes
+    assert failed.errors == [f"{tmp_path / 'a'}: FileNotFoundError: page k2 is not in the page cache "
+                             f"{tmp_path / 'cache' / 'pages'}, where its worker wrote it"]
+
+
 def test_a_page_that_killed_its_workers_fails_its_issue_once_every_page_is_in(tmp_path):
     from distributed.scheduler import KilledWorker
 

@@ -257,10 +257,12 @@ def shown_as(folders: dict[Path, str]):
     return shown
 
 
-def page_task(remotes: list, cache_dir: str | None, fonts: list[ExpectedFont] | None, blobs: dict) -> dict:
+def page_task(remotes: list, cache_dir: str | None, fonts: list[ExpectedFont] | None, blobs: dict,
+              by_reference: bool = False) -> dict:
     """Render pages of one issue (into this worker's page cache) from the copies of the files they
     name, laid out one by one and written as one PDF (the fonts subset once a task, not once a
-    page), then split; return each page's one-page PDF and record, and this task's worker."""
+    page), then split; return each page's one-page PDF (`by_reference`, for a worker writing
+    into the client's own page cache: none) and record, and this task's worker."""
     from .batch import release_memory
     from .cluster_inputs import installed, local_job
     from .pagerender.chunk import render_chunk
@@ -271,7 +273,8 @@ def page_task(remotes: list, cache_dir: str | None, fonts: list[ExpectedFont] | 
     with installed(None, fonts_dirs[0]):
         check_fonts(fonts)
         entries = render_chunk(list(jobs), pages)
-    result = {"pages": [{"key": entry.key, "pdf": entry.pdf.read_bytes(), "bookmarks": entry.bookmarks,
+    result = {"pages": [{"key": entry.key, "pdf": None if by_reference else entry.pdf.read_bytes(),
+                         "bookmarks": entry.bookmarks,
                          "anchors": entry.anchors, "findings": [f.as_dict() for f in entry.findings]}
                         for entry in entries], **_where(started)}
     release_memory()

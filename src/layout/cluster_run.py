@@ -117,7 +117,8 @@ class ClusterRun:
 
     def __init__(self, client, out_dir: Path, cache_dir: Path | None, on_pages, by_reference: bool = False):
         self.client, self.out_dir, self.on_pages, self.by_reference = client, Path(out_dir), on_pages, by_reference
-        self.cache_arg = str(cache_dir) if cache_dir else None
+        # the embedded cluster's workers write into this machine's page cache (named to them)
+        self.cache_arg = str(cache_dir) if cache_dir else str(env_cache_dir()) if by_reference else None
         self.cache = PageCache(Path(cache_dir or env_cache_dir()) / "pages")
         self.runs: dict[str, IssueRun] = {}           # plan task key -> issue
         self.waiting: dict[str, list[IssueRun]] = {}  # page key -> issues waiting for it
@@ -195,7 +196,8 @@ class ClusterRun:
         self.needs[key], self.pages_of[key] = set(files), keys
         self.rendering.update(dict.fromkeys(keys, key))
         self.task_of.update(dict.fromkeys(keys, key))
-        self.futures[key] = self.client.submit(page_task, jobs, self.cache_arg, run.fonts, files, key=key)
+        self.futures[key] = self.client.submit(page_task, jobs, self.cache_arg, run.fonts, files, self.by_reference,
+                                               key=key)
         return self.futures[key]
 
     def _page_done(self, future) -> None:
@@ -204,23 +206,32 @@ class ClusterRun:
             del self.rendering[key]
         try:
             data = future.result()
+            entries = [self._entry(key, page) for key, page in zip(keys, data["pages"])]
         except Exception as exc:  # noqa: BLE001 - fails the issues that wait for these pages
             for run in {id(run): run for key in keys for run in self.waiting.get(key, [])}.values():
                 run.error = run.error or page_failure(run, keys, future.key, exc)
-            data = None
-        for index, key in enumerate(keys):
-            page = data["pages"][index] if data is not None else None
-            self._page_arrived(key, page, data)
+            data, entries = None, [None] * len(keys)
+        for key, entry in zip(keys, entries):
+            self._page_arrived(key, entry, data)
 
-    def _page_arrived(self, key: str, page: dict | None, task: dict | None) -> None:
-        """One page of a finished task (None: the task failed): into the cache and each issue
-        waiting for it, which is combined once it has all its pages."""
-        if page is not None:
+    def _entry(self, key: str, page: dict) -> PageEntry:
+        """A page of a finished task in this machine's page cache: put there from its bytes, or,
+        from a worker of this machine (no bytes), written there by it already."""
+        if page["pdf"] is not None:
             from .batch import finding_of
-            entry = self.cache.put(key, page["pdf"], bookmarks=page["bookmarks"], anchors=page["anchors"],
-                                   findings=[finding_of(f) for f in page["findings"]])
+            return self.cache.put(key, page["pdf"], bookmarks=page["bookmarks"], anchors=page["anchors"],
+                                  findings=[finding_of(f) for f in page["findings"]])
+        entry = self.cache.get(key)
+        if entry is None:
+            raise FileNotFoundError(f"page {key[:16]} is not in the page cache {self.cache.folder}, "
+                                    "where its worker wrote it")
+        return entry
+
+    def _page_arrived(self, key: str, entry: PageEntry | None, task: dict | None) -> None:
+        """One page of a finished task, in the page cache (None: the task failed), for each issue
+        waiting for it, which is combined once it has all its pages."""
         for run in self.waiting.pop(key, []):
-            if page is not None:
+            if entry is not None:
                 run.entries[key] = entry
                 number = next(job.number for job in run.plan["jobs"] if job.key == key)
                 share = len(task["pages"])
