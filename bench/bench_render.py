@@ -16,7 +16,7 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
 * peak RSS of every worker process.
 
     python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server] [--batch-only]
-                                 [--distinct-photos]
+                                 [--distinct-photos] [--warm-photos]
 """
 from __future__ import annotations
 
@@ -84,8 +84,8 @@ def paged_vs_plain(issue: Path, work: Path, rounds: int) -> dict:
     cache = work / "cache16"
     paged, plain, peaks = [], [], {}
     with RenderPool(2) as pool:
-        result = write_issue(issue, work / "out16", pool=pool, cache_dir=cache, html=True)   # photos, warm-up
-        html = (work / "out16" / f"{issue.name}.html").read_text(encoding="utf-8")
+        result = write_issue(issue, work / "out16", pool=pool, cache_dir=cache)   # photos, warm-up
+        html = result.whole_html()                 # the whole issue as one HTML, as `render --html` once wrote it
         base = (ROOT / "templates" / "newspaper").as_uri() + "/"
         for _ in range(rounds):
             shutil.rmtree(cache / "pages", ignore_errors=True)
@@ -220,6 +220,15 @@ def batch_inputs(work: Path, tag: str, count: int, images: Path | None) -> tuple
     return folder, cache, work / f"batch-out-{tag}"
 
 
+def warm_photos(work: Path, env: dict) -> Path:
+    """The sample's photos prepared for its frames (by one `layout render`), to copy into each
+    batch's cache: what the batch then measures is planning and pages, not photo preparation."""
+    cache = work / "warm-photos"
+    subprocess.run([*LAYOUT, "render", str(SAMPLE), "-o", str(work / "warm-out")], check=True, capture_output=True,
+                   env={**env, "LAYOUT_CACHE": str(cache)})
+    return cache / "images"
+
+
 def distinct_photos(issue: Path, mark: str) -> None:
     """Make each JPEG of the issue a file of its own: a comment segment (COM) naming `mark`
     after its start-of-image marker (the pixels are the same; the bytes, hence every hash, not)."""
@@ -322,6 +331,8 @@ def main() -> None:
     parser.add_argument("--batch-only", action="store_true", help="only the batch comparison")
     parser.add_argument("--distinct-photos", action="store_true",
                         help="batch: no photo shared between the issues (each copy's photos are other files)")
+    parser.add_argument("--warm-photos", action="store_true",
+                        help="batch-only: the sample's photos already prepared in each run's cache (as in the full run)")
     args = parser.parse_args()
     global DISTINCT
     DISTINCT = args.distinct_photos
@@ -330,7 +341,8 @@ def main() -> None:
         work = Path(tmp)
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         if args.batch_only:
-            return compare_batches(work, args.issues, env, None, args.rounds)
+            images = warm_photos(work, env) if args.warm_photos else None
+            return compare_batches(work, args.issues, env, images, args.rounds)
         zoomed = zoomed_latency(work, args.edits, env)
         print(f"server, edit headline -> updated zoomed view (200 dpi): median {zoomed['median']:.3f} s, "
               f"worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; layers fetched per edit: "
