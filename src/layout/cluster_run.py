@@ -117,8 +117,9 @@ class ClusterRun:
 
     def __init__(self, client, out_dir: Path, cache_dir: Path | None, on_pages, by_reference: bool = False):
         self.client, self.out_dir, self.on_pages, self.by_reference = client, Path(out_dir), on_pages, by_reference
-        # the embedded cluster's workers write into this machine's page cache (named to them)
-        self.cache_arg = str(cache_dir) if cache_dir else str(env_cache_dir()) if by_reference else None
+        # the embedded cluster's workers write into this machine's page cache (named to them in full)
+        self.cache_arg = str(Path(cache_dir or env_cache_dir()).resolve()) if by_reference else \
+            str(cache_dir) if cache_dir else None
         self.cache = PageCache(Path(cache_dir or env_cache_dir()) / "pages")
         self.runs: dict[str, IssueRun] = {}           # plan task key -> issue
         self.waiting: dict[str, list[IssueRun]] = {}  # page key -> issues waiting for it
