@@ -195,3 +195,9 @@ def test_unusable_font_files_are_one_located_line_each(tmp_path, monkeypatch, ca
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
     assert len(font_file_problems(fonts)) == 4
+
+
+def test_a_file_problem_says_its_message_alone():
+    from layout.files import FileProblem
+    problem = FileProblem("not a regular file but a socket")
+    assert (str(problem), problem.message) == ("not a regular file but a socket",) * 2
