@@ -140,7 +140,8 @@ def test_paths_in_a_page_job_are_written_neutrally_the_longest_folder_first_as_u
 
 def test_a_page_job_names_its_files_neutrally_with_their_hashes_and_is_keyed_on_that_form(tmp_path):
     """Every file the page names, the theme's files and the fonts, by neutral path with its hash
-    (those in the store or the cache are the ones a page worker places); the key is the page key
+    (those in the store or the cache are the ones a page worker places, not a font of the
+    system); the key is the page key
     of the neutral HTML with these hashes and the job's options, not the planning worker's."""
     from pathlib import Path
 
@@ -151,14 +152,14 @@ def test_a_page_job_names_its_files_neutrally_with_their_hashes_and_is_keyed_on_
     contents = {store / "trees/i/images/p.jpg": b"photo", cache / "photos/q.jpg": b"prepared",
                 store / "trees/t/newspaper/theme.yaml": b"name: newspaper", store / "trees/t/newspaper/page.css": b"@page{}",
                 store / "trees/f/x.otf": b"font"}
-    for path, data in contents.items():
+    for path, data in {**contents, tmp_path / "system/y.ttf": b"a font of the system"}.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     html = f'<img src="{(store / "trees/i/images/p.jpg").as_uri()}"><img src="{(cache / "photos/q.jpg").as_uri()}">'
     options = {"pdf_variant": "pdf/x-4"}
     job = PageJob("the planner's key", 1, html, "1", store / "trees/i", [store / "trees/i", cache], options)
     remote, ours = remote_job(job, [(store, INPUTS), (cache, CACHE)], store / "trees/t/newspaper",
-                              store / "trees/f", [store / "trees/f/x.otf"])
+                              store / "trees/f", [store / "trees/f/x.otf", tmp_path / "system/y.ttf"])
     neutral = {path: "/layout-" + ("cache/" + str(path.relative_to(cache)) if path.is_relative_to(cache)
                                    else "inputs/" + str(path.relative_to(store))) for path in contents}
     assert remote.html == '<img src="file:///layout-inputs/trees/i/images/p.jpg"><img src="file:///layout-cache/photos/q.jpg">'
@@ -167,7 +168,89 @@ def test_a_page_job_names_its_files_neutrally_with_their_hashes_and_is_keyed_on_
     assert (remote.job.base_url, remote.job.roots) == (Path("/layout-inputs/trees/i"),
                                                        [Path("/layout-inputs/trees/i"), Path("/layout-cache")])
     assert remote.fonts_dir == "/layout-inputs/trees/f" and remote.job.options == options
-    assert remote.key == page_key(remote.html, fonts=[Path("/layout-inputs/trees/f/x.otf")], options=options,
-                                  digest=lambda path: remote.files[str(path)])
-    assert remote.key != page_key(remote.html, fonts=[Path("/layout-inputs/trees/f/x.otf")],
-                                  digest=lambda path: remote.files[str(path)])
+    digests = {**remote.files, str(tmp_path / "system/y.ttf"): sha256(b"a font of the system")}
+    fonts = [Path("/layout-inputs/trees/f/x.otf"), tmp_path / "system/y.ttf"]
+    assert remote.key == page_key(remote.html, fonts=fonts, options=options, digest=lambda path: digests[str(path)])
+    assert remote.key != page_key(remote.html, fonts=fonts, digest=lambda path: digests[str(path)])
+
+
+def test_a_page_worker_places_the_files_a_job_names_in_its_own_store_and_reads_the_job_there(store):
+    """Another worker than the planner: the job's files are placed from the blobs it is given
+    (the cache's under `cache/`), and its neutral paths lead into this worker's store."""
+    from pathlib import Path
+
+    from layout.cluster_inputs import RemoteJob, local_job
+    from layout.pagerender.chunk import PageJob
+    photo, prepared, font = b"photo", b"prepared", b"font"
+    files = {"/layout-inputs/trees/i/images/p.jpg": sha256(photo), "/layout-cache/photos/q.jpg": sha256(prepared),
+             "/layout-inputs/trees/f/x.otf": sha256(font)}
+    html = ('<img src="file:///layout-inputs/trees/i/images/p.jpg"><img src="file:///layout-cache/photos/q.jpg">'
+            '<p>/layout-cache/photos/q.jpg</p>')
+    outside = [Path("/"), Path("/usr/share/fonts/X")]
+    job = PageJob("k", 3, html, "3", Path("/layout-inputs/trees/i"),
+                  [Path("/layout-inputs/trees/i"), Path("/layout-cache"), *outside], {"pdf_variant": "pdf/x-4"})
+    blobs = {sha256(data): data for data in (photo, prepared, font)}
+    local, fonts_dir = local_job(RemoteJob(job, files, "/layout-inputs/trees/f"), blobs)
+    assert [(store / name).read_bytes() for name in ("trees/i/images/p.jpg", "cache/photos/q.jpg", "trees/f/x.otf")] \
+        == [photo, prepared, font]
+    assert local.html == (f'<img src="{(store / "trees/i/images/p.jpg").as_uri()}">'
+                          f'<img src="{(store / "cache/photos/q.jpg").as_uri()}"><p>{store}/cache/photos/q.jpg</p>')
+    assert (local.base_url, local.roots) == (store / "trees/i", [store / "trees/i", store / "cache", *outside])
+    assert fonts_dir == store / "trees/f" and (local.key, local.number, local.options) == ("k", 3, job.options)
+
+
+def test_a_worker_whose_font_for_a_family_is_not_the_clients_refuses_naming_both(tmp_path):
+    """Each time with the fonts tree of its task: a worker that resolved a family alike for one
+    batch refuses another whose dropped-in fonts/ makes it another file."""
+    from layout.cluster_inputs import installed
+    from layout.fonts import dropped_in_fonts
+    from layout.pagerender.keys import file_digest
+
+    from .test_hostile_files import _tiny_font
+    client = cluster.theme_fonts("newspaper")
+    caption = next(font for font in client if font.role.role == "caption")
+    (tmp_path / "fonts").mkdir()
+    _tiny_font(caption.family).save(tmp_path / "fonts" / "WenKai.ttf")
+    assert [font.family for font in dropped_in_fonts(tmp_path / "fonts")] == [caption.family]
+    cluster.check_fonts(client)
+    with installed(None, tmp_path / "fonts"), pytest.raises(cluster.FontRefused) as caught:
+        cluster.check_fonts(client)
+    mine = file_digest(tmp_path / "fonts" / "WenKai.ttf")
+    assert str(caught.value) == (
+        f"worker pid {os.getpid()} refuses to render: its font for family '{caption.family}' (role 'caption') "
+        f"is WenKai.ttf sha256 {mine[:16]}, the client's is {caption.name} sha256 {caption.sha256[:16]}; "
+        "install the same font file on every worker")
+    cluster.check_fonts(client)
+    cluster.check_fonts(None)
+
+
+def test_an_issue_is_planned_from_the_copies_of_its_inputs_and_names_its_prepared_photos(store, tmp_path, monkeypatch):
+    """With the theme of its templates tree (the worker has no templates of its own), the fonts of
+    its fonts tree (checked against the client's), the prepared photos in $LAYOUT_CACHE (no
+    --cache) and sent back as bytes."""
+    from dataclasses import replace
+
+    from layout import theme as themes
+    from layout.cluster_run import read_issues
+    from layout.pagerender.keys import issue_key
+
+    from .conftest import photo
+    from .test_batch_inprocess import TWO_PAGES
+    folder = tmp_path / "a"
+    photo(folder / "photo.jpg")
+    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    monkeypatch.setattr(themes, "TEMPLATES_DIR", tmp_path / "no templates")
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    plan = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs)
+    assert "errors" not in plan and [job.number for job in plan["jobs"]] == [1, 2]
+    assert [job.fonts_dir for job in plan["jobs"]] == [f"/layout-inputs/trees/{run.inputs.fonts.id}"] * 2
+    assert plan["key"] == issue_key([job.key for job in plan["jobs"]])
+    prepared = {name: sha for job in plan["jobs"] for name, sha in job.files.items() if name.startswith("/layout-cache/")}
+    assert [name.split("/")[2] for name in prepared] == ["images"]
+    made = [path.read_bytes() for path in (tmp_path / "env-cache" / "images").iterdir() if path.suffix != ".json"]
+    assert len(made) == 1
+    assert plan["blobs"] == {sha256(data): data for data in made} and set(plan["blobs"]) == set(prepared.values())
+    wrong = [replace(font, sha256="0" * 64) for font in run.fonts]
+    with pytest.raises(cluster.FontRefused):
+        cluster.plan_task(str(folder), None, wrong, run.inputs, blobs)
