@@ -231,6 +231,7 @@ def test_an_issue_is_planned_from_the_copies_of_its_inputs_and_names_its_prepare
     from dataclasses import replace
 
     from layout import theme as themes
+    from layout.cluster_inputs import LocalFile
     from layout.cluster_run import read_issues
     from layout.pagerender.keys import issue_key
 
@@ -251,6 +252,47 @@ def test_an_issue_is_planned_from_the_copies_of_its_inputs_and_names_its_prepare
     made = [path.read_bytes() for path in (tmp_path / "env-cache" / "images").iterdir() if path.suffix != ".json"]
     assert len(made) == 1
     assert plan["blobs"] == {sha256(data): data for data in made} and set(plan["blobs"]) == set(prepared.values())
+    images = [path for path in (tmp_path / "env-cache" / "images").iterdir() if path.suffix != ".json"]
+    referenced = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, by_reference=True)
+    assert referenced["blobs"] == {sha: LocalFile(str(images[0]), len(made[0])) for sha in plan["blobs"]}
     wrong = [replace(font, sha256="0" * 64) for font in run.fonts]
     with pytest.raises(cluster.FontRefused):
         cluster.plan_task(str(folder), None, wrong, run.inputs, blobs)
+
+
+def test_a_findings_paths_are_the_clients_the_longest_folder_first(tmp_path, monkeypatch):
+    """A folder inside another is shown as its own client folder, not as a path in the other's;
+    a path relative to the worker's working folder is shown too, and a name that only begins
+    like a folder is left alone."""
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "store"
+    shown = cluster.shown_as({store / "t": "templates", store / "t" / "fonts": "fonts", store / "i": "issues/a"})
+    finding = {"file": f"{store}/t/fonts/x.ttf", "line": 3,
+               "message": f"see {store}/t/fonts/y.ttf, store/i/issue.yaml:4 and {store}/i2/z.jpg"}
+    assert shown(finding) == {"file": "fonts/x.ttf", "line": 3,
+                              "message": f"see fonts/y.ttf, issues/a/issue.yaml:4 and {store}/i2/z.jpg"}
+
+
+def test_a_page_task_renders_into_layout_cache_and_sends_each_pdf_back_unless_told_not_to(store, tmp_path, monkeypatch):
+    """Without --cache the pages go to $LAYOUT_CACHE/pages; each page's PDF comes back as bytes
+    for a client on another machine, None for the embedded cluster (it reads the page cache);
+    the worker's fonts are checked as for a plan."""
+    from dataclasses import replace
+
+    from layout.cluster_run import read_issues
+
+    from .conftest import MINIMAL
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    plan = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs)
+    job, = plan["jobs"]
+    sent = cluster.page_task([job], None, run.fonts, blobs)
+    pdf = tmp_path / "env-cache" / "pages" / f"{job.key}.pdf"
+    assert [page["key"] for page in sent["pages"]] == [job.key] and pdf.read_bytes().startswith(b"%PDF-")
+    assert sent["pages"][0]["pdf"] == pdf.read_bytes() and sent["pid"] == os.getpid()
+    assert cluster.page_task([job], None, run.fonts, blobs, by_reference=True)["pages"][0]["pdf"] is None
+    with pytest.raises(cluster.FontRefused):
+        cluster.page_task([job], None, [replace(font, sha256="0" * 64) for font in run.fonts], blobs)
