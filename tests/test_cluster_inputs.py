@@ -296,3 +296,56 @@ def test_a_page_task_renders_into_layout_cache_and_sends_each_pdf_back_unless_to
     assert cluster.page_task([job], None, run.fonts, blobs, by_reference=True)["pages"][0]["pdf"] is None
     with pytest.raises(cluster.FontRefused):
         cluster.page_task([job], None, [replace(font, sha256="0" * 64) for font in run.fonts], blobs)
+
+
+def test_a_task_says_where_it_ran_how_long_it_took_and_its_largest_memory(monkeypatch):
+    from layout.pagerender import pool
+    monkeypatch.setattr(cluster.time, "perf_counter", lambda: 100.12345)
+    monkeypatch.setattr(pool, "peak_rss_mb", lambda: 312.3456)
+    assert cluster._where(98.0) == {"worker": f"pid {os.getpid()}", "pid": os.getpid(), "seconds": 2.123,
+                                    "peak_rss_mb": 312.3}
+
+
+def test_a_page_taken_off_a_dead_worker_twice_counts_twice_and_an_erred_one_not_at_all():
+    """The scheduler's own count of the workers a task killed (`suspicious`) wins when higher."""
+    class Task:
+        suspicious = 3
+
+    class Scheduler:
+        transition_log = [("page-k1", "processing", "released", {}, "worker-died"),
+                          ("page-k1", "processing", "released", {}, "worker-died"),
+                          ("page-k1", "processing", "memory", {}, "task-finished"),
+                          ("page-k2", "processing", "erred", {}, "task-erred"),
+                          ("page-k3", "processing", "released", {}, "worker-died"),
+                          ("input-a1", "processing", "released", {}, "worker-died")]
+        tasks = {"page-k3": Task()}
+    assert cluster.retried_keys(Scheduler(), ["page-k1", "page-k2", "page-k3"]) == {
+        "page-k1": 2, "page-k2": 0, "page-k3": 3}
+
+
+def test_a_blob_is_written_once_a_store_and_refused_when_its_bytes_do_not_have_its_hash(store, monkeypatch):
+    from layout import cluster_inputs
+    from layout.cluster_inputs import RECEIVED, put_blob
+    sha = sha256(b"the photo")
+    before = RECEIVED[sha]
+    assert put_blob(sha, b"the photo").read_bytes() == b"the photo"
+    assert put_blob(sha, b"not read again") == store / "blobs" / sha and RECEIVED[sha] == before + 1
+    other = sha256(b"other")
+    with pytest.raises(ValueError) as caught:
+        put_blob(other, b"the photo")
+    assert str(caught.value) == f"input {other[:16]}: the bytes received do not have this hash"
+    assert sorted(p.name for p in (store / "blobs").iterdir()) == [sha]
+    monkeypatch.setattr(cluster_inputs, "_STORE", [store.parent / "another store"])
+    put_blob(sha, b"the photo")
+    assert RECEIVED[sha] == before + 2
+
+
+def test_outside_a_dask_worker_the_store_is_a_new_temporary_folder_for_the_process(tmp_path, monkeypatch):
+    import tempfile
+
+    from layout import cluster_inputs
+    monkeypatch.setattr(cluster_inputs, "_STORE", [])
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    found = cluster_inputs.store()
+    assert found.name == "layout-store" and found.parent.parent == tmp_path.resolve()
+    assert found.parent.name.startswith("layout-worker-") and cluster_inputs.store() == found
