@@ -349,3 +349,36 @@ def test_outside_a_dask_worker_the_store_is_a_new_temporary_folder_for_the_proce
     found = cluster_inputs.store()
     assert found.name == "layout-store" and found.parent.parent == tmp_path.resolve()
     assert found.parent.name.startswith("layout-worker-") and cluster_inputs.store() == found
+
+
+def test_an_issues_trees_hold_its_files_its_themes_folder_every_themes_yaml_and_the_fonts_of_fonts(tmp_path, monkeypatch):
+    """Hidden files are left out; of the templates, the issue's theme's folder and every other
+    theme's theme.yaml (an unknown theme's error lists them), nothing of a folder that is not a
+    theme; of fonts/, the font files at its top."""
+    from layout import theme as themes
+    from layout.cluster_inputs import read_inputs
+    files = {"a/issue.yaml": b"title: x", "a/images/p.jpg": b"photo", "a/.hidden": b"no",
+             "t/newspaper/theme.yaml": b"name: n", "t/newspaper/page.css": b"@page{}", "t/newspaper/parts/x.html": b"<p>",
+             "t/other/theme.yaml": b"name: o", "t/other/big.css": b"no", "t/notes/readme.txt": b"no",
+             "f/a.ttf": b"font a", "f/B.OTF": b"font b", "f/readme.md": b"no", "f/sub/c.ttf": b"no"}
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    monkeypatch.setattr(themes, "TEMPLATES_DIR", tmp_path / "t")
+    monkeypatch.setattr(themes, "FONTS_DIR", tmp_path / "f")
+    monkeypatch.chdir(tmp_path)
+    blobs = {}
+    inputs = read_inputs(tmp_path / "a", "", blobs)
+    assert inputs.issue.files == (("images/p.jpg", sha256(b"photo")), ("issue.yaml", sha256(b"title: x")))
+    assert [name for name, _ in inputs.theme.files] == ["newspaper/page.css", "newspaper/parts/x.html",
+                                                        "newspaper/theme.yaml", "other/theme.yaml"]
+    assert inputs.theme_name == themes.DEFAULT_THEME == "newspaper"
+    assert inputs.fonts.files == (("B.OTF", sha256(b"font b")), ("a.ttf", sha256(b"font a")))
+    assert inputs.shown == {"issue": "a", "templates": str(tmp_path / "t"), "fonts": str(tmp_path / "f")}
+    assert blobs[sha256(b"photo")] == b"photo" and len(blobs) == 8
+    for unknown in ("notes", "missing"):
+        inputs = read_inputs(tmp_path / "a", unknown, {})
+        assert inputs.theme_name == unknown
+        assert [name for name, _ in inputs.theme.files] == ["newspaper/theme.yaml", "other/theme.yaml"]
+    monkeypatch.setattr(themes, "TEMPLATES_DIR", tmp_path / "no templates")
+    assert read_inputs(tmp_path / "a", "", {}).theme.files == ()
