@@ -209,6 +209,7 @@ def test_a_worker_whose_font_for_a_family_is_not_the_clients_refuses_naming_both
     from .test_hostile_files import _tiny_font
     client = cluster.theme_fonts("newspaper")
     caption = next(font for font in client if font.role.role == "caption")
+    assert caption.family == "LXGW WenKai" and all(font.family == font.role.family for font in client)
     (tmp_path / "fonts").mkdir()
     _tiny_font(caption.family).save(tmp_path / "fonts" / "WenKai.ttf")
     assert [font.family for font in dropped_in_fonts(tmp_path / "fonts")] == [caption.family]
@@ -356,7 +357,7 @@ def test_an_issues_trees_hold_its_files_its_themes_folder_every_themes_yaml_and_
     theme's theme.yaml (an unknown theme's error lists them), nothing of a folder that is not a
     theme; of fonts/, the font files at its top."""
     from layout import theme as themes
-    from layout.cluster_inputs import read_inputs
+    from layout.cluster_inputs import LocalFile, read_inputs
     files = {"a/issue.yaml": b"title: x", "a/images/p.jpg": b"photo", "a/.hidden": b"no",
              "t/newspaper/theme.yaml": b"name: n", "t/newspaper/page.css": b"@page{}", "t/newspaper/parts/x.html": b"<p>",
              "t/other/theme.yaml": b"name: o", "t/other/big.css": b"no", "t/notes/readme.txt": b"no",
@@ -376,6 +377,9 @@ def test_an_issues_trees_hold_its_files_its_themes_folder_every_themes_yaml_and_
     assert inputs.fonts.files == (("B.OTF", sha256(b"font b")), ("a.ttf", sha256(b"font a")))
     assert inputs.shown == {"issue": "a", "templates": str(tmp_path / "t"), "fonts": str(tmp_path / "f")}
     assert blobs[sha256(b"photo")] == b"photo" and len(blobs) == 8
+    referenced = {}
+    read_inputs(tmp_path / "a", "", referenced, by_reference=True)
+    assert referenced[sha256(b"font a")] == LocalFile(str(tmp_path / "f" / "a.ttf"), 6) and len(referenced) == 8
     for unknown in ("notes", "missing"):
         inputs = read_inputs(tmp_path / "a", unknown, {})
         assert inputs.theme_name == unknown
