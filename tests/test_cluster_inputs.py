@@ -203,13 +203,14 @@ def test_a_worker_whose_font_for_a_family_is_not_the_clients_refuses_naming_both
     """Each time with the fonts tree of its task: a worker that resolved a family alike for one
     batch refuses another whose dropped-in fonts/ makes it another file."""
     from layout.cluster_inputs import installed
-    from layout.fonts import dropped_in_fonts
+    from layout.fonts import dropped_in_fonts, resolve_role
     from layout.pagerender.keys import file_digest
 
     from .test_hostile_files import _tiny_font
     client = cluster.theme_fonts("newspaper")
     caption = next(font for font in client if font.role.role == "caption")
     assert caption.family == "LXGW WenKai" and all(font.family == font.role.family for font in client)
+    assert caption.name == resolve_role(caption.role).path.name
     (tmp_path / "fonts").mkdir()
     _tiny_font(caption.family).save(tmp_path / "fonts" / "WenKai.ttf")
     assert [font.family for font in dropped_in_fonts(tmp_path / "fonts")] == [caption.family]
@@ -386,3 +387,15 @@ def test_an_issues_trees_hold_its_files_its_themes_folder_every_themes_yaml_and_
         assert [name for name, _ in inputs.theme.files] == ["newspaper/theme.yaml", "other/theme.yaml"]
     monkeypatch.setattr(themes, "TEMPLATES_DIR", tmp_path / "no templates")
     assert read_inputs(tmp_path / "a", "", {}).theme.files == ()
+
+
+def test_the_client_reads_an_issues_theme_from_its_yaml_with_libyaml(tmp_path, monkeypatch):
+    import yaml
+    loaders = []
+    real = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda text, Loader: loaders.append(Loader) or real(text, Loader=Loader))
+    for text, theme in (("theme: evening\ntitle: x\n", "evening"), ("title: x\n", ""), ("theme:\n", ""),
+                        ("- theme: evening\n", "")):
+        (tmp_path / "issue.yaml").write_text(text, encoding="utf-8")
+        assert cluster._theme_name(tmp_path) == theme
+    assert loaders == [yaml.CSafeLoader] * 4
