@@ -399,3 +399,22 @@ def test_the_client_reads_an_issues_theme_from_its_yaml_with_libyaml(tmp_path, m
         (tmp_path / "issue.yaml").write_text(text, encoding="utf-8")
         assert cluster._theme_name(tmp_path) == theme
     assert loaders == [yaml.CSafeLoader] * 4
+
+
+def test_a_link_inside_the_folder_travels_as_its_file_one_leading_out_or_nowhere_as_the_link(tmp_path):
+    """The worker's checks then see what the client's would: a link out of the issue folder is
+    refused there as here. Only the names asked for are listed; a folder among them is not a file."""
+    from layout.cluster_inputs import LINK, tree_of
+    folder = tmp_path / "a"
+    (folder / "images").mkdir(parents=True)
+    (folder / "issue.yaml").write_bytes(b"title: x")
+    (tmp_path / "elsewhere.jpg").write_bytes(b"outside")
+    (folder / "inside.yaml").symlink_to("issue.yaml")
+    (folder / "out.jpg").symlink_to("../elsewhere.jpg")
+    (folder / "dangling.jpg").symlink_to("nothing.jpg")
+    blobs = {}
+    assert tree_of(folder, blobs).files == (("dangling.jpg", LINK + "nothing.jpg"), ("inside.yaml", sha256(b"title: x")),
+                                            ("issue.yaml", sha256(b"title: x")), ("out.jpg", LINK + "../elsewhere.jpg"))
+    assert blobs == {sha256(b"title: x"): b"title: x"}
+    assert tree_of(folder, {}, ["images", "out.jpg", "issue.yaml"]).files == (
+        ("issue.yaml", sha256(b"title: x")), ("out.jpg", LINK + "../elsewhere.jpg"))
