@@ -359,7 +359,7 @@ def test_an_issues_trees_hold_its_files_its_themes_folder_every_themes_yaml_and_
     theme; of fonts/, the font files at its top."""
     from layout import theme as themes
     from layout.cluster_inputs import LocalFile, read_inputs
-    files = {"a/issue.yaml": b"title: x", "a/images/p.jpg": b"photo", "a/.hidden": b"no",
+    files = {"a/issue.yaml": b"title: x", "a/images/p.jpg": b"photo", "a/.hidden": b"no", "a/.git/x": b"no",
              "t/newspaper/theme.yaml": b"name: n", "t/newspaper/page.css": b"@page{}", "t/newspaper/parts/x.html": b"<p>",
              "t/other/theme.yaml": b"name: o", "t/other/big.css": b"no", "t/notes/readme.txt": b"no",
              "f/a.ttf": b"font a", "f/B.OTF": b"font b", "f/readme.md": b"no", "f/sub/c.ttf": b"no"}

@@ -201,3 +201,18 @@ def test_a_file_problem_says_its_message_alone():
     from layout.files import FileProblem
     problem = FileProblem("not a regular file but a socket")
     assert (str(problem), problem.message) == ("not a regular file but a socket",) * 2
+
+
+def test_a_regular_file_whose_read_fails_says_why(tmp_path, monkeypatch):
+    """A disk error while reading (EIO), not only while opening, is a FileProblem that says so."""
+    import io
+
+    from layout import files
+
+    class Failing(io.BytesIO):
+        def read(self, size=-1):
+            raise OSError(5, "Input/output error")
+    monkeypatch.setattr(files, "open_regular", lambda path, folder=None: Failing())
+    with pytest.raises(files.FileProblem) as caught:
+        files.read_capped(tmp_path / "issue.yaml", 10)
+    assert str(caught.value) == "cannot read the file: Input/output error"
