@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 import time
 
 import pytest
@@ -216,3 +217,41 @@ def test_a_regular_file_whose_read_fails_says_why(tmp_path, monkeypatch):
     with pytest.raises(files.FileProblem) as caught:
         files.read_capped(tmp_path / "issue.yaml", 10)
     assert str(caught.value) == "cannot read the file: Input/output error"
+
+
+def test_a_file_is_read_up_to_its_cap_and_refused_one_byte_over(tmp_path):
+    from layout.files import FileProblem, read_capped
+    (tmp_path / "ten").write_bytes(b"0123456789")
+    assert read_capped(tmp_path / "ten", 10, tmp_path, "issue file") == b"0123456789"
+    with pytest.raises(FileProblem) as caught:
+        read_capped(tmp_path / "ten", 9, tmp_path, "issue file")
+    assert caught.value.message == "issue file is over 9 bytes; at most 9 are accepted"
+
+
+def test_a_path_that_cannot_be_resolved_says_why(tmp_path):
+    """A name too long (the system's words), a loop of links (Python's)."""
+    from layout.files import FileProblem, resolve_inside
+    with pytest.raises(FileProblem) as caught:
+        resolve_inside(tmp_path / ("长" * 200))
+    assert caught.value.message == "cannot read the file: File name too long"
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    with pytest.raises(OSError if sys.version_info >= (3, 13) else RuntimeError) as loop:
+        (tmp_path / "a").resolve(strict=True)
+    with pytest.raises(FileProblem) as caught:
+        resolve_inside(tmp_path / "a")
+    assert caught.value.message == f"cannot read the file: {getattr(loop.value, 'strerror', None) or loop.value}"
+    assert caught.value.message.startswith(("cannot read the file: Symlink loop", "cannot read the file: Too many levels"))
+
+
+def test_a_files_identity_is_its_device_inode_size_and_time_whatever_the_path(tmp_path):
+    from layout.files import identity
+    (tmp_path / "p.jpg").write_bytes(b"photo")
+    os.link(tmp_path / "p.jpg", tmp_path / "q.jpg")
+    status = os.stat(tmp_path / "p.jpg")
+    found = identity(tmp_path / "p.jpg")
+    assert (found.device, found.inode, found.size, found.mtime_ns, found.path) == (
+        status.st_dev, status.st_ino, 5, status.st_mtime_ns, str(tmp_path / "p.jpg"))
+    assert identity(tmp_path / "q.jpg") == found and identity(str(tmp_path / "q.jpg")).path == str(tmp_path / "q.jpg")
+    os.utime(tmp_path / "q.jpg", ns=(status.st_atime_ns, status.st_mtime_ns + 1))
+    assert identity(tmp_path / "p.jpg") != found
