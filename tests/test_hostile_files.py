@@ -255,3 +255,18 @@ def test_a_files_identity_is_its_device_inode_size_and_time_whatever_the_path(tm
     assert identity(tmp_path / "q.jpg") == found and identity(str(tmp_path / "q.jpg")).path == str(tmp_path / "q.jpg")
     os.utime(tmp_path / "q.jpg", ns=(status.st_atime_ns, status.st_mtime_ns + 1))
     assert identity(tmp_path / "p.jpg") != found
+
+
+def test_a_regular_file_is_opened_blocking_and_one_that_cannot_be_opened_says_why(tmp_path, monkeypatch):
+    from layout import files
+    (tmp_path / "p.jpg").write_bytes(b"photo")
+    with files.open_regular(tmp_path / "p.jpg", tmp_path) as opened:
+        assert os.get_blocking(opened.fileno()) and opened.read() == b"photo"
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(files.os, "open", refused)
+    with pytest.raises(files.FileProblem) as caught:
+        files.open_regular(tmp_path / "p.jpg", tmp_path)
+    monkeypatch.undo()
+    assert caught.value.message == "cannot read the file: Permission denied"
