@@ -389,12 +389,17 @@ def test_an_issues_trees_hold_its_files_its_themes_folder_every_themes_yaml_and_
     assert read_inputs(tmp_path / "a", "", {}).theme.files == ()
 
 
-def test_the_client_reads_an_issues_theme_from_its_yaml_with_libyaml(tmp_path, monkeypatch):
+def test_the_client_reads_an_issues_theme_from_its_yaml_with_libyaml_as_utf_8_whatever_the_locale(tmp_path, monkeypatch):
+    """A desk's machine may have a GB18030 locale: the issue file is UTF-8 all the same."""
+    from pathlib import Path
+
     import yaml
     loaders = []
-    real = yaml.load
+    real, read = yaml.load, Path.read_text
     monkeypatch.setattr(yaml, "load", lambda text, Loader: loaders.append(Loader) or real(text, Loader=Loader))
-    for text, theme in (("theme: evening\ntitle: x\n", "evening"), ("title: x\n", ""), ("theme:\n", ""),
+    monkeypatch.setattr(Path, "read_text", lambda self, encoding=None, errors=None:
+                        read(self, encoding=encoding or "gb18030", errors=errors))
+    for text, theme in (("theme: 晚报\ntitle: x\n", "晚报"), ("title: x\n", ""), ("theme:\n", ""),
                         ("- theme: evening\n", "")):
         (tmp_path / "issue.yaml").write_text(text, encoding="utf-8")
         assert cluster._theme_name(tmp_path) == theme
