@@ -219,13 +219,22 @@ def test_a_regular_file_whose_read_fails_says_why(tmp_path, monkeypatch):
     assert str(caught.value) == "cannot read the file: Input/output error"
 
 
-def test_a_file_is_read_up_to_its_cap_and_refused_one_byte_over(tmp_path):
-    from layout.files import FileProblem, read_capped
+def test_a_file_is_read_up_to_its_cap_and_refused_one_byte_over_having_read_that_byte_only(tmp_path, monkeypatch):
+    import io
+
+    from layout import files
     (tmp_path / "ten").write_bytes(b"0123456789")
-    assert read_capped(tmp_path / "ten", 10, tmp_path, "issue file") == b"0123456789"
-    with pytest.raises(FileProblem) as caught:
-        read_capped(tmp_path / "ten", 9, tmp_path, "issue file")
-    assert caught.value.message == "issue file is over 9 bytes; at most 9 are accepted"
+    assert files.read_capped(tmp_path / "ten", 10, tmp_path, "issue file") == b"0123456789"
+    read = []
+
+    class Counted(io.BytesIO):
+        def read(self, size=-1):
+            read.append(len(data := super().read(size)))
+            return data
+    monkeypatch.setattr(files, "open_regular", lambda path, folder=None: Counted(path.read_bytes()))
+    with pytest.raises(files.FileProblem) as caught:
+        files.read_capped(tmp_path / "ten", 8, tmp_path, "issue file")
+    assert caught.value.message == "issue file is over 8 bytes; at most 8 are accepted" and read == [9]
 
 
 def test_a_path_that_cannot_be_resolved_says_why(tmp_path):
