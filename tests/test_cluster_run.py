@@ -334,3 +334,66 @@ def test_for_workers_on_this_machine_files_travel_by_reference_and_are_checked_w
         cluster_inputs.put_blob(other, cluster_inputs.LocalFile(str(photo), 20))
     assert str(caught.value) == f"input {other[:16]}: {photo} changed while the batch read it"
     assert sorted(p.name for p in (tmp_path / "store" / "blobs").iterdir()) == [sha]
+
+
+class Tasks:
+    """A Dask client's `submit` of tasks, recorded with their arguments."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, function, *args, key, pure=True):
+        self.submitted.append((function.__name__, args, key))
+        return f"future of {key}"
+
+
+class PageJob(Job):
+    def __init__(self, number: int, key: str, files: dict):
+        super().__init__(number, key)
+        self.files = files
+
+
+def test_an_issues_new_pages_go_in_tasks_of_at_most_four_a_lone_page_keyed_by_its_page(tmp_path):
+    """Five pages: two tasks, of three and two pages, each keyed by its pages; a page alone in its
+    task is `page-<key>` (a page two issues share is then one task). The prepared photos a page
+    names are held to the end of the batch (a later issue's page may name them)."""
+    from layout.cluster_run import ClusterRun
+    client = Tasks()
+    cluster = ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda *counts: None, by_reference=True)
+    photo = {"/layout-cache/images/p.jpg": "p1"}
+    jobs = [PageJob(n, f"k{n}", photo if n == 2 else {}) for n in range(1, 6)]
+    run = issue_run(tmp_path)
+    pending = set()
+    cluster._planned(run, Future("plan-a", {"jobs": jobs, "key": "i", "findings": [], "blobs": {"p1": b"prepared"}}),
+                     pending)
+    assert client.submitted[0] == ("held", (b"prepared",), "input-p1")
+    cache = str(tmp_path / "cache")
+    assert [([job.key for job in args[0]], args[1:]) for _, args, _ in client.submitted[1:]] == [
+        (["k1", "k2", "k3"], (cache, None, {"p1": "future of input-p1"}, True)), (["k4", "k5"], (cache, None, {}, True))]
+    keys = [key for _, _, key in client.submitted[1:]]
+    assert keys[0].startswith("pages-") and keys[1].startswith("pages-") and len(set(keys)) == 2
+    assert pending == {f"future of {key}" for key in keys} and cluster.sender.kept == {"p1"}
+    assert "blobs" not in run.plan and run.missing == {"k1", "k2", "k3", "k4", "k5"}
+    lone = ClusterRun(Tasks(), tmp_path / "out", tmp_path / "cache", lambda *counts: None)
+    lone._planned(issue_run(tmp_path), Future("plan-b", {"jobs": [PageJob(1, "k9", {})], "key": "j", "findings": [],
+                                                          "blobs": {}}), set())
+    assert [key for _, _, key in lone.client.submitted] == ["page-k9"]
+
+
+def test_each_plan_task_is_given_the_issues_fonts_its_inputs_and_how_they_travel(tmp_path, monkeypatch):
+    import distributed
+
+    from layout.cluster_run import ClusterRun
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    runs, blobs = read_issues([folder], {folder.resolve(): "a"}, by_reference=True)
+    monkeypatch.setattr(distributed, "as_completed", lambda futures, loop: iter(()))
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    client = Tasks()
+    client.loop = None
+    ClusterRun(client, tmp_path / "out", None, None, by_reference=True).render(runs, blobs, lambda outcome: None)
+    (name, args, key), = [task for task in client.submitted if task[0] == "plan_task"]
+    sha = hashlib.sha256(MINIMAL.encode("utf-8")).hexdigest()
+    assert args[:4] == (str(folder), str(tmp_path / "env-cache"), runs[0].fonts, runs[0].inputs) and args[5] is True
+    assert args[4][sha] == f"future of input-{sha}" and key.startswith("plan-a-")
