@@ -363,14 +363,17 @@ def test_an_issues_new_pages_go_in_tasks_of_at_most_four_a_lone_page_keyed_by_it
     photo = {"/layout-cache/images/p.jpg": "p1"}
     jobs = [PageJob(n, f"k{n}", photo if n == 2 else {}) for n in range(1, 6)]
     run = issue_run(tmp_path)
+    run.fonts = ["the client's fonts"]
     pending = set()
     cluster._planned(run, Future("plan-a", {"jobs": jobs, "key": "i", "findings": [], "blobs": {"p1": b"prepared"}}),
                      pending)
     assert client.submitted[0] == ("held", (b"prepared",), "input-p1")
     cache = str(tmp_path / "cache")
     assert [([job.key for job in args[0]], args[1:]) for _, args, _ in client.submitted[1:]] == [
-        (["k1", "k2", "k3"], (cache, None, {"p1": "future of input-p1"}, True)), (["k4", "k5"], (cache, None, {}, True))]
+        (["k1", "k2", "k3"], (cache, run.fonts, {"p1": "future of input-p1"}, True)),
+        (["k4", "k5"], (cache, run.fonts, {}, True))]
     keys = [key for _, _, key in client.submitted[1:]]
+    assert cluster.task_of == {"k1": keys[0], "k2": keys[0], "k3": keys[0], "k4": keys[1], "k5": keys[1]}
     assert keys[0].startswith("pages-") and keys[1].startswith("pages-") and len(set(keys)) == 2
     assert pending == {f"future of {key}" for key in keys} and cluster.sender.kept == {"p1"}
     assert "blobs" not in run.plan and run.missing == {"k1", "k2", "k3", "k4", "k5"}
@@ -397,3 +400,30 @@ def test_each_plan_task_is_given_the_issues_fonts_its_inputs_and_how_they_travel
     sha = hashlib.sha256(MINIMAL.encode("utf-8")).hexdigest()
     assert args[:4] == (str(folder), str(tmp_path / "env-cache"), runs[0].fonts, runs[0].inputs) and args[5] is True
     assert args[4][sha] == f"future of input-{sha}" and key.startswith("plan-a-")
+
+
+def test_a_page_task_that_failed_fails_every_issue_waiting_for_its_pages_naming_the_task(tmp_path):
+    """Two county editions share a page: the task that killed its workers fails both."""
+    from distributed.scheduler import KilledWorker
+
+    class Worker:
+        address = "tcp://10.0.0.7:40000"
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, "k1"]])
+    other = issue_run(tmp_path, jobs=[Job(4, "k1")])
+    other.missing = {"k1"}
+    cluster.waiting["k1"].append(other)
+    cluster._page_done(Future("page-k1", error=KilledWorker("page-k1", Worker(), 3)))
+    assert [o.status for o in outcomes] == ["failed", "failed"] and progress == [(0, 1), (0, 1)]
+    assert [o.errors[0].split(": ", 1)[1] for o in outcomes] == [
+        f"page {n} killed the worker rendering it on each of 4 tries (the last on tcp://10.0.0.7:40000); the "
+        f"scheduler gave it up (allowed-failures: 3), so a.pdf is not written: look for what in page {n} crashes "
+        "or exhausts a worker's memory (its Dask key is page-k1)" for n in (1, 4)]
+
+
+def test_a_page_missing_from_the_page_cache_is_named_by_the_start_of_its_key(tmp_path):
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, KEY]])
+    cluster._page_done(Future(f"page-{KEY}", {"pages": [{"pdf": None}], "worker": "tcp://w:1", "pid": 77,
+                                              "seconds": 0.5, "peak_rss_mb": 123.4}))
+    failed, = outcomes
+    assert failed.errors == [f"{tmp_path / 'a'}: FileNotFoundError: page {KEY[:16]} is not in the page cache "
+                             f"{tmp_path / 'cache' / 'pages'}, where its worker wrote it"]
