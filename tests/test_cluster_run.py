@@ -427,3 +427,14 @@ def test_a_page_missing_from_the_page_cache_is_named_by_the_start_of_its_key(tmp
     failed, = outcomes
     assert failed.errors == [f"{tmp_path / 'a'}: FileNotFoundError: page {KEY[:16]} is not in the page cache "
                              f"{tmp_path / 'cache' / 'pages'}, where its worker wrote it"]
+
+
+def test_the_pages_of_one_task_share_its_seconds(tmp_path):
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, "k1"], [2, "k2"], [3, "k3"]])
+    cluster.pages_of = {"pages-ab": ["k1", "k2"], "page-k3": ["k3"]}
+    cluster.rendering = {"k1": "pages-ab", "k2": "pages-ab", "k3": "page-k3"}
+    page = {"pdf": b"%PDF-1.7 one page", "bookmarks": [], "anchors": [], "findings": []}
+    cluster._page_done(Future("pages-ab", {"pages": [page, page], "worker": "tcp://w:1", "pid": 77, "seconds": 1.2345,
+                                           "peak_rss_mb": 123.4}))
+    assert [(p["number"], p["seconds"], p["task_pages"]) for p in run.pages] == [(1, 0.617, 2), (2, 0.617, 2)]
+    assert run.missing == {"k3"} and outcomes == []
