@@ -438,3 +438,37 @@ def test_the_pages_of_one_task_share_its_seconds(tmp_path):
                                            "peak_rss_mb": 123.4}))
     assert [(p["number"], p["seconds"], p["task_pages"]) for p in run.pages] == [(1, 0.617, 2), (2, 0.617, 2)]
     assert run.missing == {"k3"} and outcomes == []
+
+
+def test_a_rendered_issues_findings_are_in_file_then_line_order_an_unplaced_one_first(tmp_path):
+    import pikepdf
+
+    from layout.cluster_run import ClusterRun
+    from layout.pagerender.cache import PageEntry
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 100))
+    pdf.save(tmp_path / "k1.pdf")
+    outcomes = []
+    cluster = ClusterRun(Client(), tmp_path / "out", tmp_path / "cache", None)
+    cluster.record = outcomes.append
+    run = issue_run(tmp_path, jobs=[Job(1, "k1")], key="issue key")
+    yaml = str(tmp_path / "a" / "issue.yaml")
+    late, early = (Finding(text, yaml, line, key, severity=Severity.WARNING) for text, line, key in
+                   (("late", 12, "a"), ("early", 1, "c")))
+    run.plan["findings"] = [late.as_dict(), early.as_dict()]
+    unplaced = Finding("unplaced", yaml, None, "z", severity=Severity.WARNING)
+    run.entries = {"k1": PageEntry("k1", tmp_path / "k1.pdf", findings=[unplaced])}
+    cluster._finish(run)
+    done, = outcomes
+    assert done.status == "rendered" and [f.message for f in done.found()] == ["unplaced", "early", "late"]
+
+
+def test_the_page_cache_named_to_the_workers_is_the_one_given_else_this_machines_for_its_own_workers(tmp_path, monkeypatch):
+    """A remote cluster's workers without --cache use their own $LAYOUT_CACHE (None is sent); the
+    embedded cluster's write into this machine's."""
+    from layout.cluster_run import ClusterRun
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    assert ClusterRun(Client(), tmp_path, None, None).cache_arg is None
+    assert ClusterRun(Client(), tmp_path, None, None, by_reference=True).cache_arg == str(tmp_path / "env-cache")
+    assert ClusterRun(Client(), tmp_path, tmp_path / "c", None).cache_arg == str(tmp_path / "c")
+    assert ClusterRun(Client(), tmp_path, None, None).cache.folder == tmp_path / "env-cache" / "pages"
