@@ -334,3 +334,141 @@ def test_for_workers_on_this_machine_files_travel_by_reference_and_are_checked_w
         cluster_inputs.put_blob(other, cluster_inputs.LocalFile(str(photo), 20))
     assert str(caught.value) == f"input {other[:16]}: {photo} changed while the batch read it"
     assert sorted(p.name for p in (tmp_path / "store" / "blobs").iterdir()) == [sha]
+
+
+class Tasks:
+    """A Dask client's `submit` of tasks, recorded with their arguments."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, function, *args, key, pure=True):
+        self.submitted.append((function.__name__, args, key))
+        return f"future of {key}"
+
+
+class PageJob(Job):
+    def __init__(self, number: int, key: str, files: dict):
+        super().__init__(number, key)
+        self.files = files
+
+
+def test_an_issues_new_pages_go_in_tasks_of_at_most_four_a_lone_page_keyed_by_its_page(tmp_path):
+    """Five pages: two tasks, of three and two pages, each keyed by its pages; a page alone in its
+    task is `page-<key>` (a page two issues share is then one task). The prepared photos a page
+    names are held to the end of the batch (a later issue's page may name them)."""
+    from layout.cluster_run import ClusterRun
+    client = Tasks()
+    cluster = ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda *counts: None, by_reference=True)
+    photo = {"/layout-cache/images/p.jpg": "p1"}
+    jobs = [PageJob(n, f"k{n}", photo if n == 2 else {}) for n in range(1, 6)]
+    run = issue_run(tmp_path)
+    run.fonts = ["the client's fonts"]
+    pending = set()
+    cluster._planned(run, Future("plan-a", {"jobs": jobs, "key": "i", "findings": [], "blobs": {"p1": b"prepared"}}),
+                     pending)
+    assert client.submitted[0] == ("held", (b"prepared",), "input-p1")
+    cache = str(tmp_path / "cache")
+    assert [([job.key for job in args[0]], args[1:]) for _, args, _ in client.submitted[1:]] == [
+        (["k1", "k2", "k3"], (cache, run.fonts, {"p1": "future of input-p1"}, True)),
+        (["k4", "k5"], (cache, run.fonts, {}, True))]
+    keys = [key for _, _, key in client.submitted[1:]]
+    assert cluster.task_of == {"k1": keys[0], "k2": keys[0], "k3": keys[0], "k4": keys[1], "k5": keys[1]}
+    assert keys[0].startswith("pages-") and keys[1].startswith("pages-") and len(set(keys)) == 2
+    assert pending == {f"future of {key}" for key in keys} and cluster.sender.kept == {"p1"}
+    assert "blobs" not in run.plan and run.missing == {"k1", "k2", "k3", "k4", "k5"}
+    lone = ClusterRun(Tasks(), tmp_path / "out", tmp_path / "cache", lambda *counts: None)
+    lone._planned(issue_run(tmp_path), Future("plan-b", {"jobs": [PageJob(1, "k9", {})], "key": "j", "findings": [],
+                                                          "blobs": {}}), set())
+    assert [key for _, _, key in lone.client.submitted] == ["page-k9"]
+
+
+def test_each_plan_task_is_given_the_issues_fonts_its_inputs_and_how_they_travel(tmp_path, monkeypatch):
+    import distributed
+
+    from layout.cluster_run import ClusterRun
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    runs, blobs = read_issues([folder], {folder.resolve(): "a"}, by_reference=True)
+    monkeypatch.setattr(distributed, "as_completed", lambda futures, loop: iter(()))
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    client = Tasks()
+    client.loop = None
+    ClusterRun(client, tmp_path / "out", None, None, by_reference=True).render(runs, blobs, lambda outcome: None)
+    (name, args, key), = [task for task in client.submitted if task[0] == "plan_task"]
+    sha = hashlib.sha256(MINIMAL.encode("utf-8")).hexdigest()
+    assert args[:4] == (str(folder), str(tmp_path / "env-cache"), runs[0].fonts, runs[0].inputs) and args[5] is True
+    assert args[4][sha] == f"future of input-{sha}" and key.startswith("plan-a-")
+
+
+def test_a_page_task_that_failed_fails_every_issue_waiting_for_its_pages_naming_the_task(tmp_path):
+    """Two county editions share a page: the task that killed its workers fails both."""
+    from distributed.scheduler import KilledWorker
+
+    class Worker:
+        address = "tcp://10.0.0.7:40000"
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, "k1"]])
+    other = issue_run(tmp_path, jobs=[Job(4, "k1")])
+    other.missing = {"k1"}
+    cluster.waiting["k1"].append(other)
+    cluster._page_done(Future("page-k1", error=KilledWorker("page-k1", Worker(), 3)))
+    assert [o.status for o in outcomes] == ["failed", "failed"] and progress == [(0, 1), (0, 1)]
+    assert [o.errors[0].split(": ", 1)[1] for o in outcomes] == [
+        f"page {n} killed the worker rendering it on each of 4 tries (the last on tcp://10.0.0.7:40000); the "
+        f"scheduler gave it up (allowed-failures: 3), so a.pdf is not written: look for what in page {n} crashes "
+        "or exhausts a worker's memory (its Dask key is page-k1)" for n in (1, 4)]
+
+
+def test_a_page_missing_from_the_page_cache_is_named_by_the_start_of_its_key(tmp_path):
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, KEY]])
+    cluster._page_done(Future(f"page-{KEY}", {"pages": [{"pdf": None}], "worker": "tcp://w:1", "pid": 77,
+                                              "seconds": 0.5, "peak_rss_mb": 123.4}))
+    failed, = outcomes
+    assert failed.errors == [f"{tmp_path / 'a'}: FileNotFoundError: page {KEY[:16]} is not in the page cache "
+                             f"{tmp_path / 'cache' / 'pages'}, where its worker wrote it"]
+
+
+def test_the_pages_of_one_task_share_its_seconds(tmp_path):
+    cluster, run, progress, outcomes = waiting_run(tmp_path, [[1, "k1"], [2, "k2"], [3, "k3"]])
+    cluster.pages_of = {"pages-ab": ["k1", "k2"], "page-k3": ["k3"]}
+    cluster.rendering = {"k1": "pages-ab", "k2": "pages-ab", "k3": "page-k3"}
+    page = {"pdf": b"%PDF-1.7 one page", "bookmarks": [], "anchors": [], "findings": []}
+    cluster._page_done(Future("pages-ab", {"pages": [page, page], "worker": "tcp://w:1", "pid": 77, "seconds": 1.2345,
+                                           "peak_rss_mb": 123.4}))
+    assert [(p["number"], p["seconds"], p["task_pages"]) for p in run.pages] == [(1, 0.617, 2), (2, 0.617, 2)]
+    assert run.missing == {"k3"} and outcomes == []
+
+
+def test_a_rendered_issues_findings_are_in_file_then_line_order_an_unplaced_one_first(tmp_path):
+    import pikepdf
+
+    from layout.cluster_run import ClusterRun
+    from layout.pagerender.cache import PageEntry
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 100))
+    pdf.save(tmp_path / "k1.pdf")
+    outcomes = []
+    cluster = ClusterRun(Client(), tmp_path / "out", tmp_path / "cache", None)
+    cluster.record = outcomes.append
+    run = issue_run(tmp_path, jobs=[Job(1, "k1")], key="issue key")
+    yaml = str(tmp_path / "a" / "issue.yaml")
+    late, early = (Finding(text, yaml, line, key, severity=Severity.WARNING) for text, line, key in
+                   (("late", 12, "a"), ("early", 1, "c")))
+    run.plan["findings"] = [late.as_dict(), early.as_dict()]
+    unplaced = Finding("unplaced", yaml, None, "z", severity=Severity.WARNING)
+    run.entries = {"k1": PageEntry("k1", tmp_path / "k1.pdf", findings=[unplaced])}
+    cluster._finish(run)
+    done, = outcomes
+    assert done.status == "rendered" and [f.message for f in done.found()] == ["unplaced", "early", "late"]
+
+
+def test_the_page_cache_named_to_the_workers_is_the_one_given_else_this_machines_for_its_own_workers(tmp_path, monkeypatch):
+    """A remote cluster's workers without --cache use their own $LAYOUT_CACHE (None is sent); the
+    embedded cluster's write into this machine's."""
+    from layout.cluster_run import ClusterRun
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    assert ClusterRun(Client(), tmp_path, None, None).cache_arg is None
+    assert ClusterRun(Client(), tmp_path, None, None, by_reference=True).cache_arg == str(tmp_path / "env-cache")
+    assert ClusterRun(Client(), tmp_path, tmp_path / "c", None).cache_arg == str(tmp_path / "c")
+    assert ClusterRun(Client(), tmp_path, None, None).cache.folder == tmp_path / "env-cache" / "pages"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 import time
 
 import pytest
@@ -195,3 +196,86 @@ def test_unusable_font_files_are_one_located_line_each(tmp_path, monkeypatch, ca
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
     assert len(font_file_problems(fonts)) == 4
+
+
+def test_a_file_problem_says_its_message_alone():
+    from layout.files import FileProblem
+    problem = FileProblem("not a regular file but a socket")
+    assert (str(problem), problem.message) == ("not a regular file but a socket",) * 2
+
+
+def test_a_regular_file_whose_read_fails_says_why(tmp_path, monkeypatch):
+    """A disk error while reading (EIO), not only while opening, is a FileProblem that says so."""
+    import io
+
+    from layout import files
+
+    class Failing(io.BytesIO):
+        def read(self, size=-1):
+            raise OSError(5, "Input/output error")
+    monkeypatch.setattr(files, "open_regular", lambda path, folder=None: Failing())
+    with pytest.raises(files.FileProblem) as caught:
+        files.read_capped(tmp_path / "issue.yaml", 10)
+    assert str(caught.value) == "cannot read the file: Input/output error"
+
+
+def test_a_file_is_read_up_to_its_cap_and_refused_one_byte_over_having_read_that_byte_only(tmp_path, monkeypatch):
+    import io
+
+    from layout import files
+    (tmp_path / "ten").write_bytes(b"0123456789")
+    assert files.read_capped(tmp_path / "ten", 10, tmp_path, "issue file") == b"0123456789"
+    read = []
+
+    class Counted(io.BytesIO):
+        def read(self, size=-1):
+            read.append(len(data := super().read(size)))
+            return data
+    monkeypatch.setattr(files, "open_regular", lambda path, folder=None: Counted(path.read_bytes()))
+    with pytest.raises(files.FileProblem) as caught:
+        files.read_capped(tmp_path / "ten", 8, tmp_path, "issue file")
+    assert caught.value.message == "issue file is over 8 bytes; at most 8 are accepted" and read == [9]
+
+
+def test_a_path_that_cannot_be_resolved_says_why(tmp_path):
+    """A name too long (the system's words), a loop of links (Python's)."""
+    from layout.files import FileProblem, resolve_inside
+    with pytest.raises(FileProblem) as caught:
+        resolve_inside(tmp_path / ("长" * 200))
+    assert caught.value.message == "cannot read the file: File name too long"
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    with pytest.raises(OSError if sys.version_info >= (3, 13) else RuntimeError) as loop:
+        (tmp_path / "a").resolve(strict=True)
+    with pytest.raises(FileProblem) as caught:
+        resolve_inside(tmp_path / "a")
+    assert caught.value.message == f"cannot read the file: {getattr(loop.value, 'strerror', None) or loop.value}"
+    assert caught.value.message.startswith(("cannot read the file: Symlink loop", "cannot read the file: Too many levels"))
+
+
+def test_a_files_identity_is_its_device_inode_size_and_time_whatever_the_path(tmp_path):
+    from layout.files import identity
+    (tmp_path / "p.jpg").write_bytes(b"photo")
+    os.link(tmp_path / "p.jpg", tmp_path / "q.jpg")
+    status = os.stat(tmp_path / "p.jpg")
+    found = identity(tmp_path / "p.jpg")
+    assert (found.device, found.inode, found.size, found.mtime_ns, found.path) == (
+        status.st_dev, status.st_ino, 5, status.st_mtime_ns, str(tmp_path / "p.jpg"))
+    assert identity(tmp_path / "q.jpg") == found and identity(str(tmp_path / "q.jpg")).path == str(tmp_path / "q.jpg")
+    os.utime(tmp_path / "q.jpg", ns=(status.st_atime_ns, status.st_mtime_ns + 1))
+    assert identity(tmp_path / "p.jpg") != found
+
+
+def test_a_regular_file_is_opened_blocking_and_one_that_cannot_be_opened_says_why(tmp_path, monkeypatch):
+    from layout import files
+    (tmp_path / "p.jpg").write_bytes(b"photo")
+    with files.open_regular(tmp_path / "p.jpg", tmp_path) as opened:
+        assert os.get_blocking(opened.fileno()) and opened.read() == b"photo"
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(files.os, "open", refused)
+    with pytest.raises(files.FileProblem) as caught:
+        files.open_regular(tmp_path / "p.jpg", tmp_path)
+    monkeypatch.undo()
+    assert caught.value.message == "cannot read the file: Permission denied"
