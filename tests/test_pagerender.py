@@ -81,8 +81,8 @@ def test_a_files_hash_is_remembered_for_its_hard_links_and_forgotten_when_it_cha
 
     from layout.pagerender import keys
     hashed = []
-    real = keys._hash_file
-    monkeypatch.setattr(keys, "_hash_file", lambda path: hashed.append(Path(path).name) or real(path))
+    real = keys.sha256_of
+    monkeypatch.setattr(keys, "sha256_of", lambda path: hashed.append(Path(path).name) or real(path))
     photo = tmp_path / "a.jpg"
     photo.write_bytes(b"one photo")
     (tmp_path / "b.jpg").hardlink_to(photo)

@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .files import sha256_of
+
 INPUTS, CACHE = "/layout-inputs", "/layout-cache"
 LINK = "link:"
 
@@ -204,8 +206,7 @@ def put_blob(sha: str, data: bytes | LocalFile) -> Path:
         temporary = path.with_name(f".{sha}.{os.getpid()}")
         if isinstance(data, LocalFile):
             shutil.copyfile(data.path, temporary)
-            with open(temporary, "rb") as copy:
-                found = hashlib.file_digest(copy, "sha256").hexdigest()
+            found = sha256_of(temporary)
             what = f"{data.path} changed while the batch read it"
         else:
             temporary.write_bytes(data)
