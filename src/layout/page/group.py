@@ -195,7 +195,8 @@ def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int
             for image in range(row.lowest, row.tallest + 1):
                 height = total + GAP_ROWS + image + row.caption_rows
                 value = cost + score.crop(image, row.natural) + sum(
-                    _photo_size(s.width * (image * grid.line_pitch - CAPTION_GAP), limits.reference(s.key), grid)
+                    score.photo_size(area_lines(s.width * (image * grid.line_pitch - CAPTION_GAP), grid),
+                                     area_lines(limits.reference(s.key), grid), grid.columns)
                     for s in row.slots) + \
                     score.photo_margin(area_lines((room - row.width) * image * grid.line_pitch, grid))
                 if height <= rows and (height not in step or value < step[height][0]):
@@ -204,9 +205,3 @@ def _group_heights(span: int, room: float, made: tuple[PhotoRow, ...], rows: int
     for height, (value, chosen) in options.items():
         if height not in table or value < table[height].cost:
             table[height] = Variant(height, value, GroupDraft(span, made, chosen, labels))
-
-
-def _photo_size(area: float, reference: float, grid) -> float:
-    """A group photo's growth beyond its reference, or a 主图's shortfall below its floor."""
-    lines, reference = area_lines(area, grid), area_lines(reference, grid)
-    return score.photo_scale(lines, reference) + score.photo_short(lines, reference, grid.columns)

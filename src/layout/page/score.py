@@ -124,6 +124,12 @@ def photo_short(column_lines: float, reference: float, columns: int) -> float:
     return WEIGHTS["photo_short"] * WEIGHTS["page_foot"] * max(0.0, reference - column_lines) / columns
 
 
+def photo_size(column_lines: float, reference: float, columns: int) -> float:
+    """A photo's size against its reference: its growth beyond (`photo_scale`), or a 主图's
+    shortfall below its floor (`photo_short`)."""
+    return photo_scale(column_lines, reference) + photo_short(column_lines, reference, columns)
+
+
 def blank(column_lines: int, columns: int) -> float:
     """White left beside the modules of a tier that do not fill the page's width: per
     column-line, costlier than an empty line across the foot of the page (a hole in the page)."""

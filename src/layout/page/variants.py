@@ -201,8 +201,7 @@ def _module_cost(draft: StoryDraft, grid, limits: PhotoLimits) -> float | None:
         if area < limits.floor(s.key) - 1e-6:
             return None
         reference = area_lines(limits.reference(s.key), grid)
-        photos += score.crop(r, s.natural_rows) + score.photo_scale(area_lines(area, grid), reference)
-        photos += score.photo_short(area_lines(area, grid), reference, grid.columns)
+        photos += score.crop(r, s.natural_rows) + score.photo_size(area_lines(area, grid), reference, grid.columns)
         photos += score.photo_margin(area_lines((s.room - s.width) * r * grid.line_pitch, grid))
     return (score.holes(empties) + score.shallow(depth, draft.span)
             + score.strip(depth, draft.span, draft.body_lines) + photos)
