@@ -5,6 +5,7 @@ worker in between: a real event, no timer); that of 壬版头条 kills its own w
 once `$LAYOUT_TEST_GATE/crash` exists (Dask blames every task the dead worker held, so the test
 lets the other issues finish first). While `$LAYOUT_TEST_GATE/hold-plans` exists, a plan
 task announces itself in `planning-<pid>` and waits (the test moves the issues away meanwhile).
+While `$LAYOUT_TEST_GATE/photos-fail` exists, every photo task raises.
 Tasks name `layout.cluster.page_task` and `plan_task`, so this module's replacements are what the
 workers run."""
 from __future__ import annotations
@@ -14,11 +15,12 @@ import signal
 import time
 from pathlib import Path
 
-from layout import cluster
+from layout import cluster, cluster_photos
 
 #: the real task (this file may be imported twice in one process: nanny, then worker)
 _real_page_task = cluster.__dict__.setdefault("_real_page_task", cluster.page_task)
 _real_plan_task = cluster.__dict__.setdefault("_real_plan_task", cluster.plan_task)
+_real_photo_task = cluster_photos.__dict__.setdefault("_real_photo_task", cluster_photos.photo_task)
 
 
 def wait_for(path: Path) -> None:
@@ -53,5 +55,13 @@ def page_task(jobs, *args):
     return _real_page_task(jobs, *args)
 
 
+def photo_task(*args):
+    if (Path(os.environ["LAYOUT_TEST_GATE"]) / "photos-fail").exists():
+        raise OSError("no space left on the photo desk's disk")
+    return _real_photo_task(*args)
+
+
 cluster.page_task = page_task
 cluster.plan_task = plan_task
+photo_task.__module__, photo_task.__qualname__ = "layout.cluster_photos", "photo_task"   # submitted by a
+cluster_photos.photo_task = photo_task                    # worker: the scheduler unpickles it, without this file

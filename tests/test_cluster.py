@@ -287,6 +287,67 @@ def test_inputs_travel_once_as_bytes_and_pages_render_from_the_copies(cluster, g
         assert pages_of(out / f"{name}.pdf") == pages_of(tmp_path / "local" / f"{name}.pdf")
 
 
+def shared_photo_issues(folder: Path, photo: Path, *names: str) -> Path:
+    """One-page issues whose stories all carry `photo` (each issue its own copy of the file)."""
+    for name in names:
+        (folder / name / "images").mkdir(parents=True)
+        (folder / name / "issue.yaml").write_text(
+            SHARED_PHOTO.format(title=f"特刊{name}", pages=PAGE.format(headline=f"{name}版头条")), encoding="utf-8")
+        shutil.copy(photo, folder / name / "images" / "shared.jpg")
+    return folder
+
+
+def photo_counts(cluster) -> tuple[dict, dict]:
+    """Summed over the workers: photo tasks run, by Dask key; photos plans prepared themselves."""
+    from distributed import Client
+
+    from layout import cluster_photos
+    with Client(cluster.address, timeout=30) as client:
+        counts = client.run(lambda: (dict(cluster_photos.TASKS_RUN), dict(cluster_photos.PREPARED_BY_PLANS)))
+    tasks, by_plans = {}, {}
+    for ran, prepared in counts.values():
+        for key, count in ran.items():
+            tasks[key] = tasks.get(key, 0) + count
+        for name, count in prepared.items():
+            by_plans[name] = by_plans.get(name, 0) + count
+    return tasks, by_plans
+
+
+def test_a_photo_three_issues_share_is_prepared_once_on_the_cluster_by_a_photo_task(cluster, tmp_path):
+    """Three issues carry the same photo (a noise photo of this test's own) in the same frame:
+    one photo task prepares it, keyed by its cache entry, and no plan prepares it itself."""
+    issues = shared_photo_issues(tmp_path / "issues", noise_photo(tmp_path / "photo.jpg"), "r", "s", "t")
+    _, before = photo_counts(cluster)
+    result, _ = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert result.exit_code == 0, result.output
+    prepared = sorted(tmp_path.joinpath("cache", "images").glob("*.jpg"))
+    assert len(prepared) == 1
+    tasks, by_plans = photo_counts(cluster)
+    assert tasks.get(f"photo-{prepared[0].stem}") == 1
+    assert by_plans == before
+    pdf = pikepdf.open(tmp_path / "out" / "s.pdf")
+    images = [xobject for xobject in pdf.pages[0].Resources.XObject.values() if xobject.Subtype == "/Image"]
+    assert len(images) == 1
+
+
+def test_a_photo_whose_task_fails_is_prepared_by_the_plan_itself(cluster, gate, tmp_path):
+    issues = shared_photo_issues(tmp_path / "issues", noise_photo(tmp_path / "photo.jpg"), "u")
+    _, before = photo_counts(cluster)
+    (gate / "photos-fail").touch()
+    try:
+        result, _ = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+    finally:
+        (gate / "photos-fail").unlink()
+    assert result.exit_code == 0, result.output
+    _, by_plans = photo_counts(cluster)
+    assert by_plans.get("shared.jpg", 0) == before.get("shared.jpg", 0) + 1
+    local = CliRunner().invoke(main, ["render", str(issues / "u"), "-o", str(tmp_path / "local")])
+    assert local.exit_code == 0, local.output
+    assert pages_of(tmp_path / "out" / "u.pdf") == pages_of(tmp_path / "local" / "u.pdf")
+    pdf = pikepdf.open(tmp_path / "out" / "u.pdf")
+    assert [x.Width for x in pdf.pages[0].Resources.XObject.values() if x.Subtype == "/Image"]
+
+
 def test_a_page_that_kills_its_worker_on_every_try_fails_its_issue_and_the_others_complete(cluster, gate, tmp_path):
     """Last in this file: it kills the workers (their nannies start new ones) 4 times. The page
     kills once the other issues are written: Dask counts a death against every task the dead

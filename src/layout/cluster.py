@@ -5,6 +5,8 @@ worker processes on 127.0.0.1 (no dashboard unless bokeh is installed, and then 
 only); with one, it joins that cluster. Either way the same tasks run:
 
 * `plan_task`: load, check, plan and compose one issue (one `RemoteJob` per page, with its key);
+* `cluster_photos.photo_task`: prepare one photo for its frame, asked for by the plan tasks that
+  need it (keyed by the prepared file's cache key, so issues sharing a photo share the task);
 * `page_task`: render a few pages of one issue in one WeasyPrint write (the Dask key of a lone
   page is `page-<page key>`; a page shared by issues is rendered once, and pages already in the
   client's page cache are never submitted);
@@ -213,6 +215,7 @@ def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | No
     name (`by_reference`: `LocalFile`s, for workers on this machine), or the located errors that
     stop it. Paths in findings are the client's."""
     from .cluster_inputs import CACHE, INPUTS, installed, materialise, payload, remote_job, store
+    from .cluster_photos import photos_on_cluster
     from .pagerender.issue import compose_issue
     from .pagerender.keys import env_cache_dir, issue_key
     from .pipeline import with_preflight
@@ -224,7 +227,7 @@ def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | No
     with installed(templates, fonts_dir):
         check_fonts(fonts)
         try:
-            composed = compose_issue(issue, cache)
+            composed = compose_issue(issue, cache, prepare=photos_on_cluster(cache_dir, by_reference))
         except LayoutError as exc:
             return {"errors": [shown(f.as_dict()) for f in exc.findings], **_where(started)}
         findings = with_preflight(composed.findings, composed.issue, composed.plans)

@@ -1,7 +1,8 @@
 """Batch stage, client side: plan issues and render pages on the cluster, combine each issue here.
 
 Every issue's inputs are read here first (`cluster_inputs`: each distinct file is sent once);
-then every issue is planned by a task; its pages whose keys are in this machine's page cache are
+then every issue is planned by a task (which has its photos prepared by photo tasks:
+`cluster_photos`); its pages whose keys are in this machine's page cache are
 reused, the others are submitted as page tasks of at most `PAGES_PER_TASK` pages of the issue
 each, written by one WeasyPrint `write_pdf` (a lone page's task is keyed `page-<page key>`; a
 page two issues share is rendered once). When an issue's last page arrives, its pages are put in

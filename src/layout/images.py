@@ -365,10 +365,22 @@ def _cache_key(path: Path, placed: tuple[float, float], target_ppi: int, crop: b
             digest.update(block)
             if source.tell() > MAX_IMAGE_BYTES:   # the file grew since it was checked
                 raise ImageProblem(f"photo file is over {MAX_IMAGE_BYTES:,} bytes", path)
+    return entry_key(digest.hexdigest(), placed, target_ppi, crop, focus, region)
+
+
+def entry_key(sha: str, placed: tuple[float, float], target_ppi: int, crop: bool = True,
+              focus=None, region=None) -> str:
+    """The cache key of the photo whose bytes hash to `sha` (SHA-256) prepared for a frame
+    (`placed`: width, height in pt, rounded to 2 places)."""
     params = f"{placed[0]:.2f}x{placed[1]:.2f}pt|{target_ppi}ppi|crop={crop}|v{PREPARE_VERSION}"
     if focus is not None or region is not None:
         params += f"|focus={focus}|region={region}"
-    return hashlib.sha256(f"{digest.hexdigest()}|{params}".encode()).hexdigest()
+    return hashlib.sha256(f"{sha}|{params}".encode()).hexdigest()
+
+
+def cached_entry(key: str, cache_dir: Path) -> PreparedImage | None:
+    """The complete cache entry of `key` in `cache_dir`, if there is one."""
+    return _cached(Path(cache_dir) / f"{key}.jpg", Path(cache_dir) / f"{key}.json")
 
 
 def _write_atomically(target: Path, write) -> None:

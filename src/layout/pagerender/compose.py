@@ -55,9 +55,20 @@ def prepare_photos(plans: list[PagePlan], cache: Path, ppi: int = 300) -> tuple[
     """`pipeline.prepare_photos`, remembering each result per source file (its identity: a batch
     worker's hard links to one photo are one) and frame in this process.
     A photo that another process is preparing for the same frame now (an issue sharing it,
-    planned by another batch worker) is left for last: by then it is usually made."""
+    rendered by another `layout render`, or by the old pool's workers of bench/bench_render.py; a
+    batch's plan tasks have photo tasks instead: `cluster_photos`) is left for last: by then it
+    is usually made."""
+    return prepare_figures(figures_of(plans), cache, ppi)
+
+
+def figures_of(plans: list[PagePlan]) -> list:
+    """Every placed photo of the plans, page by page."""
+    return [figure for plan in plans for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]]
+
+
+def prepare_figures(figures: list, cache: Path, ppi: int = 300) -> tuple[dict[str, str], list[Finding]]:
+    """`prepare_photos` for these figures."""
     urls, findings, later = {}, [], []
-    figures = [figure for plan in plans for figure in [*plan.photos, *(f for m in plan.modules for f in m.figures)]]
     for figure in figures:
         if not _prepare(figure, urls, findings, ppi, cache, wait=False):
             later.append(figure)

@@ -84,15 +84,15 @@ class PagedRender:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def compose_issue(folder: Path, cache_dir: Path, *, press: bool = False) -> ComposedIssue:
-    """Load, check, plan and prepare photos; one PageJob per page (`press`: of the print version).
-    Raises LayoutError."""
+def compose_issue(folder: Path, cache_dir: Path, *, press: bool = False, prepare=prepare_photos) -> ComposedIssue:
+    """Load, check, plan and prepare photos (by `prepare`, as `compose.prepare_photos`); one
+    PageJob per page (`press`: of the print version). Raises LayoutError."""
     from ..pipeline import _located, glyph_errors
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
     plans = plan_issue(issue, theme, fonts)
-    images, image_findings = prepare_photos(plans, cache_dir / "images", theme.print.image_ppi)
+    images, image_findings = prepare(plans, cache_dir / "images", theme.print.image_ppi)
     findings = [*theme.findings,
                 *_located([f for plan in plans for f in plan.findings] + image_findings, issue)]
     findings += glyph_errors(issue, fonts)
