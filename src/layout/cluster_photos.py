@@ -18,8 +18,6 @@ Outside a Dask worker, photos are prepared in the process (`compose.prepare_phot
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -129,8 +127,10 @@ def _from_tasks(orders: dict, ppi: int, cache: Path, cache_dir: str | None, by_r
 
 def _placed(result: dict, cache: Path) -> str | None:
     """The URL of the prepared photo of a photo task's `result` in this worker's cache (written
-    there from its bytes unless the cache, shared, has it already); None for a problem."""
+    there from its bytes, the record last as `prepare_image` writes it, unless the cache, shared,
+    has it already); None for a problem."""
     from .cluster_inputs import LocalFile
+    from .render import write_atomically
     if "problem" in result:
         return None
     jpeg = cache / result["name"]
@@ -138,18 +138,6 @@ def _placed(result: dict, cache: Path) -> str | None:
         data = result["jpeg"]
         if isinstance(data, LocalFile):         # on this machine, in another cache
             data = Path(data.path).read_bytes()
-        cache.mkdir(parents=True, exist_ok=True)
-        _write(jpeg, data)
-        _write(jpeg.with_suffix(".json"), result["record"])       # the record last, as prepare_image
+        write_atomically(jpeg, lambda temporary: temporary.write_bytes(data))
+        write_atomically(jpeg.with_suffix(".json"), lambda temporary: temporary.write_bytes(result["record"]))
     return jpeg.resolve().as_uri()
-
-
-def _write(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
