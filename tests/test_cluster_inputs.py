@@ -25,8 +25,7 @@ def test_the_fork_server_gets_our_preload_and_the_environment_a_nanny_gives_a_wo
     cluster.start_forkserver()
     assert started == [["distributed", "layout.cluster_preload"]]
     assert {name: os.environ[name] for name in cluster.WORKER_ENVIRON} == {
-        "OMP_NUM_THREADS": "0", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "6640",
-        "MALLOC_ARENA_MAX": "2"}
+        "OMP_NUM_THREADS": "0", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "6640"}
     monkeypatch.setenv("PYTHONHASHSEED", "0")
     cluster.start_forkserver()
     assert os.environ["PYTHONHASHSEED"] == "6640"

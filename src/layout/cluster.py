@@ -90,11 +90,10 @@ def connect(jobs: int, scheduler: str | None = None):
 #: 0.12 s with these: the event loop's health check every 500 ms (not 20 ms), the system monitor
 #: every 2 s (not 0.5 s), the nannies' memory check every 1 s (not 0.1 s); and no statistical
 #: profiler sampling the running task's stack every 10 ms for a dashboard's profile page. And no
-#: MALLOC_TRIM_THRESHOLD_ in a worker's environment, but MALLOC_ARENA_MAX (`WORKER_ENVIRON`).
+#: MALLOC_TRIM_THRESHOLD_ in a worker's environment (`WORKER_ENVIRON`).
 EMBEDDED_CONFIG = {"distributed.admin.tick.interval": "500ms", "distributed.admin.system-monitor.interval": "2s",
                    "distributed.worker.memory.monitor-interval": "1s", "distributed.worker.profile.enabled": False,
-                   "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                   "distributed.nanny.pre-spawn-environ.MALLOC_ARENA_MAX": "2"}
+                   "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 def warm_forkserver() -> None:
@@ -121,11 +120,8 @@ FORKSERVER_PRELOAD = ["distributed", "layout.cluster_preload"]
 #: keeps its mmap threshold at 128 kB, so every photo's pixel buffer is mapped and faulted in
 #: afresh; the workers of a batch of 12 issues with no photo shared used 44.8 s of CPU with it,
 #: 36.6 s without. A worker gives memory back after each task itself (`release_memory`).
-#: And MALLOC_ARENA_MAX=2: a plan task waiting for its photos leaves its thread (`cluster_photos`),
-#: so a worker's tasks run in several threads, each of which glibc would give an arena of its
-#: own; measured, -j1 on 12 sample copies: peak RSS 394 MB with them, 345 MB with 2 (CPU alike).
 WORKER_ENVIRON = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-                  "PYTHONHASHSEED": "6640", "MALLOC_ARENA_MAX": "2"}
+                  "PYTHONHASHSEED": "6640"}
 
 
 def start_forkserver() -> None:
