@@ -5,7 +5,7 @@ worker in between: a real event, no timer); that of 壬版头条 kills its own w
 once `$LAYOUT_TEST_GATE/crash` exists (Dask blames every task the dead worker held, so the test
 lets the other issues finish first). While `$LAYOUT_TEST_GATE/hold-plans` exists, a plan
 task announces itself in `planning-<pid>` and waits (the test moves the issues away meanwhile).
-While `$LAYOUT_TEST_GATE/photos-fail` exists, every photo task raises.
+While `$LAYOUT_TEST_GATE/photos-fail` exists, every photo task fails (it says why).
 Tasks name `layout.cluster.page_task` and `plan_task`, so this module's replacements are what the
 workers run."""
 from __future__ import annotations
@@ -55,10 +55,11 @@ def page_task(jobs, *args):
     return _real_page_task(jobs, *args)
 
 
-def photo_task(*args):
+def photo_task(data, order, *args):
     if (Path(os.environ["LAYOUT_TEST_GATE"]) / "photos-fail").exists():
-        raise OSError("no space left on the photo desk's disk")
-    return _real_photo_task(*args)
+        cluster_photos.TASKS_RUN[order.key] += 1
+        return {"problem": "OSError: no space left on the photo desk's disk"}
+    return _real_photo_task(data, order, *args)
 
 
 cluster.page_task = page_task

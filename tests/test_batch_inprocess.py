@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -317,3 +318,61 @@ def test_an_issue_with_a_photo_whose_first_page_is_cached_renders_the_second(con
     with pdfplumber.open(out / "photo.pdf") as document:
         assert [len(page.images) for page in document.pages] == [1, 0]
         assert "改过的第三段。" in document.pages[1].extract_text()
+
+
+def test_issues_sharing_a_photo_have_it_prepared_by_one_photo_task_let_go_once_they_are_composed(
+        connections, tmp_path, monkeypatch):
+    """Three issues carry the same photo in the same frame: the plans that find it missing from the
+    cache ask for it; the client submits one photo task for them all (its key is the prepared
+    file's cache key), each such issue's compose task waits for it, and once they are done no
+    future of it is held. The photo of an issue planned after the others were composed is in the
+    cache already: no task. Interrupted while photo tasks are held, the batch cancels them too."""
+    from PIL import Image
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (900, 600), (90, 120, 150)).save(photo, quality=90)
+    folders = []
+    for name in ("p", "q", "r", "later"):
+        folder = tmp_path / "shelf" / name
+        folder.mkdir(parents=True)
+        (folder / "photo.jpg").write_bytes(photo.read_bytes())
+        (folder / "issue.yaml").write_text(TWO_PAGES.replace("标题", f"{name}版头条"), encoding="utf-8")
+        folders.append(folder)
+    names = {folder.resolve(): folder.name for folder in folders}
+    submitted = []
+    with batch.connect(1) as client:
+        real_submit = client.submit
+        monkeypatch.setattr(client, "submit", lambda fn, *a, **k: submitted.append((fn.__name__, k["key"]))
+                            or real_submit(fn, *a, **k))
+        first = cluster_run.ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda added, done: None)
+        outcomes = []
+        first.render(*cluster_run.read_issues(folders[:3], names), outcomes.append)
+        assert [o.status for o in outcomes] == ["rendered"] * 3
+        photos = [key for name, key in submitted if name == "photo_task"]
+        assert len(photos) == 1 and first.photos_prepared == 1
+        prepared = sorted((tmp_path / "cache" / "images").glob("*.jpg"))
+        assert [f"photo-{p.stem}" for p in prepared] == photos
+        assert 1 <= [name for name, _ in submitted].count("compose_task") <= 3      # a plan after the photo task: none
+        assert (first.photos, first.photo_count, first.photo_users) == ({}, {}, {})
+        assert (first.futures, first.needs, first.runs) == ({}, {}, {})
+
+        submitted.clear()
+        later = cluster_run.ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda added, done: None)
+        later.render(*cluster_run.read_issues(folders[3:], names), outcomes.append)
+        assert outcomes[-1].status == "rendered"
+        assert {"plan_task", "page_task"} <= {name for name, _ in submitted}
+        assert not {"photo_task", "compose_task"} & {name for name, _ in submitted} and later.photos_prepared == 0
+
+        shutil.rmtree(tmp_path / "cache")
+        interrupted = cluster_run.ClusterRun(client, tmp_path / "out2", tmp_path / "cache", lambda added, done: None)
+        held = {}
+        real_compose = interrupted._submit_compose
+
+        def compose_then_stop(run, plan_id, planned):
+            real_compose(run, plan_id, planned)
+            held.update(interrupted.photos)
+            raise KeyboardInterrupt
+        monkeypatch.setattr(interrupted, "_submit_compose", compose_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.render(*cluster_run.read_issues(folders[:1], names), outcomes.append)
+        assert len(held) == 1 and {future.status for future in held.values()} == {"cancelled"}

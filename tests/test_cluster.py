@@ -298,12 +298,13 @@ def shared_photo_issues(folder: Path, photo: Path, *names: str) -> Path:
 
 
 def photo_counts(cluster) -> tuple[dict, dict]:
-    """Summed over the workers: photo tasks run, by Dask key; photos plans prepared themselves."""
+    """Summed over the workers: photo tasks run, by Dask key; ordered photos that compose tasks
+    prepared themselves, by file name."""
     from distributed import Client
 
     from layout import cluster_photos
     with Client(cluster.address, timeout=30) as client:
-        counts = client.run(lambda: (dict(cluster_photos.TASKS_RUN), dict(cluster_photos.PREPARED_BY_PLANS)))
+        counts = client.run(lambda: (dict(cluster_photos.TASKS_RUN), dict(cluster_photos.PREPARED_BY_COMPOSE)))
     tasks, by_plans = {}, {}
     for ran, prepared in counts.values():
         for key, count in ran.items():
@@ -315,11 +316,13 @@ def photo_counts(cluster) -> tuple[dict, dict]:
 
 def test_a_photo_three_issues_share_is_prepared_once_on_the_cluster_by_a_photo_task(cluster, tmp_path):
     """Three issues carry the same photo (a noise photo of this test's own) in the same frame:
-    one photo task prepares it, keyed by its cache entry, and no plan prepares it itself."""
+    one photo task prepares it, keyed by its cache entry, for every plan that finds it missing,
+    and no compose task prepares it itself."""
     issues = shared_photo_issues(tmp_path / "issues", noise_photo(tmp_path / "photo.jpg"), "r", "s", "t")
     _, before = photo_counts(cluster)
-    result, _ = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+    result, report = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
     assert result.exit_code == 0, result.output
+    assert report["photo_tasks"] == 1
     prepared = sorted(tmp_path.joinpath("cache", "images").glob("*.jpg"))
     assert len(prepared) == 1
     tasks, by_plans = photo_counts(cluster)
@@ -330,15 +333,16 @@ def test_a_photo_three_issues_share_is_prepared_once_on_the_cluster_by_a_photo_t
     assert len(images) == 1
 
 
-def test_a_photo_whose_task_fails_is_prepared_by_the_plan_itself(cluster, gate, tmp_path):
+def test_a_photo_whose_task_fails_is_prepared_by_the_compose_task_itself(cluster, gate, tmp_path):
     issues = shared_photo_issues(tmp_path / "issues", noise_photo(tmp_path / "photo.jpg"), "u")
     _, before = photo_counts(cluster)
     (gate / "photos-fail").touch()
     try:
-        result, _ = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
+        result, report = batch(cluster.address, issues, "-o", tmp_path / "out", "--cache", tmp_path / "cache")
     finally:
         (gate / "photos-fail").unlink()
     assert result.exit_code == 0, result.output
+    assert report["photo_tasks"] == 1
     _, by_plans = photo_counts(cluster)
     assert by_plans.get("shared.jpg", 0) == before.get("shared.jpg", 0) + 1
     local = CliRunner().invoke(main, ["render", str(issues / "u"), "-o", str(tmp_path / "local")])

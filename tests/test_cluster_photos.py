@@ -1,8 +1,9 @@
 """Batch stage, photos on a cluster (`cluster_photos`), the parts that need no cluster: a photo
-task's key is its prepared file's cache entry, the task prepares from the bytes it is given, and
-the planning worker finds or writes the prepared file in its own cache. (The cluster itself:
-tests/test_cluster.py, a photo three issues share prepared by one task; a failed task's photo
-prepared by the plan.)"""
+task's key is its prepared file's cache entry, a plan orders only the photos its cache lacks,
+the task prepares from the bytes it is given, and the composing worker finds or writes the
+prepared file in its own cache, or prepares it itself. (The cluster itself: tests/test_cluster.py,
+a photo three issues share prepared by one task; a failed task's photo prepared by the compose
+task; tests/test_batch_inprocess.py, the client's side.)"""
 from __future__ import annotations
 
 import hashlib
@@ -28,6 +29,11 @@ def photo(path: Path, size=(640, 480)) -> Path:
     return path
 
 
+def order(data: bytes, width=60.0, height=40.0, ppi=300) -> cluster_photos.PhotoOrder:
+    sha = hashlib.sha256(data).hexdigest()
+    return cluster_photos.PhotoOrder(cluster_photos.photo_key(sha, width, height, ppi), sha, width, height, ppi)
+
+
 def test_a_photo_tasks_key_is_the_cache_entry_its_photo_is_prepared_into(tmp_path):
     source = photo(tmp_path / "a.jpg")
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
@@ -42,25 +48,27 @@ def test_a_photo_tasks_key_is_the_cache_entry_its_photo_is_prepared_into(tmp_pat
 
 def test_a_photo_task_prepares_the_bytes_it_is_given_into_its_workers_cache(store, tmp_path):
     data = photo(tmp_path / "a.jpg").read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    before = cluster_photos.TASKS_RUN[cluster_photos.photo_key(sha, 60.0, 40.0, 300)]
-    result = cluster_photos.photo_task(data, sha, 60.0, 40.0, 300, None, None, str(tmp_path / "cache"), False)
+    ordered = order(data)
+    before = cluster_photos.TASKS_RUN[ordered.key]
+    result = cluster_photos.photo_task(data, ordered, str(tmp_path / "cache"), False)
     jpeg = tmp_path / "cache" / "images" / result["name"]
-    assert jpeg.is_file() and result["jpeg"] == jpeg.read_bytes()
+    assert jpeg.is_file() and result["jpeg"] == jpeg.read_bytes() and f"photo-{jpeg.stem}" == ordered.key
     assert result["record"] == jpeg.with_suffix(".json").read_bytes()
-    assert (store / "blobs" / sha).read_bytes() == data
+    assert (store / "blobs" / ordered.sha).read_bytes() == data
     with Image.open(jpeg) as prepared:
         assert prepared.size == (250, 167)                 # 60 x 40 pt at 300 ppi, cropped to the frame
-    assert cluster_photos.TASKS_RUN[f"photo-{jpeg.stem}"] == before + 1
-    by_reference = cluster_photos.photo_task(data, sha, 60.0, 40.0, 300, None, None, str(tmp_path / "cache"), True)
+    assert cluster_photos.TASKS_RUN[ordered.key] == before + 1
+    by_reference = cluster_photos.photo_task(data, ordered, str(tmp_path / "cache"), True)
     assert by_reference["jpeg"] == LocalFile(str(jpeg.resolve()), jpeg.stat().st_size)
 
 
-def test_a_photo_task_reports_what_is_not_a_printable_photo(store, tmp_path):
+def test_a_photo_task_says_what_stopped_it_and_never_raises(store, tmp_path):
     data = b"GIF89a not really"
-    sha = hashlib.sha256(data).hexdigest()
-    result = cluster_photos.photo_task(data, sha, 60.0, 40.0, 300, None, None, str(tmp_path / "cache"), False)
-    assert set(result) == {"problem"} and "image" in result["problem"]
+    result = cluster_photos.photo_task(data, order(data), str(tmp_path / "cache"), False)
+    assert set(result) == {"problem"} and result["problem"].startswith("ImageProblem: ")
+    wrong = order(b"other bytes")
+    result = cluster_photos.photo_task(data, wrong, str(tmp_path / "cache"), False)
+    assert result == {"problem": f"ValueError: input {wrong.sha[:16]}: the bytes received do not have this hash"}
 
 
 def test_the_planning_worker_writes_a_prepared_photo_its_cache_lacks_and_reuses_one_it_has(tmp_path):
@@ -78,10 +86,40 @@ def test_the_planning_worker_writes_a_prepared_photo_its_cache_lacks_and_reuses_
     assert sorted(p.name for p in cache.iterdir()) == ["abc.jpg", "abc.json", "def.jpg", "def.json"]
 
 
-def test_outside_a_dask_worker_photos_are_prepared_in_the_process(tmp_path, monkeypatch):
-    calls = []
-    from layout.pagerender import compose
-    monkeypatch.setattr(compose, "prepare_photos", lambda plans, cache, ppi: calls.append((plans, cache, ppi)) or ({}, []))
-    prepare = cluster_photos.photos_on_cluster(None, False)
-    assert prepare(["plan"], tmp_path, 200) == ({}, [])
-    assert calls == [(["plan"], tmp_path, 200)]
+class Figure:
+    def __init__(self, key: str, source: Path, w: float = 60.0, h: float = 40.0):
+        from layout.page import Box
+        self.key, self.source, self.image, self.focus, self.region = key, source, Box(0, 0, w, h), None, None
+
+
+class Plan:
+    def __init__(self, *figures):
+        self.photos, self.modules = list(figures), []
+
+
+def test_a_plan_orders_each_photo_its_cache_lacks_once_and_none_it_has(tmp_path):
+    a, b = photo(tmp_path / "a.jpg"), photo(tmp_path / "b.jpg", (480, 640))
+    cache = tmp_path / "cache" / "images"
+    plans = [Plan(Figure("p1.a", a), Figure("p1.b", b)), Plan(Figure("p2.a", a), Figure("p2.missing", tmp_path / "no.jpg"))]
+    orders = cluster_photos.photo_orders(plans, cache, 300)
+    assert [o.key for o in orders] == [order(a.read_bytes()).key, order(b.read_bytes()).key]
+    prepare_image(a, placed_width=60.0, placed_height=40.0, target_ppi=300, cache_dir=cache)
+    assert [o.key for o in cluster_photos.photo_orders(plans, cache, 300)] == [order(b.read_bytes()).key]
+
+
+def test_a_compose_task_takes_each_photo_from_its_task_or_the_cache_and_prepares_the_rest(tmp_path):
+    a, b, c = photo(tmp_path / "a.jpg"), photo(tmp_path / "b.jpg", (480, 640)), photo(tmp_path / "c.jpg", (300, 300))
+    cache = tmp_path / "cache" / "images"
+    prepare_image(b, placed_width=60.0, placed_height=40.0, target_ppi=300, cache_dir=cache)       # cached
+    task_a = {"name": "fromtask.jpg", "jpeg": b"prepared by a photo task", "record": b"{}"}
+    failed_c = {"problem": "OSError: disk full"}
+    plans = [Plan(Figure("p1.a", a), Figure("p1.b", b), Figure("p1.c", c), Figure("p1.gone", tmp_path / "gone.jpg"))]
+    before = cluster_photos.PREPARED_BY_COMPOSE["c.jpg"]
+    urls, findings = cluster_photos.prepared_urls(plans, cache, 300, {order(a.read_bytes()).key: task_a,
+                                                                      order(c.read_bytes()).key: failed_c})
+    assert urls["p1.a"] == (cache / "fromtask.jpg").resolve().as_uri()
+    assert urls["p1.b"] == (cache / f"{order(b.read_bytes()).key[6:]}.jpg").resolve().as_uri()
+    assert urls["p1.c"] == (cache / f"{order(c.read_bytes()).key[6:]}.jpg").resolve().as_uri()
+    assert Path(urls["p1.c"][7:]).is_file() and "p1.gone" not in urls
+    assert [(f.key, f.kind) for f in findings] == [("p1.gone.image", "image")]
+    assert cluster_photos.PREPARED_BY_COMPOSE["c.jpg"] == before + 1

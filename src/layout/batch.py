@@ -66,6 +66,7 @@ class BatchReport:
     scheduler: str = ""
     dashboard: str | None = None
     inputs_sent: dict = field(default_factory=dict)   # distinct input files sent to the cluster: files, bytes, by_reference
+    photo_tasks: int = 0               # photos prepared for their frames by tasks (each photo and frame once a batch)
     workers_cpu_seconds: float = 0.0   # CPU the worker processes have used since they started
 
     def count(self, status: str) -> int:
@@ -157,6 +158,7 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
             run.render(*reading.result(), record)
             report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes,
                                   "by_reference": run.sender.referenced}
+            report.photo_tasks = run.photos_prepared
             report.workers_cpu_seconds = _workers_cpu(client)
     order = {str(folder): index for index, folder in enumerate(folders)}
     report.issues.sort(key=lambda o: order.get(o.folder, 0))

@@ -5,8 +5,9 @@ worker processes on 127.0.0.1 (no dashboard unless bokeh is installed, and then 
 only); with one, it joins that cluster. Either way the same tasks run:
 
 * `plan_task`: load, check, plan and compose one issue (one `RemoteJob` per page, with its key);
-* `cluster_photos.photo_task`: prepare one photo for its frame, asked for by the plan tasks that
-  need it (keyed by the prepared file's cache key, so issues sharing a photo share the task);
+* `cluster_photos.photo_task`: prepare one photo for its frame, for the plan tasks that found it
+  missing from their cache (keyed by the prepared file's cache key, so issues sharing a photo
+  share the task), then `compose_task` writes that issue's pages' HTML with them;
 * `page_task`: render a few pages of one issue in one WeasyPrint write (the Dask key of a lone
   page is `page-<page key>`; a page shared by issues is rendered once, and pages already in the
   client's page cache are never submitted);
@@ -208,37 +209,103 @@ def worker_name() -> str:
         return f"pid {os.getpid()}"
 
 
+#: issues this worker planned whose photos are being prepared: plan id -> (PlannedIssue, trees);
+#: their compose task, sent here, takes them back (elsewhere, after this worker died, it plans again)
+_PLANNED: dict[str, tuple] = {}
+PLANNED_KEPT = 16
+
+
+@dataclass(frozen=True)
+class _Trees:
+    """An issue's inputs as copies in this worker's store, and how to show its findings."""
+
+    issue: Path
+    templates: Path
+    fonts: Path
+    shown: object
+
+
+def _trees(inputs, blobs: dict) -> _Trees:
+    from .cluster_inputs import materialise
+    issue, templates, fonts_dir = (materialise(tree, blobs) for tree in (inputs.issue, inputs.theme, inputs.fonts))
+    return _Trees(issue, templates, fonts_dir, shown_as({issue: inputs.shown["issue"], templates: inputs.shown["templates"],
+                                                         fonts_dir: inputs.shown["fonts"]}))
+
+
+def _cache(cache_dir: str | None) -> Path:
+    from .pagerender.keys import env_cache_dir
+    return (Path(cache_dir) if cache_dir else env_cache_dir()).resolve()
+
+
 def plan_task(folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | None, inputs, blobs: dict,
-              by_reference: bool = False) -> dict:
+              by_reference: bool = False, plan_id: str | None = None) -> dict:
     """Plan and compose one issue from the copies of its inputs (`cluster_inputs`): its page jobs
     (`RemoteJob`s), findings (render's and check's) and the bytes of the prepared photos its pages
     name (`by_reference`: `LocalFile`s, for workers on this machine), or the located errors that
-    stop it. Paths in findings are the client's."""
-    from .cluster_inputs import CACHE, INPUTS, installed, materialise, payload, remote_job, store
-    from .cluster_photos import photos_on_cluster
-    from .pagerender.issue import compose_issue
-    from .pagerender.keys import env_cache_dir, issue_key
-    from .pipeline import with_preflight
+    stop it. Paths in findings are the client's. Given a `plan_id`, photos not yet prepared are
+    not prepared here: the result is then their `photos` (`cluster_photos.PhotoOrder`s) and the
+    planned issue waits on this worker for `compose_task(plan_id, ...)`."""
+    from .cluster_inputs import installed
+    from .cluster_photos import photo_orders
+    from .pagerender.issue import plan_pages
     started = time.perf_counter()
-    issue, templates, fonts_dir = (materialise(tree, blobs) for tree in (inputs.issue, inputs.theme, inputs.fonts))
-    cache = (Path(cache_dir) if cache_dir else env_cache_dir()).resolve()
-    shown = shown_as({issue: inputs.shown["issue"], templates: inputs.shown["templates"],
-                      fonts_dir: inputs.shown["fonts"]})
-    with installed(templates, fonts_dir):
+    trees, cache = _trees(inputs, blobs), _cache(cache_dir)
+    with installed(trees.templates, trees.fonts):
         check_fonts(fonts)
         try:
-            composed = compose_issue(issue, cache, prepare=photos_on_cluster(cache_dir, by_reference))
+            planned = plan_pages(trees.issue)
         except LayoutError as exc:
-            return {"errors": [shown(f.as_dict()) for f in exc.findings], **_where(started)}
-        findings = with_preflight(composed.findings, composed.issue, composed.plans)
-        mapping = [(store().resolve(), INPUTS), (cache, CACHE)]
-        remote = [remote_job(job, mapping, templates / inputs.theme_name, fonts_dir, composed.font_files)
-                  for job in composed.jobs]
+            return {"errors": [trees.shown(f.as_dict()) for f in exc.findings], **_where(started)}
+        orders = photo_orders(planned.plans, cache / "images", planned.theme.print.image_ppi) if plan_id else []
+        if not orders:
+            return _composed(planned, trees, cache, inputs, {}, by_reference, started)
+    _PLANNED[plan_id] = planned, trees
+    while len(_PLANNED) > PLANNED_KEPT:                   # composed elsewhere: forgotten here
+        del _PLANNED[next(iter(_PLANNED))]
+    return {"photos": orders, **_where(started)}
+
+
+def compose_task(plan_id: str, folder: str, cache_dir: str | None, fonts: list[ExpectedFont] | None, inputs,
+                 blobs: dict, by_reference: bool, photos: dict[str, dict]) -> dict:
+    """`plan_task`'s result for the issue it planned as `plan_id`, its photos prepared by photo
+    tasks (`photos`: their results by Dask key). On another worker than the planning one (it
+    died), the issue is planned again here first."""
+    from .cluster_inputs import installed
+    from .pagerender.issue import plan_pages
+    started = time.perf_counter()
+    planned, trees = _PLANNED.pop(plan_id, (None, None))
+    trees, cache = trees or _trees(inputs, blobs), _cache(cache_dir)
+    with installed(trees.templates, trees.fonts):
+        check_fonts(fonts)
+        try:
+            planned = planned or plan_pages(trees.issue)
+        except LayoutError as exc:
+            return {"errors": [trees.shown(f.as_dict()) for f in exc.findings], **_where(started)}
+        return _composed(planned, trees, cache, inputs, photos, by_reference, started)
+
+
+def _composed(planned, trees: _Trees, cache: Path, inputs, photos: dict, by_reference: bool, started: float) -> dict:
+    """The planned issue's pages composed (its photos from `photos`, the cache, or prepared here),
+    as `plan_task` returns them. Inside `installed`."""
+    from .cluster_inputs import CACHE, INPUTS, payload, remote_job, store
+    from .cluster_photos import prepared_urls
+    from .pagerender.issue import compose_planned
+    from .pagerender.keys import issue_key
+    from .pipeline import with_preflight
+    images, image_findings = prepared_urls(planned.plans, cache / "images", planned.theme.print.image_ppi, photos)
+    try:
+        composed = compose_planned(planned, cache, images, image_findings)
+    except LayoutError as exc:
+        return {"errors": [trees.shown(f.as_dict()) for f in exc.findings], **_where(started)}
+    findings = with_preflight(composed.findings, composed.issue, composed.plans)
+    mapping = [(store().resolve(), INPUTS), (cache, CACHE)]
+    remote = [remote_job(job, mapping, trees.templates / inputs.theme_name, trees.fonts, composed.font_files)
+              for job in composed.jobs]
     made = {sha: path for job, paths in remote for name, path in paths.items() if name.startswith(CACHE)
             for sha in [job.files[name]]}
     jobs = [job for job, _ in remote]
     return {"jobs": jobs, "slug": composed.issue.slug, "key": issue_key([job.key for job in jobs]),
-            "findings": [shown(f.as_dict()) for f in findings],
+            "findings": [trees.shown(f.as_dict()) for f in findings],
             "blobs": {sha: payload(path, by_reference) for sha, path in made.items()},
             **_where(started)}
 

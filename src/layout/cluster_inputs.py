@@ -247,8 +247,7 @@ def materialise(tree: Tree, blobs: dict[str, bytes]) -> Path:
 @contextmanager
 def installed(templates: Path | None, fonts: Path):
     """Load themes from `templates` and dropped-in fonts from `fonts` while inside (a worker runs
-    one task at a time; a plan task waiting for its photos, out of the worker's thread, puts its
-    own back when it returns: `cluster_photos`)."""
+    one task at a time)."""
     from . import theme as themes
     before = themes.TEMPLATES_DIR, themes.FONTS_DIR
     themes.TEMPLATES_DIR, themes.FONTS_DIR = templates or themes.TEMPLATES_DIR, fonts

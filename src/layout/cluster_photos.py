@@ -1,33 +1,46 @@
 """Batch stage, photos on a cluster: each photo prepared for its frame once a cluster, by a task.
 
-A plan task needs its pages' photos prepared (cropped and downsampled to their frames) before it
-can write their HTML. On a Dask worker it asks the cluster for them (`photos_on_cluster`): one
-`photo_task` a photo and frame, its Dask key `photo-<hash>` made of what the prepared file
-depends on (the source's SHA-256, the frame, the resolution, focus and region), so that issues
-sharing a photo (county editions of one special) share its task, whichever workers plan them, and
-no worker waits on another's lock. The plan task leaves its worker's thread while the photos are
-made (Dask's `worker_client` secedes), so its own worker prepares photos too; photo tasks go
-before plans and pages (`PRIORITY`).
+A plan task that finds photos of its pages not yet prepared in its cache (`photo_orders`) hands
+them back as orders, with the issue kept planned on its worker. The client submits one
+`photo_task` a photo and frame, its Dask key `photo-<cache key>`: the key of the prepared file's
+cache entry (`images.entry_key`: the source's SHA-256, the frame, the resolution, focus and
+region), so that issues sharing a photo (county editions of one special) share its task, whichever
+workers plan them, and no worker waits on another's lock; then the issue's compose task, which
+depends on those photo tasks, writes the pages' HTML with them (`prepared_urls`).
 
 A photo task copies the source into its worker's store from the issue's input task
-(`input-<sha256>`) and prepares it into its worker's cache (`images.prepare_image`). The planning
+(`input-<sha256>`) and prepares it into its worker's cache (`images.prepare_image`). The composing
 worker finds it there when both share the cache (the embedded cluster, or `--cache` on shared
-storage), else writes the bytes it gets back. A photo whose task fails, or that is not a printable
-photo, is prepared by the plan task itself, which then reports it with the issue's own file name.
-Outside a Dask worker, photos are prepared in the process (`compose.prepare_photos`).
+storage), else writes the bytes it is given. A photo task never raises: a photo it could not
+prepare is prepared by the compose task itself, which then reports a problem with the issue's own
+file name, as `layout render` does.
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Dask priority of photo tasks: before the plans and pages queued with them (priority 0)
 PRIORITY = 10
 
-#: in this process: photo tasks run, by Dask key, and photos a plan task prepared itself, by
-#: file name (the tests read them on the workers)
+#: in this process: photo tasks run, by Dask key, and ordered photos that a compose task prepared
+#: itself, by file name (the tests read them on the workers)
 TASKS_RUN: Counter = Counter()
-PREPARED_BY_PLANS: Counter = Counter()
+PREPARED_BY_COMPOSE: Counter = Counter()
+
+
+@dataclass(frozen=True)
+class PhotoOrder:
+    """A photo to prepare for a frame (width x height pt, rounded to 2 places)."""
+
+    key: str                         # photo_key(...)
+    sha: str                         # the source's SHA-256: its input task is input-<sha>
+    width: float
+    height: float
+    ppi: int
+    focus: tuple | None = None
+    region: tuple | None = None
 
 
 def photo_key(sha: str, width: float, height: float, ppi: int, focus=None, region=None) -> str:
@@ -37,92 +50,76 @@ def photo_key(sha: str, width: float, height: float, ppi: int, focus=None, regio
     return "photo-" + entry_key(sha, (width, height), ppi, True, focus, region)
 
 
-def photo_task(data, sha: str, width: float, height: float, ppi: int, focus, region,
-               cache_dir: str | None, by_reference: bool) -> dict:
-    """Prepare the photo whose bytes (or `LocalFile`) are `data` into this worker's cache: its
-    file name, its record and the prepared bytes (`by_reference`: a `LocalFile`), or the problem
-    that stops it."""
-    from .cluster_inputs import payload, put_blob
-    from .images import ImageProblem, prepare_image
-    from .pagerender.keys import env_cache_dir
-    cache = (Path(cache_dir) if cache_dir else env_cache_dir()).resolve() / "images"
-    TASKS_RUN[photo_key(sha, width, height, ppi, focus, region)] += 1
+def _order_for(figure, ppi: int) -> PhotoOrder | None:
+    """The order for a placed figure's photo (None when its file cannot be read: the compose
+    task reports why)."""
+    from .pagerender.keys import file_digest
     try:
-        prepared = prepare_image(put_blob(sha, data), placed_width=width, placed_height=height,
-                                 target_ppi=ppi, cache_dir=cache, focus=focus, region=region)
-    except ImageProblem as exc:
-        return {"problem": str(exc)}
-    record = prepared.path.with_suffix(".json")
-    return {"name": prepared.path.name, "jpeg": payload(prepared.path, by_reference),
-            "record": record.read_bytes()}
+        sha = file_digest(figure.source)
+    except OSError:
+        return None
+    if sha == "missing":
+        return None
+    width, height = round(figure.image.w, 2), round(figure.image.h, 2)
+    return PhotoOrder(photo_key(sha, width, height, ppi, figure.focus, figure.region), sha, width, height, ppi,
+                      figure.focus, figure.region)
 
 
-def photos_on_cluster(cache_dir: str | None, by_reference: bool):
-    """A `prepare` for `compose_issue` that prepares through photo tasks when run in a Dask
-    worker, else in this process."""
-    def prepare(plans, cache: Path, ppi: int = 300):
-        from .pagerender.compose import prepare_photos
-        try:
-            from distributed import get_worker
-            get_worker()
-        except (ImportError, ValueError):
-            return prepare_photos(plans, cache, ppi)
-        return _through_tasks(plans, cache, ppi, cache_dir, by_reference)
-    return prepare
+def photo_orders(plans, cache: Path, ppi: int) -> list[PhotoOrder]:
+    """The photos of the plans that `cache` (the `images` cache folder) lacks, each once."""
+    from .images import cached_entry
+    from .pagerender.compose import figures_of
+    orders = {}
+    for figure in figures_of(plans):
+        order = _order_for(figure, ppi)
+        if order is not None and cached_entry(order.key.removeprefix("photo-"), cache) is None:
+            orders.setdefault(order.key, order)
+    return list(orders.values())
 
 
-def _through_tasks(plans, cache: Path, ppi: int, cache_dir: str | None, by_reference: bool):
+def photo_task(data, order: PhotoOrder, cache_dir: str | None, by_reference: bool) -> dict:
+    """Prepare the ordered photo, whose bytes (or `LocalFile`) are `data`, into this worker's
+    cache: its file name, its record and the prepared bytes (`by_reference`: a `LocalFile`), or
+    the problem that stopped it."""
+    from .cluster_inputs import payload, put_blob
+    from .images import prepare_image
+    from .pagerender.keys import env_cache_dir
+    TASKS_RUN[order.key] += 1
+    cache = (Path(cache_dir) if cache_dir else env_cache_dir()).resolve() / "images"
+    try:
+        prepared = prepare_image(put_blob(order.sha, data), placed_width=order.width, placed_height=order.height,
+                                 target_ppi=order.ppi, cache_dir=cache, focus=order.focus, region=order.region)
+        return {"name": prepared.path.name, "jpeg": payload(prepared.path, by_reference),
+                "record": prepared.path.with_suffix(".json").read_bytes()}
+    except Exception as exc:  # noqa: BLE001 - the compose task prepares it and says what is wrong
+        return {"problem": f"{exc.__class__.__name__}: {exc}"}
+
+
+def prepared_urls(plans, cache: Path, ppi: int, photos: dict[str, dict]):
+    """`compose.prepare_photos` for the plans, given the results of their photo tasks (`photos`,
+    by Dask key): each photo from its task's result or the cache; those neither has (a task that
+    could not prepare its photo, a file that cannot be read) prepared here."""
     from .images import cached_entry
     from .pagerender.compose import figures_of, prepare_figures
-    from .pagerender.keys import file_digest
-    orders: dict[str, tuple] = {}
-    urls, left = {}, []              # left: prepared here, a problem reported with the issue's file name
+    urls, left = {}, []
     for figure in figures_of(plans):
-        width, height = round(figure.image.w, 2), round(figure.image.h, 2)
-        try:
-            sha = file_digest(figure.source)
-        except OSError:
-            left.append(figure)
+        order = _order_for(figure, ppi)
+        result = photos.get(order.key) if order is not None else None
+        made = cached_entry(order.key.removeprefix("photo-"), cache) if order is not None else None
+        url = made.path.resolve().as_uri() if made else None
+        if result is not None:
+            try:
+                url = _placed(result, cache)
+            except OSError:                  # this worker's cache cannot take it: prepared below
+                url = None
+        if url is not None:
+            urls[figure.key] = url
             continue
-        key = photo_key(sha, width, height, ppi, figure.focus, figure.region)
-        made = cached_entry(key.removeprefix("photo-"), cache)
-        if made is not None:                 # prepared before, here or by another worker sharing the cache
-            urls[figure.key] = made.path.resolve().as_uri()
-            continue
-        orders.setdefault(key, (sha, width, height, figure.focus, figure.region, []))[5].append(figure)
-    if orders:
-        urls.update(_from_tasks(orders, ppi, cache, cache_dir, by_reference, left))
-    PREPARED_BY_PLANS.update(figure.source.name for figure in left)
+        if result is not None:
+            PREPARED_BY_COMPOSE[figure.source.name] += 1
+        left.append(figure)
     more, findings = prepare_figures(left, cache, ppi)
     return {**urls, **more}, findings
-
-
-def _from_tasks(orders: dict, ppi: int, cache: Path, cache_dir: str | None, by_reference: bool,
-                left: list) -> dict[str, str]:
-    """Figure key -> URL of the photos of `orders` (Dask key -> the photo, its frame and its
-    figures), prepared by photo tasks while this task leaves its worker's thread; the figures of
-    a photo whose task failed are added to `left`."""
-    from distributed import Future, worker_client
-
-    from . import theme as themes
-    urls = {}
-    ours = themes.TEMPLATES_DIR, themes.FONTS_DIR     # other tasks install theirs while this one is out
-    with worker_client() as client:
-        futures = {key: client.submit(photo_task, Future(f"input-{sha}", client), sha, width, height, ppi, focus,
-                                      region, cache_dir, by_reference, key=key, priority=PRIORITY)
-                   for key, (sha, width, height, focus, region, _) in orders.items()}
-        for key, future in futures.items():
-            try:
-                url = _placed(future.result(), cache)
-            except Exception:  # noqa: BLE001 - a lost or failed task: prepared here instead
-                url = None
-            for figure in orders[key][5]:
-                if url is None:
-                    left.append(figure)
-                else:
-                    urls[figure.key] = url
-    themes.TEMPLATES_DIR, themes.FONTS_DIR = ours       # back in the worker's thread: alone again
-    return urls
 
 
 def _placed(result: dict, cache: Path) -> str | None:

@@ -18,7 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cluster import _theme_name, page_task, plan_task, retried_keys, theme_fonts
+from .cluster import _theme_name, compose_task, page_task, plan_task, retried_keys, theme_fonts
+from .cluster_photos import PRIORITY, photo_task
 from .cluster_inputs import LocalFile, held, read_inputs
 from .errors import Finding, Severity
 from .pagerender.cache import PageCache, PageEntry
@@ -130,6 +131,10 @@ class ClusterRun:
         self.pages_of: dict[str, list[str]] = {}      # page task key -> its page keys, in order
         self.sender = Sender(client)
         self.needs: dict[str, set[str]] = {}          # task key -> hashes of the files it was given
+        self.photos: dict[str, object] = {}           # photo task key -> its future, while a compose task waits for it
+        self.photo_count: dict[str, int] = {}         # photo task key -> compose tasks waiting for it
+        self.photo_users: dict[str, list[str]] = {}   # compose task key -> its photo tasks' keys
+        self.photos_prepared = 0                      # photo tasks submitted
 
     def render(self, runs: list[IssueRun], blobs: dict[str, bytes], record) -> None:
         """Render the issues read by `read_issues`, calling `record(outcome)` for each as it ends."""
@@ -144,7 +149,7 @@ class ClusterRun:
                 sent = self.sender.futures_for(run.inputs.hashes(), blobs)
                 self.needs[key] = set(sent)
                 future = self.client.submit(plan_task, str(run.folder), self.cache_arg, run.fonts, run.inputs,
-                                            sent, self.by_reference, key=key)
+                                            sent, self.by_reference, key, key=key)
                 self.runs[key], self.futures[key] = run, future
             blobs.clear()
             pending = as_completed(list(self.futures.values()), loop=self.client.loop)
@@ -155,8 +160,9 @@ class ClusterRun:
                     self._page_done(future)
                 self.futures.pop(future.key, None)
                 self.sender.done_with(self.needs.pop(future.key, ()))
+                self._photos_done_with(future.key)
         except BaseException:
-            self.client.cancel(list(self.futures.values()), force=True)
+            self.client.cancel([*self.futures.values(), *self.photos.values()], force=True)
             raise
 
     def _planned(self, run: IssueRun, future, pending) -> None:
@@ -164,6 +170,8 @@ class ClusterRun:
             run.plan = future.result()
         except Exception as exc:  # noqa: BLE001 - isolated: this issue fails, the others go on
             return self.record(failure(run, exc))
+        if "photos" in run.plan:
+            return pending.add(self._submit_compose(run, future.key, run.plan))
         if "errors" in run.plan:
             return self.record(outcome_of(run, "failed", findings=run.plan["errors"]))
         jobs = run.plan["jobs"]
@@ -187,6 +195,38 @@ class ClusterRun:
         self.on_pages(len(jobs), len(jobs) - len(run.missing))
         if not run.missing:
             self._finish(run)
+
+    def _submit_compose(self, run: IssueRun, plan_id: str, planned: dict):
+        """Submit the photo tasks the plan `plan_id` asked for (each photo once a batch: a task
+        another issue's plan asked for already is shared) and the issue's compose task, which
+        waits for them, on the worker that planned it; return the compose task's future."""
+        key = f"compose-{run.name}-{uuid.uuid4().hex[:8]}"
+        sent = self.sender.futures_for(run.inputs.hashes(), {})      # still held: the plan's are let go after
+        self.needs[key] = set(sent)
+        photos = {order.key: self._photo(order, sent[order.sha]) for order in planned["photos"]}
+        self.photo_users[key] = list(photos)
+        self.runs[key] = run
+        self.futures[key] = self.client.submit(
+            compose_task, plan_id, str(run.folder), self.cache_arg, run.fonts, run.inputs, sent, self.by_reference,
+            photos, key=key, workers=[planned["worker"]], allow_other_workers=True)
+        return self.futures[key]
+
+    def _photo(self, order, source):
+        """The future of the photo task for `order` (from the future of its source's bytes)."""
+        if order.key not in self.photos:
+            self.photos[order.key] = self.client.submit(photo_task, source, order, self.cache_arg, self.by_reference,
+                                                        key=order.key, priority=PRIORITY)
+            self.photos_prepared += 1
+        self.photo_count[order.key] = self.photo_count.get(order.key, 0) + 1
+        return self.photos[order.key]
+
+    def _photos_done_with(self, key: str) -> None:
+        """A compose task has finished: the photo tasks no other compose task waits for are let go
+        (their prepared files are in the cache)."""
+        for photo in self.photo_users.pop(key, ()):
+            self.photo_count[photo] -= 1
+            if not self.photo_count[photo]:
+                del self.photo_count[photo], self.photos[photo]
 
     def _submit_pages(self, run: IssueRun, jobs: list):
         """Submit one page task for `jobs` (pages of `run`); return its future."""

@@ -84,15 +84,38 @@ class PagedRender:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def compose_issue(folder: Path, cache_dir: Path, *, press: bool = False, prepare=prepare_photos) -> ComposedIssue:
-    """Load, check, plan and prepare photos (by `prepare`, as `compose.prepare_photos`); one
-    PageJob per page (`press`: of the print version). Raises LayoutError."""
-    from ..pipeline import _located, glyph_errors
+@dataclass
+class PlannedIssue:
+    """An issue loaded, checked and planned: what its photos are prepared for."""
+
+    issue: Issue
+    theme: object
+    fonts: dict
+    plans: list[PagePlan]
+
+
+def plan_pages(folder: Path) -> PlannedIssue:
+    """Load, check and plan the issue in `folder`. Raises LayoutError."""
     issue = load_issue(folder)
     theme = load_theme(issue.theme)
     fonts = resolve_fonts(theme)
-    plans = plan_issue(issue, theme, fonts)
-    images, image_findings = prepare(plans, cache_dir / "images", theme.print.image_ppi)
+    return PlannedIssue(issue, theme, fonts, plan_issue(issue, theme, fonts))
+
+
+def compose_issue(folder: Path, cache_dir: Path, *, press: bool = False) -> ComposedIssue:
+    """Load, check, plan and prepare photos; one PageJob per page (`press`: of the print version).
+    Raises LayoutError."""
+    planned = plan_pages(folder)
+    images, image_findings = prepare_photos(planned.plans, cache_dir / "images", planned.theme.print.image_ppi)
+    return compose_planned(planned, cache_dir, images, image_findings, press=press)
+
+
+def compose_planned(planned: PlannedIssue, cache_dir: Path, images: dict[str, str], image_findings: list[Finding],
+                    *, press: bool = False) -> ComposedIssue:
+    """One PageJob per page of a planned issue whose photos are prepared (`images`: figure key ->
+    URL; `image_findings`: the problems of those that could not be). Raises LayoutError."""
+    from ..pipeline import _located, glyph_errors
+    issue, theme, fonts, plans = planned.issue, planned.theme, planned.fonts, planned.plans
     findings = [*theme.findings,
                 *_located([f for plan in plans for f in plan.findings] + image_findings, issue)]
     findings += glyph_errors(issue, fonts)
