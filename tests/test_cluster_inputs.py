@@ -262,6 +262,40 @@ def test_an_issue_is_planned_from_the_copies_of_its_inputs_and_names_its_prepare
         cluster.plan_task(str(folder), None, wrong, run.inputs, blobs)
 
 
+def test_a_plan_given_an_id_orders_its_missing_photos_and_its_compose_task_takes_the_issue_back(store, tmp_path,
+                                                                                                  monkeypatch):
+    """The planned issue waits on the worker for its compose task; a compose task on another
+    worker (the planning one died: nothing kept) plans the issue again. Either way the pages are
+    those a plan without photo tasks composes, the photo taken from its task's result."""
+    from layout.cluster_photos import photo_task
+    from layout.cluster_run import read_issues
+
+    from .conftest import photo
+    from .test_batch_inprocess import TWO_PAGES
+    folder = tmp_path / "a"
+    photo(folder / "photo.jpg")
+    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    monkeypatch.setattr(cluster, "_PLANNED", {})
+    planned = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, False, "plan-a-1")
+    order, = planned["photos"]
+    assert set(planned) == {"photos", "worker", "pid", "seconds", "peak_rss_mb"} and list(cluster._PLANNED) == ["plan-a-1"]
+    assert not (tmp_path / "env-cache" / "images").exists()             # not prepared by the plan
+    photos = {order.key: photo_task(blobs[order.sha], order, str(tmp_path / "elsewhere"), False)}
+    kept = cluster.compose_task("plan-a-1", str(folder), None, run.fonts, run.inputs, blobs, False, photos)
+    assert cluster._PLANNED == {}
+    again = cluster.compose_task("plan-a-1", str(folder), None, run.fonts, run.inputs, blobs, False, photos)
+    direct = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs)
+    assert [job.key for job in kept["jobs"]] == [job.key for job in again["jobs"]] == [job.key for job in direct["jobs"]]
+    assert kept["blobs"] == direct["blobs"] and len(kept["blobs"]) == 1
+    assert sorted(p.name for p in (tmp_path / "env-cache" / "images").iterdir()) == [
+        f"{order.key[6:]}.jpg", f"{order.key[6:]}.json"]         # written from the task's bytes
+    for n in range(cluster.PLANNED_KEPT + 2):
+        cluster.plan_task(str(folder), str(tmp_path / f"cache{n}"), run.fonts, run.inputs, blobs, False, f"plan-{n}")
+    assert list(cluster._PLANNED) == [f"plan-{n}" for n in range(2, cluster.PLANNED_KEPT + 2)]
+
+
 def test_a_findings_paths_are_the_clients_the_longest_folder_first(tmp_path, monkeypatch):
     """A folder inside another is shown as its own client folder, not as a path in the other's;
     a path relative to the worker's working folder is shown too, and a name that only begins
