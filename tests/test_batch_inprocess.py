@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -376,3 +377,63 @@ def test_issues_sharing_a_photo_have_it_prepared_by_one_photo_task_let_go_once_t
         with pytest.raises(KeyboardInterrupt):
             interrupted.render(*cluster_run.read_issues(folders[:1], names), outcomes.append)
         assert len(held) == 1 and {future.status for future in held.values()} == {"cancelled"}
+
+
+#: the other desk's task says it runs, then runs until the test lets it finish (the in-process
+#: worker is a thread of this process)
+OTHER_DESK_RUNS, OTHER_DESK_WAITS = threading.Event(), threading.Event()
+
+
+def _another_desks_photo() -> str:
+    OTHER_DESK_RUNS.set()
+    OTHER_DESK_WAITS.wait(30)
+    return "theirs"
+
+
+def test_an_interrupted_batch_ends_its_own_tasks_and_leaves_another_desks_that_share_a_key(
+        connections, tmp_path, monkeypatch):
+    """Two desks batch on one scheduler: a task keyed by content (a photo for its frame, a page,
+    a file's bytes) that both need is one task, wanted by both. Ctrl-C in one batch cancels what
+    only it wanted; the task the other desk wants too runs on, and that desk gets its result."""
+    from distributed import Client
+    from PIL import Image
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    folder = tmp_path / "shelf" / "photo"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (900, 600), (90, 120, 150)).save(folder / "photo.jpg", quality=90)
+    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    names = {folder.resolve(): "photo"}
+    OTHER_DESK_RUNS.clear()
+    OTHER_DESK_WAITS.clear()
+    with batch.connect(1) as client, Client(client.scheduler.address, set_as_default=False) as other:
+        learn = cluster_run.ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda added, done: None)
+        learn.render(*cluster_run.read_issues([folder], names), [].append)
+        key, = [f"photo-{p.stem}" for p in (tmp_path / "cache" / "images").glob("*.jpg")]
+        shutil.rmtree(tmp_path / "cache")
+        interrupted = cluster_run.ClusterRun(client, tmp_path / "out2", tmp_path / "cache", lambda added, done: None)
+        ours, theirs = {}, []
+        real_compose = interrupted._submit_compose
+
+        def wanting(dask_scheduler) -> list[str]:
+            task = dask_scheduler.tasks.get(key)
+            return sorted(wanter.client_key for wanter in task.who_wants) if task else []
+
+        def compose_then_stop(run, plan_id, planned):
+            theirs.append(other.submit(_another_desks_photo, key=key, pure=False))   # the other desk's, first
+            assert OTHER_DESK_RUNS.wait(30)
+            real_compose(run, plan_id, planned)
+            ours.update(interrupted.futures, **interrupted.photos)
+            deadline = time.monotonic() + 30          # the submission has reached the scheduler
+            while len(client.run_on_scheduler(wanting)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+        monkeypatch.setattr(interrupted, "_submit_compose", compose_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            interrupted.render(*cluster_run.read_issues([folder], names), [].append)
+        assert other.id in client.run_on_scheduler(wanting)       # asked after the cancel: done by then
+        only_ours = [k for k in ours if k.startswith("compose-")]
+        assert only_ours and not client.run_on_scheduler(lambda dask_scheduler: [
+            k for k in only_ours if k in dask_scheduler.tasks])               # cancelled on the scheduler too
+        OTHER_DESK_WAITS.set()
+        assert key in ours and {future.status for future in ours.values()} == {"cancelled"}
+        assert theirs[0].result(timeout=30) == "theirs"

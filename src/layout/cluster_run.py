@@ -8,7 +8,7 @@ each, written by one WeasyPrint `write_pdf` (a lone page's task is keyed `page-<
 page two issues share is rendered once). When an issue's last page arrives, its pages are put in
 the page cache and combined into `<name>.pdf`, written by `pagerender.output.write_file` as `layout render` writes
 it: a batch interrupted at any point leaves no partial PDF. An interrupted batch cancels every
-task it submitted.
+task it submitted that no other client of the scheduler wants too.
 """
 from __future__ import annotations
 
@@ -162,7 +162,9 @@ class ClusterRun:
                 self.sender.done_with(self.needs.pop(future.key, ()))
                 self._photos_done_with(future.key)
         except BaseException:
-            self.client.cancel([*self.futures.values(), *self.photos.values()], force=True)
+            # not force=True: a task keyed by content that another client wants too (a photo, a
+            # page, another desk's batch on the same scheduler) runs on for it
+            self.client.cancel([*self.futures.values(), *self.photos.values()])
             raise
 
     def _planned(self, run: IssueRun, future, pending) -> None:
