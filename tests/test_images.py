@@ -1,7 +1,9 @@
 """Image preparation stage: inspect_image and prepare_image on small photos made with Pillow."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import struct
 import zlib
 from pathlib import Path
@@ -84,6 +86,7 @@ def test_hard_links_to_one_photo_are_decoded_once_and_a_rewritten_photo_again(tm
     decoded = []
     real = images._inspect
     monkeypatch.setattr(images, "_inspect", lambda path: decoded.append(path.name) or real(path))
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))       # no inspection remembered yet
     first = save(marked((64, 48)), tmp_path / "a.jpg", quality=90)
     (tmp_path / "b.jpg").hardlink_to(first)
     assert inspect_image(first) == inspect_image(tmp_path / "b.jpg") == ImageInfo(64, 48, "RGB", "JPEG", None, False)
@@ -92,6 +95,57 @@ def test_hard_links_to_one_photo_are_decoded_once_and_a_rewritten_photo_again(tm
     assert inspect_image(first).width == 80
     save(marked((96, 48)), first, quality=90)                                    # rewritten in place
     assert inspect_image(first).width == 96 and decoded == ["a.jpg", "a.jpg", "a.jpg"]
+
+
+def forget_in_process() -> None:
+    """What a new process knows: no inspection by file identity, the cache's file read again."""
+    images._inspect_cached.cache_clear()
+    images._known_inspections.cache_clear()
+
+
+def test_a_photo_inspected_once_is_not_decoded_again_by_another_process_with_the_same_cache(tmp_path, monkeypatch):
+    """Remembered by content in <cache>/inspections.json: a copy of the photo elsewhere is not
+    decoded either; another cache, or a photo with other bytes, is."""
+    decoded = []
+    real = images._inspect
+    monkeypatch.setattr(images, "_inspect", lambda path: decoded.append(path.name) or real(path))
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+    first = save(marked((64, 48)), tmp_path / "a.jpg", quality=90)
+    assert inspect_image(first) == ImageInfo(64, 48, "RGB", "JPEG", None, False)
+    remembered = json.loads((tmp_path / "cache" / "inspections.json").read_text(encoding="utf-8"))
+    sha = hashlib.sha256(first.read_bytes()).hexdigest()
+    assert remembered == {"version": images.INSPECT_VERSION, "photos": {sha: [64, 48, "RGB", "JPEG", None, False]}}
+    forget_in_process()
+    (tmp_path / "copy.jpg").write_bytes(first.read_bytes())
+    assert inspect_image(first) == inspect_image(tmp_path / "copy.jpg") == ImageInfo(64, 48, "RGB", "JPEG", None, False)
+    assert decoded == ["a.jpg"]
+    save(marked((80, 48)), tmp_path / "b.jpg", quality=90)
+    assert inspect_image(tmp_path / "b.jpg").width == 80 and decoded == ["a.jpg", "b.jpg"]
+    forget_in_process()
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "other-cache"))
+    assert inspect_image(first).width == 64 and decoded == ["a.jpg", "b.jpg", "a.jpg"]
+
+
+def test_a_photo_that_fails_is_never_remembered_and_an_unreadable_memory_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(save(marked((64, 48)), tmp_path / "whole.jpg", quality=90).read_bytes()[:300])
+    for _ in range(2):
+        forget_in_process()
+        with pytest.raises(ImageProblem):
+            inspect_image(broken)
+    assert not (tmp_path / "cache" / "inspections.json").exists()
+    decoded = []
+    real = images._inspect
+    monkeypatch.setattr(images, "_inspect", lambda path: decoded.append(path.name) or real(path))
+    sha = hashlib.sha256((tmp_path / "whole.jpg").read_bytes()).hexdigest()
+    for written in ("not json", json.dumps({"version": images.INSPECT_VERSION + 1, "photos": {sha: [1, 1, "L", "PNG", None, False]}}),
+                    json.dumps({"version": images.INSPECT_VERSION, "photos": {sha: [1, 2]}})):
+        (tmp_path / "cache").mkdir(exist_ok=True)
+        (tmp_path / "cache" / "inspections.json").write_text(written, encoding="utf-8")
+        forget_in_process()
+        assert inspect_image(tmp_path / "whole.jpg") == ImageInfo(64, 48, "RGB", "JPEG", None, False)
+    assert decoded == ["whole.jpg"] * 3
 
 
 def test_missing_file(tmp_path):
