@@ -269,7 +269,8 @@ def compose_task(plan_id: str, folder: str, cache_dir: str | None, fonts: list[E
                  blobs: dict, by_reference: bool, photos: dict[str, dict]) -> dict:
     """`plan_task`'s result for the issue it planned as `plan_id`, its photos prepared by photo
     tasks (`photos`: their results by Dask key). On another worker than the planning one (it
-    died), the issue is planned again here first."""
+    died, or was busy and the task was moved), or once the planning one has forgotten it (more
+    than PLANNED_KEPT waiting), the issue is planned again here first."""
     from .cluster_inputs import installed
     from .pagerender.issue import plan_pages
     started = time.perf_counter()

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Dask priority of photo tasks: before the plans and pages queued with them (priority 0)
+#: Dask priority of photo and compose tasks: before the plans and pages queued with them (priority 0)
 PRIORITY = 10
 
 #: in this process: photo tasks run, by Dask key, and ordered photos that a compose task prepared

@@ -201,7 +201,8 @@ class ClusterRun:
     def _submit_compose(self, run: IssueRun, plan_id: str, planned: dict):
         """Submit the photo tasks the plan `plan_id` asked for (each photo once a batch: a task
         another issue's plan asked for already is shared) and the issue's compose task, which
-        waits for them, on the worker that planned it; return the compose task's future."""
+        waits for them, on the worker that planned it, before the plans queued there (each keeps
+        its issue planned until then); return the compose task's future."""
         key = f"compose-{run.name}-{uuid.uuid4().hex[:8]}"
         sent = self.sender.futures_for(run.inputs.hashes(), {})      # still held: the plan's are let go after
         self.needs[key] = set(sent)
@@ -210,7 +211,7 @@ class ClusterRun:
         self.runs[key] = run
         self.futures[key] = self.client.submit(
             compose_task, plan_id, str(run.folder), self.cache_arg, run.fonts, run.inputs, sent, self.by_reference,
-            photos, key=key, workers=[planned["worker"]], allow_other_workers=True)
+            photos, key=key, workers=[planned["worker"]], allow_other_workers=True, priority=PRIORITY)
         return self.futures[key]
 
     def _photo(self, order, source):
