@@ -16,7 +16,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from layout import batch, cluster_run
+from layout import batch, cluster, cluster_run
 from layout.batch import REPORT_NAME, run_batch
 from layout.errors import Finding
 
@@ -243,13 +243,13 @@ def test_a_pdf_that_cannot_be_written_fails_its_issue(connections, shelf, tmp_pa
 
 
 def test_the_page_cache_is_the_one_given_else_layout_cache(connections, shelf, tmp_path, monkeypatch):
-    """Planned photos and pages go to `cache_dir` (client and workers alike), or to
-    $LAYOUT_CACHE without one; nothing else is written."""
+    """Planned photos, pages and what each issue was made of (`issues/`) go to `cache_dir`
+    (client and workers alike), or to $LAYOUT_CACHE without one; nothing else is written."""
     monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
     monkeypatch.chdir(tmp_path)
     run(shelf, tmp_path / "out", folders=("a",))
     pages = tmp_path / "cache" / "pages"
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["pages"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["issues", "pages"]
     assert sorted(p.suffix for p in pages.iterdir()) == [".json", ".pdf"]
     assert not (tmp_path / "env-cache" / "pages").exists()
     run_batch([shelf / "z"], tmp_path / "out2")
@@ -437,3 +437,74 @@ def test_an_interrupted_batch_ends_its_own_tasks_and_leaves_another_desks_that_s
         OTHER_DESK_WAITS.set()
         assert key in ours and {future.status for future in ours.values()} == {"cancelled"}
         assert theirs[0].result(timeout=30) == "theirs"
+
+
+#: the folders `_counted_plan_task` planned (a module's function: the task runs the same one)
+PLANNED: list[str] = []
+
+
+def _counted_plan_task(folder, *args, **kwargs):
+    PLANNED.append(Path(folder).name)
+    return cluster.plan_task(folder, *args, **kwargs)
+
+
+def test_an_issue_whose_inputs_made_the_pdf_in_out_is_not_even_planned_again(connections, shelf, tmp_path,
+                                                                             monkeypatch):
+    """After a round of corrections: the issues whose files, theme, fonts and code are those that
+    made their PDF in OUT are reported unchanged, with their findings, and no task plans them; an
+    edited issue, a PDF in OUT that is not the one written, another version of the code, or a
+    memory that does not read right: planned again."""
+    from layout import batch_memo
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = run(shelf, out, folders=("a", "z"))
+    memos = sorted((cache / "issues").glob("*.json"))
+    assert len(memos) == 2
+    planned = PLANNED
+    planned.clear()
+    monkeypatch.setattr(cluster_run, "plan_task", _counted_plan_task)
+    calls = Calls()
+    again = run(shelf, out, calls, folders=("a", "z"))
+    assert planned == []
+    assert [(o.slug, o.status, o.pages, o.rendered_pages, o.findings) for o in again.issues] == [
+        (o.slug, "unchanged", 1, 0, o.findings) for o in first.issues] and again.issues[0].warnings
+    assert (calls.added, calls.finished) == (2, 2)
+    yaml = shelf / "a" / "issue.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("第二段正文。", "改过的第二段。"), encoding="utf-8")
+    edited = run(shelf, out, folders=("a", "z"))
+    assert [o.status for o in edited.issues] == ["rendered", "unchanged"], [o.status for o in edited.issues]
+    assert planned == ["a"], planned
+    shutil.copy(out / "a.pdf", out / "z.pdf")                       # not the PDF z's inputs made
+    assert [o.status for o in run(shelf, out, folders=("z",)).issues] == ["rendered"] and planned == ["a", "z"]
+    assert "乙版头条" in text_of(out / "z.pdf")
+    real_code = batch_memo.code_digest
+    monkeypatch.setattr(batch_memo, "code_digest", lambda: "another version")
+    assert [o.status for o in run(shelf, out, folders=("z",)).issues] == ["unchanged"] and planned == ["a", "z", "z"]
+    monkeypatch.setattr(batch_memo, "code_digest", real_code)
+    for memo in (cache / "issues").glob("*.json"):
+        memo.write_text('{"key": 1}', encoding="utf-8")
+    assert [o.status for o in run(shelf, out, folders=("z",)).issues] == ["unchanged"] and planned == ["a", "z", "z", "z"]
+
+
+def test_what_an_issue_is_made_of_covers_its_files_its_theme_its_fonts_its_name_and_the_code(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from layout import batch_memo
+    from layout.cluster_inputs import Tree
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(MINIMAL, encoding="utf-8")
+    (issue,), _ = cluster_run.read_issues([folder], {folder.resolve(): "a"})
+    key = batch_memo.inputs_key(issue)
+    assert key == batch_memo.inputs_key(issue) and len(key) == 64
+    inputs = issue.inputs
+    others = [replace(issue, inputs=replace(inputs, issue=Tree((("issue.yaml", "0" * 64),)))),
+              replace(issue, inputs=replace(inputs, theme=Tree(inputs.theme.files[1:]))),
+              replace(issue, inputs=replace(inputs, fonts=Tree((("a.ttf", "1" * 64),)))),
+              replace(issue, inputs=replace(inputs, shown={**inputs.shown, "issue": "elsewhere/a"})),
+              replace(issue, name="b"),
+              replace(issue, fonts=[replace(issue.fonts[0], sha256="2" * 64), *issue.fonts[1:]])]
+    assert len({key, *map(batch_memo.inputs_key, others)}) == 1 + len(others)
+    monkeypatch.setattr(batch_memo, "code_digest", lambda: "another version")
+    assert batch_memo.inputs_key(issue) != key
+    assert batch_memo.inputs_key(replace(issue, fonts=None)) is None
+    assert batch_memo.inputs_key(replace(issue, inputs=None)) is None

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import batch_memo
 from .cluster import _theme_name, compose_task, page_task, plan_task, retried_keys, theme_fonts
 from .cluster_photos import PRIORITY, photo_task
 from .cluster_inputs import LocalFile, held, read_inputs
@@ -49,6 +50,7 @@ class IssueRun:
     pages: list[dict] = field(default_factory=list)
     error: BaseException | None = None
     inputs: object = None            # cluster_inputs.IssueInputs
+    memo: str | None = None          # batch_memo.inputs_key
 
 
 class Sender:
@@ -145,6 +147,8 @@ class ClusterRun:
                 if run.error is not None:
                     self.record(failure(run, run.error))
                     continue
+                if self._unchanged(run):
+                    continue
                 key = f"plan-{run.name}-{uuid.uuid4().hex[:8]}"
                 sent = self.sender.futures_for(run.inputs.hashes(), blobs)
                 self.needs[key] = set(sent)
@@ -167,6 +171,23 @@ class ClusterRun:
             self.client.cancel([*self.futures.values(), *self.photos.values()])
             raise
 
+    def _unchanged(self, run: IssueRun) -> bool:
+        """Record `run` unchanged, without planning it, when its inputs are those of the PDF in
+        OUT (`batch_memo`)."""
+        run.memo = batch_memo.inputs_key(run)
+        memo = batch_memo.recall(self.cache.folder.parent, run.memo)
+        pdf = self.out_dir / f"{run.name}.pdf"
+        if memo is None or written_key(pdf) != memo["key"]:
+            return False
+        self.on_pages(memo["pages"], memo["pages"])
+        outcome = outcome_of(run, "unchanged", findings=memo["findings"], pdf=str(pdf))
+        outcome.pages = memo["pages"]
+        self.record(outcome)
+        return True
+
+    def _remember(self, run: IssueRun, findings: list[dict]) -> None:
+        batch_memo.remember(self.cache.folder.parent, run.memo, run.plan["key"], len(run.plan["jobs"]), findings)
+
     def _planned(self, run: IssueRun, future, pending) -> None:
         try:
             run.plan = future.result()
@@ -179,6 +200,7 @@ class ClusterRun:
         jobs = run.plan["jobs"]
         if written_key(self.out_dir / f"{run.name}.pdf") == run.plan["key"]:
             self.on_pages(len(jobs), len(jobs))
+            self._remember(run, run.plan["findings"])
             return self.record(outcome_of(run, "unchanged", findings=run.plan["findings"],
                                           pdf=str(self.out_dir / f"{run.name}.pdf")))
         new = {}
@@ -321,6 +343,7 @@ class ClusterRun:
             finding = Finding(f"cannot write the PDF: {exc}", file=str(pdf), kind="render")
             return self.record(outcome_of(run, "failed", findings=[finding.as_dict()]))
         findings = sorted([*map(finding_from, run.plan["findings"]), *found], key=lambda f: (f.file, f.line or 0, f.key))
+        self._remember(run, [f.as_dict() for f in findings])
         self.record(outcome_of(run, "rendered", findings=[f.as_dict() for f in findings], pdf=str(pdf)))
 
 
