@@ -296,6 +296,69 @@ def test_a_plan_given_an_id_orders_its_missing_photos_and_its_compose_task_takes
     assert list(cluster._PLANNED) == [f"plan-{n}" for n in range(2, cluster.PLANNED_KEPT + 2)]
 
 
+def test_a_compose_task_on_a_fresh_worker_plans_again_from_the_copies_it_is_given(store, tmp_path, monkeypatch):
+    """Another worker than the planning one: an empty store (the files placed from the blobs
+    given), no templates of its own (the theme from its templates tree), the fonts checked, the
+    prepared photo sent by reference when asked; the pages those of a plan on the first worker."""
+    from dataclasses import replace
+
+    from layout import cluster_inputs
+    from layout import theme as themes
+    from layout.cluster_inputs import LocalFile
+    from layout.cluster_photos import photo_task
+    from layout.cluster_run import read_issues
+
+    from .conftest import photo
+    from .test_batch_inprocess import TWO_PAGES
+    folder = tmp_path / "a"
+    photo(folder / "photo.jpg")
+    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    monkeypatch.setattr(cluster, "_PLANNED", {})
+    order, = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, False, "plan-a-1")["photos"]
+    direct = cluster.plan_task(str(folder), str(tmp_path / "direct"), run.fonts, run.inputs, blobs)
+    photos = {order.key: photo_task(blobs[order.sha], order, str(tmp_path / "elsewhere"), False)}
+    monkeypatch.setattr(cluster_inputs, "_STORE", [tmp_path / "fresh store"])
+    monkeypatch.setattr(cluster, "_PLANNED", {})
+    monkeypatch.setattr(themes, "TEMPLATES_DIR", tmp_path / "no templates")
+    wrong = [replace(font, sha256="0" * 64) for font in run.fonts]
+    with pytest.raises(cluster.FontRefused):
+        cluster.compose_task("plan-a-1", str(folder), None, wrong, run.inputs, blobs, True, photos)
+    composed = cluster.compose_task("plan-a-1", str(folder), None, run.fonts, run.inputs, blobs, True, photos)
+    assert [job.key for job in composed["jobs"]] == [job.key for job in direct["jobs"]]
+    jpeg = tmp_path / "env-cache" / "images" / f"{order.key[6:]}.jpg"
+    assert composed["blobs"] == {sha: LocalFile(str(jpeg), jpeg.stat().st_size) for sha in direct["blobs"]}
+    assert (tmp_path / "fresh store" / "trees" / run.inputs.issue.id / "photo.jpg").is_file()
+
+
+def test_a_compose_task_returns_the_errors_that_stop_its_issue_located_in_the_clients_folder(store, tmp_path,
+                                                                                              monkeypatch):
+    """A character no font has stops the issue when its pages are composed (after its plan
+    ordered its photo); an issue planned again on another worker stops at its own errors."""
+    from layout.cluster_run import read_issues
+
+    from .conftest import photo
+    from .test_batch_inprocess import TWO_PAGES
+    folder = tmp_path / "a"
+    photo(folder / "photo.jpg")
+    (folder / "issue.yaml").write_text(TWO_PAGES.replace("第三段正文。", "第三段\U00030041正文。"), encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    monkeypatch.setattr(cluster, "_PLANNED", {})
+    assert len(cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, False, "plan-a-1")["photos"]) == 1
+    failed = cluster.compose_task("plan-a-1", str(folder), None, run.fonts, run.inputs, blobs, False, {})
+    assert set(failed) == {"errors", "worker", "pid", "seconds", "peak_rss_mb"} and failed["seconds"] >= 0
+    assert [(e["file"], e["line"], e["key"], e["kind"]) for e in failed["errors"]] == [
+        (str(folder / "issue.yaml"), 19, "pages[1].stories[0].body", "font")]
+    assert failed["errors"][0]["message"].startswith("'\U00030041' (U+30041) is in no font of role 'body' (")
+    (folder / "issue.yaml").write_text("title: [\n", encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    stopped = cluster.compose_task("plan-a-2", str(folder), None, run.fonts, run.inputs, blobs, False, {})
+    assert set(stopped) == {"errors", "worker", "pid", "seconds", "peak_rss_mb"} and stopped["seconds"] >= 0
+    assert [(e["file"], e["line"]) for e in stopped["errors"]] == [(str(folder / "issue.yaml"), 2)]
+
+
 def test_a_findings_paths_are_the_clients_the_longest_folder_first(tmp_path, monkeypatch):
     """A folder inside another is shown as its own client folder, not as a path in the other's;
     a path relative to the worker's working folder is shown too, and a name that only begins

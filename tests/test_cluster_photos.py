@@ -44,6 +44,9 @@ def test_a_photo_tasks_key_is_the_cache_entry_its_photo_is_prepared_into(tmp_pat
                            cache_dir=tmp_path / "cache", focus=(0.2, 0.5))
     assert cluster_photos.photo_key(sha, 120.46, 80.0, 300, focus=(0.2, 0.5)) == f"photo-{framed.path.stem}"
     assert len({cluster_photos.photo_key(sha, 120.46, 80.0, ppi) for ppi in (300, 200)}) == 2
+    cut = prepare_image(source, placed_width=120.46, placed_height=80.0, target_ppi=300,
+                        cache_dir=tmp_path / "cache", region=(0.1, 0.1, 0.9, 0.8))
+    assert cluster_photos.photo_key(sha, 120.46, 80.0, 300, region=(0.1, 0.1, 0.9, 0.8)) == f"photo-{cut.path.stem}"
 
 
 def test_a_photo_task_prepares_the_bytes_it_is_given_into_its_workers_cache(store, tmp_path):
@@ -107,6 +110,30 @@ def test_a_plan_orders_each_photo_its_cache_lacks_once_and_none_it_has(tmp_path)
     assert [o.key for o in cluster_photos.photo_orders(plans, cache, 300)] == [order(b.read_bytes()).key]
 
 
+def test_an_order_is_its_figures_frame_rounded_to_2_places_its_focus_region_and_ppi_and_its_task_prepares_that(
+        store, tmp_path):
+    a = photo(tmp_path / "a.jpg")
+    figure = Figure("p1.a", a, w=120.456, h=80.456)
+    figure.focus, figure.region = (0.2, 0.5), (0.1, 0.1, 0.9, 0.8)
+    [ordered] = cluster_photos.photo_orders([Plan(figure)], tmp_path / "cache" / "images", 200)
+    expected = prepare_image(a, placed_width=120.456, placed_height=80.456, target_ppi=200,
+                             cache_dir=tmp_path / "elsewhere", focus=(0.2, 0.5), region=(0.1, 0.1, 0.9, 0.8))
+    sha = hashlib.sha256(a.read_bytes()).hexdigest()
+    assert ordered == cluster_photos.PhotoOrder(f"photo-{expected.path.stem}", sha, 120.46, 80.46, 200,
+                                                (0.2, 0.5), (0.1, 0.1, 0.9, 0.8))
+    result = cluster_photos.photo_task(a.read_bytes(), ordered, str(tmp_path / "cache"), False)
+    assert result["name"] == expected.path.name and result["jpeg"] == expected.path.read_bytes()
+
+
+def test_a_photo_task_given_no_cache_prepares_into_layout_cache(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    data = photo(tmp_path / "a.jpg").read_bytes()
+    ordered = order(data)
+    result = cluster_photos.photo_task(data, ordered, None, False)
+    assert (tmp_path / "env-cache" / "images" / result["name"]).read_bytes() == result["jpeg"]
+    assert result["name"] == ordered.key.removeprefix("photo-") + ".jpg"
+
+
 def test_a_compose_task_takes_each_photo_from_its_task_or_the_cache_and_prepares_the_rest(tmp_path):
     a, b, c = photo(tmp_path / "a.jpg"), photo(tmp_path / "b.jpg", (480, 640)), photo(tmp_path / "c.jpg", (300, 300))
     cache = tmp_path / "cache" / "images"
@@ -123,3 +150,17 @@ def test_a_compose_task_takes_each_photo_from_its_task_or_the_cache_and_prepares
     assert Path(urls["p1.c"][7:]).is_file() and "p1.gone" not in urls
     assert [(f.key, f.kind) for f in findings] == [("p1.gone.image", "image")]
     assert cluster_photos.PREPARED_BY_COMPOSE["c.jpg"] == before + 1
+
+
+def test_a_compose_task_prepares_a_photo_whose_prepared_file_it_cannot_place_at_its_ppi(tmp_path):
+    a, b = photo(tmp_path / "a.jpg"), photo(tmp_path / "b.jpg", (480, 640))
+    cache = tmp_path / "cache" / "images"
+    cached = prepare_image(a, placed_width=60.0, placed_height=40.0, target_ppi=200, cache_dir=cache)
+    gone = {"name": "gone.jpg", "jpeg": LocalFile(str(tmp_path / "cleaned" / "gone.jpg"), 10), "record": b"{}"}
+    plans = [Plan(Figure("p1.a", a), Figure("p1.b", b))]
+    before = cluster_photos.PREPARED_BY_COMPOSE["b.jpg"]
+    urls, findings = cluster_photos.prepared_urls(plans, cache, 200, {order(b.read_bytes(), ppi=200).key: gone})
+    assert urls["p1.a"] == cached.path.resolve().as_uri()
+    assert urls["p1.b"] == (cache / f"{order(b.read_bytes(), ppi=200).key[6:]}.jpg").resolve().as_uri()
+    assert Path(urls["p1.b"][7:]).is_file() and not (cache / "gone.jpg").exists() and findings == []
+    assert cluster_photos.PREPARED_BY_COMPOSE["b.jpg"] == before + 1

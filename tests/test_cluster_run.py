@@ -472,3 +472,66 @@ def test_the_page_cache_named_to_the_workers_is_the_one_given_else_this_machines
     assert ClusterRun(Client(), tmp_path, None, None, by_reference=True).cache_arg == str(tmp_path / "env-cache")
     assert ClusterRun(Client(), tmp_path, tmp_path / "c", None).cache_arg == str(tmp_path / "c")
     assert ClusterRun(Client(), tmp_path, None, None).cache.folder == tmp_path / "env-cache" / "pages"
+
+
+class Submitted:
+    """A Dask client's `submit`, recorded with every argument and option."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, function, *args, key, **options):
+        self.submitted.append((function.__name__, args, key, options))
+        return f"future of {key}"
+
+
+def test_a_plan_that_orders_photos_gets_one_photo_task_a_photo_and_a_compose_task_on_its_worker(tmp_path):
+    """Two issues share a photo: one photo task for it (keyed by its order, before the plans and
+    pages queued with it), given its source's bytes, the cache and how files travel; each issue's
+    compose task is given its plan's id, its fonts, inputs, files and photo tasks, and asked of
+    the worker that planned it, or another if that one is gone. A photo task is let go once no
+    compose task waits for it."""
+    import re
+
+    from layout.cluster_photos import PRIORITY, PhotoOrder
+    from layout.cluster_run import ClusterRun
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        folder.mkdir()
+        (folder / "issue.yaml").write_text(MINIMAL.replace("标题", folder.name), encoding="utf-8")
+        (folder / "shared.jpg").write_bytes(b"the shared photo")
+    (folders[0] / "own.jpg").write_bytes(b"a's own photo")
+    runs, blobs = read_issues(folders, {folder.resolve(): folder.name for folder in folders})
+    client = Submitted()
+    cluster = ClusterRun(client, tmp_path / "out", tmp_path / "cache", lambda *counts: None, by_reference=True)
+    for run in runs:                                         # as `render` sends them for the plans
+        cluster.sender.futures_for(run.inputs.hashes(), blobs)
+    client.submitted.clear()
+    shared_sha, own_sha = (hashlib.sha256(data).hexdigest() for data in (b"the shared photo", b"a's own photo"))
+    shared = PhotoOrder("photo-s", shared_sha, 60.0, 40.0, 300)
+    own = PhotoOrder("photo-o", own_sha, 30.5, 20.25, 200, (0.2, 0.5), (0.0, 0.0, 1.0, 0.5))
+    pending = set()
+    cluster._planned(runs[0], Future("plan-a-1", {"photos": [shared, own], "worker": "tcp://w1"}), pending)
+    cluster._planned(runs[1], Future("plan-b-1", {"photos": [shared], "worker": "tcp://w2"}), pending)
+    cache = str(tmp_path / "cache")
+    photos = [(args, key, options) for name, args, key, options in client.submitted if name == "photo_task"]
+    assert photos == [((f"future of input-{shared_sha}", shared, cache, True), "photo-s", {"priority": PRIORITY}),
+                      ((f"future of input-{own_sha}", own, cache, True), "photo-o", {"priority": PRIORITY})]
+    composes = [(args, key, options) for name, args, key, options in client.submitted if name == "compose_task"]
+    assert len(composes) == 2 and len(client.submitted) == 4
+    for (args, key, options), run, plan_id, worker, ordered in zip(
+            composes, runs, ["plan-a-1", "plan-b-1"], ["tcp://w1", "tcp://w2"], [["photo-s", "photo-o"], ["photo-s"]]):
+        assert re.fullmatch(f"compose-{run.name}-[0-9a-f]{{8}}", key)
+        assert args == (plan_id, str(run.folder), cache, run.fonts, run.inputs,
+                        {sha: f"future of input-{sha}" for sha in run.inputs.hashes()}, True,
+                        {photo: f"future of {photo}" for photo in ordered})
+        assert options == {"workers": [worker], "allow_other_workers": True}
+        assert cluster.runs[key] is run and cluster.needs[key] == set(run.inputs.hashes())
+        assert cluster.photo_users[key] == ordered
+    keys = [key for _, key, _ in composes]
+    assert pending == {f"future of {key}" for key in keys} and cluster.photos_prepared == 2
+    assert cluster.photo_count == {"photo-s": 2, "photo-o": 1}
+    cluster._photos_done_with(keys[0])
+    assert cluster.photo_count == {"photo-s": 1} and cluster.photos == {"photo-s": "future of photo-s"}
+    cluster._photos_done_with(keys[1])
+    assert (cluster.photo_count, cluster.photos, cluster.photo_users) == ({}, {}, {})
