@@ -525,7 +525,7 @@ def test_a_plan_that_orders_photos_gets_one_photo_task_a_photo_and_a_compose_tas
         assert args == (plan_id, str(run.folder), cache, run.fonts, run.inputs,
                         {sha: f"future of input-{sha}" for sha in run.inputs.hashes()}, True,
                         {photo: f"future of {photo}" for photo in ordered})
-        assert options == {"workers": [worker], "allow_other_workers": True}
+        assert options == {"workers": [worker], "allow_other_workers": True, "priority": PRIORITY}
         assert cluster.runs[key] is run and cluster.needs[key] == set(run.inputs.hashes())
         assert cluster.photo_users[key] == ordered
     keys = [key for _, key, _ in composes]
