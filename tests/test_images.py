@@ -139,13 +139,25 @@ def test_a_photo_that_fails_is_never_remembered_and_an_unreadable_memory_is_igno
     real = images._inspect
     monkeypatch.setattr(images, "_inspect", lambda path: decoded.append(path.name) or real(path))
     sha = hashlib.sha256((tmp_path / "whole.jpg").read_bytes()).hexdigest()
-    for written in ("not json", json.dumps({"version": images.INSPECT_VERSION + 1, "photos": {sha: [1, 1, "L", "PNG", None, False]}}),
-                    json.dumps({"version": images.INSPECT_VERSION, "photos": {sha: [1, 2]}})):
+    version = images.INSPECT_VERSION
+    unreadable = ["not json", json.dumps({"version": version + 1, "photos": {sha: [1, 1, "L", "PNG", None, False]}}),
+                  json.dumps({"version": version, "photos": {sha: [1, 2]}}),
+                  *(json.dumps({"version": version, "photos": photos}) for photos in (sha, [sha], 5, None)),
+                  *(json.dumps({"version": version, "photos": {sha: entry}}) for entry in (
+                      "abcdef", {"width": 1}, [1, 1, "L", "PNG", None, False, 7], ["1", 1, "L", "PNG", None, False],
+                      [1, 1.5, "L", "PNG", None, False], [1, 1, 2, "PNG", None, False], [1, 1, "L", None, None, False],
+                      [1, 1, "L", "PNG", "6", False], [1, 1, "L", "PNG", None, "no"]))]
+    for written in unreadable:
         (tmp_path / "cache").mkdir(exist_ok=True)
         (tmp_path / "cache" / "inspections.json").write_text(written, encoding="utf-8")
         forget_in_process()
-        assert inspect_image(tmp_path / "whole.jpg") == ImageInfo(64, 48, "RGB", "JPEG", None, False)
-    assert decoded == ["whole.jpg"] * 3
+        assert inspect_image(tmp_path / "whole.jpg") == ImageInfo(64, 48, "RGB", "JPEG", None, False), written
+    assert decoded == ["whole.jpg"] * len(unreadable)
+    (tmp_path / "cache" / "inspections.json").write_text(json.dumps({"version": version, "photos": {
+        sha: [64, 48, "RGB", "JPEG", 6, True]}}), encoding="utf-8")              # what reads right is believed
+    forget_in_process()
+    assert inspect_image(tmp_path / "whole.jpg") == ImageInfo(64, 48, "RGB", "JPEG", 6, True)
+    assert len(decoded) == len(unreadable)
 
 
 def test_missing_file(tmp_path):

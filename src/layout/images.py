@@ -243,9 +243,9 @@ def _inspect_remembered(path: Path) -> ImageInfo:
     folder = env_cache_dir().resolve()
     known = _known_inspections(folder)
     sha = file_digest(path)
-    with contextlib.suppress(TypeError, ValueError):
-        if sha in known:
-            return ImageInfo(*known[sha])
+    remembered = _remembered(known.get(sha))
+    if remembered is not None:
+        return remembered
     info = _inspect(path)
     known[sha] = list(asdict(info).values())
     while len(known) > INSPECTIONS_KEPT:
@@ -260,7 +260,20 @@ def _known_inspections(folder: Path) -> dict[str, list]:
         data = json.loads((folder / INSPECTIONS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data.get("photos", {}) if isinstance(data, dict) and data.get("version") == INSPECT_VERSION else {}
+    photos = data.get("photos") if isinstance(data, dict) and data.get("version") == INSPECT_VERSION else None
+    return photos if isinstance(photos, dict) else {}
+
+
+#: the types of ImageInfo's fields, as remembered in JSON
+_REMEMBERED_TYPES = (int, int, str, str, (int, type(None)), bool)
+
+
+def _remembered(entry) -> ImageInfo | None:
+    """A remembered inspection, if it reads right (ImageInfo's six fields, of their types)."""
+    if isinstance(entry, list) and len(entry) == len(_REMEMBERED_TYPES) \
+            and all(isinstance(value, kind) for value, kind in zip(entry, _REMEMBERED_TYPES)):
+        return ImageInfo(*entry)
+    return None
 
 
 def _save_inspections(folder: Path, known: dict[str, list]) -> None:
