@@ -465,8 +465,9 @@ def test_an_issue_whose_inputs_made_the_pdf_in_out_is_not_even_planned_again(con
     calls = Calls()
     again = run(shelf, out, calls, folders=("a", "z"))
     assert planned == []
-    assert [(o.slug, o.status, o.pages, o.rendered_pages, o.findings) for o in again.issues] == [
-        (o.slug, "unchanged", 1, 0, o.findings) for o in first.issues] and again.issues[0].warnings
+    assert [(o.slug, o.status, o.pages, o.rendered_pages, o.findings, o.pdf) for o in again.issues] == [
+        (o.slug, "unchanged", 1, 0, o.findings, str(out / f"{o.slug}.pdf")) for o in first.issues] \
+        and again.issues[0].warnings
     assert (calls.added, calls.finished) == (2, 2)
     yaml = shelf / "a" / "issue.yaml"
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("第二段正文。", "改过的第二段。"), encoding="utf-8")

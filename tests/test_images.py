@@ -16,6 +16,7 @@ from layout.images import ImageInfo, ImageProblem, inspect_image, prepare_image
 
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+SHA_A, SHA_B = "a" * 64, "b" * 64
 
 
 def save(image: Image.Image, path: Path, **options) -> Path:
@@ -466,3 +467,59 @@ def test_preparing_a_photo_leaves_no_lock_behind(tmp_path):
     prepared = prepare_image(photo, placed_width=100, placed_height=50, cache_dir=cache, wait=False)
     assert sorted(p.name for p in cache.iterdir()) == [prepared.path.name, prepared.path.with_suffix(".json").name]
     assert not _entry_lock(photo, cache, 100, 50).exists()
+
+
+def test_the_most_recent_inspections_are_kept_the_oldest_forgotten_first(tmp_path, monkeypatch):
+    decoded = []
+    real = images._inspect
+    monkeypatch.setattr(images, "_inspect", lambda path: decoded.append(path.name) or real(path))
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(images, "INSPECTIONS_KEPT", 2)
+    forget_in_process()
+    photos = [save(marked((64 + 8 * n, 48)), tmp_path / f"{n}.jpg", quality=90) for n in range(3)]
+    for photo in photos[:2]:
+        inspect_image(photo)
+    kept = json.loads((tmp_path / "cache" / "inspections.json").read_text(encoding="utf-8"))["photos"]
+    assert [width for width, *_ in kept.values()] == [64, 72]                   # as many as kept: both
+    inspect_image(photos[2])
+    kept = json.loads((tmp_path / "cache" / "inspections.json").read_text(encoding="utf-8"))["photos"]
+    assert [width for width, *_ in kept.values()] == [72, 80]
+    forget_in_process()
+    assert [inspect_image(photo).width for photo in (photos[1], photos[2], photos[0])] == [72, 80, 64]
+    assert decoded == ["0.jpg", "1.jpg", "2.jpg", "0.jpg"]
+
+
+def test_a_cache_that_cannot_be_written_only_costs_decoding_again(tmp_path, monkeypatch):
+    (tmp_path / "cache").write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "cache"))
+    forget_in_process()
+    photo = save(marked((64, 48)), tmp_path / "a.jpg", quality=90)
+    assert inspect_image(photo) == ImageInfo(64, 48, "RGB", "JPEG", None, False)
+
+
+def test_an_entry_key_is_the_photo_the_frame_the_resolution_the_crop_and_the_focus():
+    key = images.entry_key(SHA_A, (100.0, 50.0), 300)
+    assert key == images.entry_key(SHA_A, (100.001, 49.999), 300, True, None, None) and len(key) == 64
+    others = [images.entry_key(SHA_B, (100.0, 50.0), 300), images.entry_key(SHA_A, (100.02, 50.0), 300),
+              images.entry_key(SHA_A, (100.0, 50.02), 300), images.entry_key(SHA_A, (50.0, 100.0), 300),
+              images.entry_key(SHA_A, (100.0, 50.0), 200), images.entry_key(SHA_A, (100.0, 50.0), 300, False),
+              images.entry_key(SHA_A, (100.0, 50.0), 300, True, (0.5, 0.5)),
+              images.entry_key(SHA_A, (100.0, 50.0), 300, True, (0.2, 0.5)),
+              images.entry_key(SHA_A, (100.0, 50.0), 300, True, None, (0.0, 0.0, 0.5, 0.5)),
+              images.entry_key(SHA_A, (100.0, 50.0), 300, True, (0.5, 0.5), (0.0, 0.0, 0.5, 0.5))]
+    assert len({key, *others}) == 1 + len(others)
+    params = f"100.00x50.00pt|300ppi|crop=True|v{images.PREPARE_VERSION}"
+    assert key == hashlib.sha256(f"{SHA_A}|{params}".encode()).hexdigest()   # the keys of caches already filled
+    focused = hashlib.sha256(f"{SHA_A}|{params}|focus=(0.5, 0.5)|region=None".encode()).hexdigest()
+    assert others[6] == focused
+
+
+def test_a_cached_entry_is_the_prepared_photo_once_its_record_is_written(tmp_path):
+    photo = save(marked((400, 200)), tmp_path / "a.jpg", quality=90)
+    prepared = prepare(photo, tmp_path, 72, 36, target_ppi=100)
+    key = prepared.path.stem
+    assert images.cached_entry(key, tmp_path / "cache") == prepared
+    assert images.cached_entry(key, str(tmp_path / "cache")) == prepared
+    assert images.cached_entry("0" * 64, tmp_path / "cache") is None
+    (tmp_path / "cache" / f"{key}.json").unlink()
+    assert images.cached_entry(key, tmp_path / "cache") is None
