@@ -97,27 +97,26 @@ def photo_task(data, order: PhotoOrder, cache_dir: str | None, by_reference: boo
 
 def prepared_urls(plans, cache: Path, ppi: int, photos: dict[str, dict]):
     """`compose.prepare_photos` for the plans, given the results of their photo tasks (`photos`,
-    by Dask key): each photo from its task's result or the cache; those neither has (a task that
-    could not prepare its photo, a file that cannot be read) prepared here."""
-    from .images import cached_entry
+    by Dask key): each photo from its task's result; the others (in the cache already, or a
+    task that could not prepare its photo, or a file that cannot be read) through
+    `prepare_figures`, which finds those in the cache and prepares the rest here."""
     from .pagerender.compose import figures_of, prepare_figures
     urls, left = {}, []
     for figure in figures_of(plans):
         order = _order_for(figure, ppi)
         result = photos.get(order.key) if order is not None else None
-        made = cached_entry(order.key.removeprefix("photo-"), cache) if order is not None else None
-        url = made.path.resolve().as_uri() if made else None
+        url = None
         if result is not None:
             try:
                 url = _placed(result, cache)
             except OSError:                  # this worker's cache cannot take it: prepared below
                 url = None
-        if url is not None:
+            if url is None:
+                PREPARED_BY_COMPOSE[figure.source.name] += 1
+        if url is None:
+            left.append(figure)
+        else:
             urls[figure.key] = url
-            continue
-        if result is not None:
-            PREPARED_BY_COMPOSE[figure.source.name] += 1
-        left.append(figure)
     more, findings = prepare_figures(left, cache, ppi)
     return {**urls, **more}, findings
 
