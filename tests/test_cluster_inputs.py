@@ -226,6 +226,22 @@ def test_a_worker_whose_font_for_a_family_is_not_the_clients_refuses_naming_both
     cluster.check_fonts(None)
 
 
+def photo_issue(tmp_path, monkeypatch, edit=lambda text: text):
+    """Issue `a` (2 pages, a photo on the first; its YAML through `edit`) read as the client
+    reads it; $LAYOUT_CACHE and the issues this process keeps planned, the test's own."""
+    from layout.cluster_run import read_issues
+
+    from .conftest import photo
+    from .test_batch_inprocess import TWO_PAGES
+    folder = tmp_path / "a"
+    photo(folder / "photo.jpg")
+    (folder / "issue.yaml").write_text(edit(TWO_PAGES), encoding="utf-8")
+    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
+    monkeypatch.setattr(cluster, "_PLANNED", {})
+    return folder, run, blobs
+
+
 def test_an_issue_is_planned_from_the_copies_of_its_inputs_and_names_its_prepared_photos(store, tmp_path, monkeypatch):
     """With the theme of its templates tree (the worker has no templates of its own), the fonts of
     its fonts tree (checked against the client's), the prepared photos in $LAYOUT_CACHE (no
@@ -234,17 +250,9 @@ def test_an_issue_is_planned_from_the_copies_of_its_inputs_and_names_its_prepare
 
     from layout import theme as themes
     from layout.cluster_inputs import LocalFile
-    from layout.cluster_run import read_issues
     from layout.pagerender.keys import issue_key
-
-    from .conftest import photo
-    from .test_batch_inprocess import TWO_PAGES
-    folder = tmp_path / "a"
-    photo(folder / "photo.jpg")
-    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
-    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
+    folder, run, blobs = photo_issue(tmp_path, monkeypatch)
     monkeypatch.setattr(themes, "TEMPLATES_DIR", tmp_path / "no templates")
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
     plan = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs)
     assert "errors" not in plan and [job.number for job in plan["jobs"]] == [1, 2]
     assert [job.fonts_dir for job in plan["jobs"]] == [f"/layout-inputs/trees/{run.inputs.fonts.id}"] * 2
@@ -268,16 +276,7 @@ def test_a_plan_given_an_id_orders_its_missing_photos_and_its_compose_task_takes
     worker (the planning one died: nothing kept) plans the issue again. Either way the pages are
     those a plan without photo tasks composes, the photo taken from its task's result."""
     from layout.cluster_photos import photo_task
-    from layout.cluster_run import read_issues
-
-    from .conftest import photo
-    from .test_batch_inprocess import TWO_PAGES
-    folder = tmp_path / "a"
-    photo(folder / "photo.jpg")
-    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
-    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
-    monkeypatch.setattr(cluster, "_PLANNED", {})
+    folder, run, blobs = photo_issue(tmp_path, monkeypatch)
     planned = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, False, "plan-a-1")
     order, = planned["photos"]
     assert set(planned) == {"photos", "worker", "pid", "seconds", "peak_rss_mb"} and list(cluster._PLANNED) == ["plan-a-1"]
@@ -306,16 +305,7 @@ def test_a_compose_task_on_a_fresh_worker_plans_again_from_the_copies_it_is_give
     from layout import theme as themes
     from layout.cluster_inputs import LocalFile
     from layout.cluster_photos import photo_task
-    from layout.cluster_run import read_issues
-
-    from .conftest import photo
-    from .test_batch_inprocess import TWO_PAGES
-    folder = tmp_path / "a"
-    photo(folder / "photo.jpg")
-    (folder / "issue.yaml").write_text(TWO_PAGES, encoding="utf-8")
-    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
-    monkeypatch.setattr(cluster, "_PLANNED", {})
+    folder, run, blobs = photo_issue(tmp_path, monkeypatch)
     order, = cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, False, "plan-a-1")["photos"]
     direct = cluster.plan_task(str(folder), str(tmp_path / "direct"), run.fonts, run.inputs, blobs)
     photos = {order.key: photo_task(blobs[order.sha], order, str(tmp_path / "elsewhere"), False)}
@@ -337,15 +327,8 @@ def test_a_compose_task_returns_the_errors_that_stop_its_issue_located_in_the_cl
     """A character no font has stops the issue when its pages are composed (after its plan
     ordered its photo); an issue planned again on another worker stops at its own errors."""
     from layout.cluster_run import read_issues
-
-    from .conftest import photo
-    from .test_batch_inprocess import TWO_PAGES
-    folder = tmp_path / "a"
-    photo(folder / "photo.jpg")
-    (folder / "issue.yaml").write_text(TWO_PAGES.replace("第三段正文。", "第三段\U00030041正文。"), encoding="utf-8")
-    (run,), blobs = read_issues([folder], {folder.resolve(): "a"})
-    monkeypatch.setenv("LAYOUT_CACHE", str(tmp_path / "env-cache"))
-    monkeypatch.setattr(cluster, "_PLANNED", {})
+    folder, run, blobs = photo_issue(tmp_path, monkeypatch,
+                                     lambda text: text.replace("第三段正文。", "第三段\U00030041正文。"))
     assert len(cluster.plan_task(str(folder), None, run.fonts, run.inputs, blobs, False, "plan-a-1")["photos"]) == 1
     failed = cluster.compose_task("plan-a-1", str(folder), None, run.fonts, run.inputs, blobs, False, {})
     assert set(failed) == {"errors", "worker", "pid", "seconds", "peak_rss_mb"} and failed["seconds"] >= 0
