@@ -13,10 +13,15 @@ In one run (interleaved, best of N, because the machine may be busy) it prints:
   page cache), in ABBA order, medians of -n rounds: the cluster's overhead, the speed-up of 2
   workers over 1, seconds per page task on the workers, input bytes sent per page, and what the
   scheduler adds per task (no-op tasks through the same `connect`);
-* peak RSS of every worker process.
+* peak RSS of every worker process;
+* 1 against 2 workers of a standing cluster (a `dask scheduler` and `dask worker` processes,
+  started and warmed by a first batch before the clock starts, as a newsroom runs one): `layout
+  batch --scheduler` of new copies, ABBA, with the CPU seconds of the client, the scheduler and
+  the workers, and the least wall time that CPU allows on this machine's cores; and what a second
+  busy process costs each on this host (a pure-Python loop in two processes against one).
 
     python bench/bench_render.py [-n 2] [--edits 5] [--issues 12] [--only-server] [--batch-only]
-                                 [--distinct-photos] [--warm-photos]
+                                 [--standing-only] [--distinct-photos] [--warm-photos]
 """
 from __future__ import annotations
 
@@ -303,6 +308,117 @@ def compare_batches(work: Path, count: int, env: dict, images: Path | None, roun
     print(f"  scheduler overhead: {overhead * 1e3:.1f} ms per no-op task (LocalCluster -j2, 500 tasks)")
 
 
+DASK = Path(sys.executable).parent / "dask"
+
+
+def standing_cluster(work: Path, count: int, jobs: int, env: dict, images: Path | None, tag: str) -> dict:
+    """`layout batch --scheduler` on a cluster started before the clock starts, as a newsroom runs
+    one: a `dask scheduler` and `jobs` `dask worker` processes (single-threaded, preloaded), warmed
+    by a first batch of other copies (the workers' caches then hold the shared photos, prepared);
+    then a batch of `count` new copies, timed, with the CPU seconds of the client, the scheduler
+    and the workers during it."""
+    import psutil
+    from distributed import Client
+    scheduler_file = work / f"scheduler-{tag}.json"
+    worker_env = {**env, "LAYOUT_CACHE": str(work / f"worker-cache-{tag}")}
+    processes = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                   "--scheduler-file", str(scheduler_file)], env=worker_env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        while not scheduler_file.exists():
+            time.sleep(0.05)
+        processes += [subprocess.Popen([str(DASK), "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
+                                        "--nworkers", "1", "--no-dashboard", "--host", "127.0.0.1",
+                                        "--preload", "layout.cluster_preload", "--local-directory", str(work)],
+                                       env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                      for _ in range(jobs)]
+        with Client(scheduler_file=str(scheduler_file), timeout=30) as client:
+            client.wait_for_workers(jobs, timeout=60)
+            address = client.scheduler.address
+            client.get_task_stream()                     # the scheduler records the tasks from now on
+            runs = []
+            for which in ("warm", "timed"):
+                folder, cache, out = batch_inputs(work, f"standing-{tag}-{which}", count, images)
+                before = [_tree_cpu(psutil.Process(p.pid)) for p in processes]
+                client_cpu, started = children_cpu(), time.time()
+                seconds = timed(lambda: subprocess.run(
+                    [*LAYOUT, "batch", str(folder), "--scheduler", address, "-o", str(out)],
+                    env={**env, "LAYOUT_CACHE": str(cache)}, capture_output=True, check=True))
+                used = [_tree_cpu(psutil.Process(p.pid)) - b for p, b in zip(processes, before)]
+                first = min(span["start"] for task in client.get_task_stream(start=started)
+                            for span in task["startstops"] if span["action"] == "compute")
+                runs.append({"seconds": seconds, "client": children_cpu() - client_cpu, "scheduler": used[0],
+                             "workers": used[1:], "first_task": first - started})
+        return runs[-1]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait()
+
+
+def _tree_cpu(process) -> float:
+    """CPU seconds (user + system) of a process and its children alive now (a `dask worker`'s
+    nanny and its worker)."""
+    import psutil
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            times = each.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def compare_standing(work: Path, count: int, env: dict, images: Path | None, rounds: int = 2) -> None:
+    """1 against 2 workers of a standing cluster (`standing_cluster`), in ABBA order; then what
+    the 2-worker run's CPU allows on this machine's cores: its CPU seconds over the cores are the
+    least wall time it could take, even with every core busy from its first instant to its last;
+    and, as no task can start before the client has read the issues, that start plus the rest of
+    the CPU over the cores."""
+    runs: dict[int, list[dict]] = {1: [], 2: []}
+    for n in range(rounds):
+        for jobs in ((1, 2), (2, 1))[n % 2]:
+            runs[jobs].append(standing_cluster(work, count, jobs, env, images, f"{jobs}-{n}"))
+    med = {jobs: statistics.median(r["seconds"] for r in done) for jobs, done in runs.items()}
+    first = statistics.median(r["first_task"] for r in runs[2])
+    print(f"standing cluster (dask scheduler + 1 or 2 dask workers, started and warmed before the clock), batch of "
+          f"{count} issues, medians of {rounds}: 1 worker {med[1]:.1f} s, 2 workers {med[2]:.1f} s: "
+          f"2 workers vs 1: {med[1] / med[2]:.2f}x")
+    print("  all runs: " + "; ".join(f"{jobs} worker(s) {_list(r['seconds'] for r in done)}" for jobs, done in runs.items()))
+    cores, total = os.cpu_count(), {}
+    for jobs, done in runs.items():
+        cpu = {part: statistics.median(_cpu_part(r, part) for r in done) for part in ("client", "scheduler", "workers")}
+        total[jobs] = sum(cpu.values())
+        print(f"  CPU seconds, {jobs} worker(s): client {cpu['client']:.2f}, scheduler {cpu['scheduler']:.2f}, "
+              f"workers {cpu['workers']:.2f}; all {total[jobs]:.2f}")
+    print(f"  on {cores} cores the 2-worker run's CPU takes at least {total[2] / cores:.2f} s: at most "
+          f"{med[1] / (total[2] / cores):.2f}x against 1 worker")
+    bound = first + (total[2] - first) / cores
+    print(f"  its first task starts {first:.2f} s after the command (Python, the imports, reading the issues: one "
+          f"process, the workers idle); with the rest on every core from then on it takes at least {bound:.2f} s: "
+          f"at most {med[1] / bound:.2f}x")
+    print(f"  this machine: two busy processes at once each run {contention() - 1:+.0%} slower than one alone")
+
+
+def _cpu_part(run: dict, part: str) -> float:
+    return sum(run["workers"]) if part == "workers" else run[part]
+
+
+SPIN = "import time; t = time.process_time(); sum(i * i for i in range(12_000_000)); print(time.process_time() - t)"
+
+
+def contention() -> float:
+    """CPU seconds of a pure-Python loop run by two processes at once, over the same loop alone
+    (medians of 3): what a second busy core costs each process on this host."""
+    def spin(n: int) -> float:
+        processes = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        return statistics.mean(float(p.communicate()[0]) for p in processes)
+    alone = statistics.median(spin(1) for _ in range(3))
+    return statistics.median(spin(2) for _ in range(3)) / alone
+
+
 NOOP = """
 import sys, time
 from layout.cluster import connect
@@ -328,7 +444,9 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--issues", type=int, default=12)
     parser.add_argument("--only-server", action="store_true", help="Only the proof server's edit times.")
-    parser.add_argument("--batch-only", action="store_true", help="only the batch comparison")
+    parser.add_argument("--batch-only", action="store_true", help="only the batch comparisons")
+    parser.add_argument("--standing-only", action="store_true",
+                        help="only 1 against 2 workers of a standing cluster (dask scheduler + dask worker)")
     parser.add_argument("--distinct-photos", action="store_true",
                         help="batch: no photo shared between the issues (each copy's photos are other files)")
     parser.add_argument("--warm-photos", action="store_true",
@@ -340,9 +458,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+        if args.standing_only:
+            images = warm_photos(work, env) if args.warm_photos else None
+            return compare_standing(work, args.issues, env, images, args.rounds)
         if args.batch_only:
             images = warm_photos(work, env) if args.warm_photos else None
-            return compare_batches(work, args.issues, env, images, args.rounds)
+            compare_batches(work, args.issues, env, images, args.rounds)
+            return compare_standing(work, args.issues, env, images, args.rounds)
         zoomed = zoomed_latency(work, args.edits, env)
         print(f"server, edit headline -> updated zoomed view (200 dpi): median {zoomed['median']:.3f} s, "
               f"worst {zoomed['worst']:.3f} s (all: {_list(zoomed['all'])}; layers fetched per edit: "
@@ -370,6 +492,7 @@ def main() -> None:
               f"(all: {_list(served['all'])}; layers rendered per edit: {served['layers']})")
         images = work / "cache16" / "images"
         compare_batches(work, args.issues, env, images, args.rounds)
+        compare_standing(work, args.issues, env, images, args.rounds)
 
 
 def _list(values) -> str:

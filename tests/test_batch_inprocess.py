@@ -223,6 +223,24 @@ def test_an_issue_whose_files_cannot_be_read_fails_alone(connections, shelf, tmp
                                                 f"'{shelf / 'z' / 'photo.jpg'}'", str(shelf / "z"), kind="internal")]
 
 
+def test_an_issue_is_planned_while_the_next_is_read(connections, shelf, tmp_path, monkeypatch):
+    PLANNED.clear()
+    waited, real = [], cluster_run.read_inputs
+
+    def read_inputs(folder, *args):
+        if folder.name == "z":                   # a is planned by now, unless it waits for z
+            deadline = time.monotonic() + 20
+            while "a" not in PLANNED and time.monotonic() < deadline:
+                time.sleep(0.01)
+            waited.append(list(PLANNED))
+        return real(folder, *args)
+    monkeypatch.setattr(cluster_run, "plan_task", _counted_plan_task)
+    monkeypatch.setattr(cluster_run, "read_inputs", read_inputs)
+    report = run(shelf, tmp_path / "out", folders=("a", "z"))
+    assert waited == [["a"]]
+    assert [(o.slug, o.status) for o in report.issues] == [("a", "rendered"), ("z", "rendered")]
+
+
 def test_an_issue_yaml_that_is_not_yaml_is_its_plans_to_report(connections, shelf, tmp_path):
     (shelf / "z" / "issue.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     report = run(shelf, tmp_path / "out", folders=("z", "a"))

@@ -10,10 +10,13 @@ is skipped. The report is written to `OUT/batch-report.json`.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import json
 import os
+import queue
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -140,11 +143,13 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     report = BatchReport(str(out_dir), jobs)
     from concurrent.futures import ThreadPoolExecutor
 
-    from .cluster_run import ClusterRun, read_issues
+    from .cluster_run import ClusterRun, issues_read
     by_reference = scheduler is None          # the embedded cluster's workers read this machine's files
+    blobs: dict = {}
     with ThreadPoolExecutor(1) as reader:
-        reading = reader.submit(read_issues, folders, names, by_reference)     # while the cluster starts
-        with connect(jobs, scheduler) as client:
+        # read while the cluster starts; each issue is planned once read, while the next is read
+        runs = ReadAhead(issues_read(folders, names, blobs, by_reference), reader)
+        with _stopping(runs), connect(jobs, scheduler) as client:
             report.scheduler, report.dashboard = client.scheduler.address, dashboard_of(client)
             report.jobs = len(client.scheduler_info().get("workers", {})) or jobs
             if on_cluster:
@@ -155,7 +160,7 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
                 report.issues.append(outcome)
                 if on_done:
                     on_done(outcome)
-            run.render(*reading.result(), record)
+            run.render(runs, blobs, record)
             report.inputs_sent = {"files": run.sender.files, "bytes": run.sender.bytes,
                                   "by_reference": run.sender.referenced}
             report.photo_tasks = run.photos_prepared
@@ -165,6 +170,43 @@ def run_batch(folders: list[Path], out_dir: Path, *, jobs: int = 1, cache_dir: P
     report.seconds = round(time.perf_counter() - started, 3)
     write_report(report, out_dir / REPORT_NAME)
     return report
+
+
+class ReadAhead:
+    """`items`, produced in a thread of `pool` while the caller takes those produced so far; an
+    exception of theirs is raised to the caller after the items before it. `stop()` (the batch
+    failed, or was interrupted) ends the production after the item in hand."""
+
+    def __init__(self, items, pool):
+        self.produced, self.stopped, self.end = queue.Queue(), threading.Event(), object()
+        self.production = pool.submit(self._produce, items)
+
+    def _produce(self, items) -> None:
+        try:
+            for item in items:
+                if self.stopped.is_set():
+                    break
+                self.produced.put(item)
+        finally:
+            self.produced.put(self.end)
+
+    def __iter__(self):
+        while (item := self.produced.get()) is not self.end:
+            yield item
+        self.production.result()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+@contextlib.contextmanager
+def _stopping(runs: ReadAhead):
+    """Stop reading when the batch ends before it has taken every issue (an unreachable scheduler,
+    Ctrl-C): the reader's thread, which the batch waits for, must not read on."""
+    try:
+        yield
+    finally:
+        runs.stop()
 
 
 def _workers_cpu(client) -> float:

@@ -1,7 +1,7 @@
 """Batch stage, client side: plan issues and render pages on the cluster, combine each issue here.
 
-Every issue's inputs are read here first (`cluster_inputs`: each distinct file is sent once);
-then every issue is planned by a task (which has its photos prepared by photo tasks:
+Every issue's inputs are read here (`cluster_inputs`: each distinct file is sent once), and each
+issue is planned by a task as soon as it is read (which has its photos prepared by photo tasks:
 `cluster_photos`); its pages whose keys are in this machine's page cache are
 reused, the others are submitted as page tasks of at most `PAGES_PER_TASK` pages of the issue
 each, written by one WeasyPrint `write_pdf` (a lone page's task is keyed `page-<page key>`; a
@@ -95,10 +95,16 @@ class Sender:
 
 def read_issues(folders: list[Path], names: dict[Path, str], by_reference: bool = False) -> tuple[list[IssueRun], dict]:
     """Every issue's fonts and inputs as this machine has them, and the inputs' bytes by hash
-    (`by_reference`: `LocalFile`s, for workers on this machine; `run_batch` reads them while the
-    cluster starts)."""
+    (`by_reference`: `LocalFile`s, for workers on this machine)."""
     blobs: dict = {}
-    return [_read(folder, names[folder.resolve()], blobs, by_reference) for folder in folders], blobs
+    return list(issues_read(folders, names, blobs, by_reference)), blobs
+
+
+def issues_read(folders: list[Path], names: dict[Path, str], blobs: dict, by_reference: bool = False):
+    """Each issue as `read_issues` reads it, one at a time, its inputs' bytes added to `blobs`:
+    `run_batch` reads them while the cluster starts, and plans the first while it reads the next."""
+    for folder in folders:
+        yield _read(folder, names[folder.resolve()], blobs, by_reference)
 
 
 def _read(folder: Path, name: str, blobs: dict, by_reference: bool) -> IssueRun:
@@ -138,8 +144,9 @@ class ClusterRun:
         self.photo_users: dict[str, list[str]] = {}   # compose task key -> its photo tasks' keys
         self.photos_prepared = 0                      # photo tasks submitted
 
-    def render(self, runs: list[IssueRun], blobs: dict[str, bytes], record) -> None:
-        """Render the issues read by `read_issues`, calling `record(outcome)` for each as it ends."""
+    def render(self, runs, blobs: dict[str, bytes], record) -> None:
+        """Render the issues read by `read_issues` (or `issues_read`: each is planned as soon as
+        it is read), calling `record(outcome)` for each as it ends."""
         from distributed import as_completed
         self.record = record
         try:
