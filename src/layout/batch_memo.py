@@ -21,6 +21,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from .cache_limit import touch
+
 MEMO_FORMAT = "layout issue memo 1"
 #: libraries whose version can change how a page is set, written or its photos prepared
 LIBRARIES = ("weasyprint", "pikepdf", "pillow", "uharfbuzz", "fonttools", "jinja2", "pyphen")
@@ -66,7 +68,10 @@ def recall(cache_dir: Path, key: str | None) -> dict | None:
         return None
     fields = isinstance(memo, dict) and isinstance(memo.get("key"), str) and isinstance(memo.get("pages"), int) \
         and isinstance(memo.get("findings"), list)
-    return memo if fields else None
+    if not fields:
+        return None
+    touch(Path(cache_dir) / "issues" / f"{key}.json")    # used now: the cache is trimmed by last use
+    return memo
 
 
 def remember(cache_dir: Path, key: str | None, issue_key: str, pages: int, findings: list[dict]) -> None:

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
+from .cache_limit import touch
 from .files import FileIdentity, FileProblem, check_regular, identity
 
 # Pillow's own decompression-bomb guard stays on (its default limit is ~89 megapixels); ours is
@@ -464,9 +465,11 @@ def _cached(jpeg: Path, record: Path) -> PreparedImage | None:
     try:
         fields = json.loads(record.read_text(encoding="utf-8"))
         fields["notes"] = tuple(fields["notes"])
-        return PreparedImage(path=jpeg, **fields)
+        prepared = PreparedImage(path=jpeg, **fields)
     except (ValueError, TypeError, KeyError):
         return None
+    touch(record)                         # used now: the cache is trimmed by last use
+    return prepared
 
 
 def _store(image: Image.Image, prepared: PreparedImage, embed_srgb: bool, record: Path) -> None:

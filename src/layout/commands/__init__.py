@@ -1,6 +1,7 @@
 """One module per `layout` sub-command; each exposes `command` (a click command)."""
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import traceback
 from pathlib import Path
@@ -31,6 +32,32 @@ def writable(ctx: click.Context, param: click.Parameter, out_dir: Path) -> Path:
 def out_option(help: str):
     return click.option("-o", "--out", "out_dir", type=OUT_DIR, default=OUT_DEFAULT, show_default=True,
                         callback=writable, help=help)
+
+
+@contextlib.contextmanager
+def cache_kept_under_limit(ctx: click.Context, cache_dir: Path | None = None):
+    """Refuse a `$LAYOUT_CACHE_LIMIT` that is not a size before the command does anything (exit
+    2), and once it is done, failed or not (Ctrl-C aside), let go of the cache entries used
+    longest ago until the cache is under it (`cache_limit`), saying so when any went."""
+    from ..cache_limit import LimitProblem, cache_limit, trim
+    try:
+        limit = cache_limit()
+    except LimitProblem as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(2)
+    interrupted = False
+    try:
+        yield
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        if not interrupted:
+            from ..pagerender.keys import env_cache_dir      # here: imports the page stages
+            cache = Path(cache_dir or env_cache_dir())
+            trimmed = trim(cache, limit)
+            if trimmed.entries:
+                click.echo(trimmed.summary(cache, limit), err=True)
 
 
 def report(ctx: click.Context, exc: BaseException) -> None:

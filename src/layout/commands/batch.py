@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import Severity
-from . import out_option, plural
+from . import cache_kept_under_limit, out_option, plural
 from .render import NAME_BY
 
 EXISTING = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -35,47 +35,49 @@ def command(ctx: click.Context, dirs: tuple[Path, ...], jobs: int, out_dir: Path
     reported too. Two issues that would write the same PDF are refused before anything is
     written. Exit code 1 if any issue failed or has errors, 2 if the scheduler cannot be reached;
     Ctrl-C cancels every task and leaves no partial PDF."""
-    if scheduler is None:
-        from ..cluster import start_forkserver
-        start_forkserver()                 # its imports overlap this process's
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    with cache_kept_under_limit(ctx, cache_dir):
+        if scheduler is None:
+            from ..cluster import start_forkserver
+            start_forkserver()                 # its imports overlap this process's
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..batch import REPORT_NAME, issue_folders, run_batch
-    from ..cluster import ClusterUnreachable
-    from ..pipeline import output_names
-    folders = issue_folders(list(dirs))
-    names = output_names(folders, by=name_by)
-    console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    progress = Progress(*columns, console=console, transient=True)   # shown once connected
-    task = progress.add_task("pages", total=0)
+        from ..batch import REPORT_NAME, issue_folders, run_batch
+        from ..cluster import ClusterUnreachable
+        from ..pipeline import output_names
+        folders = issue_folders(list(dirs))
+        names = output_names(folders, by=name_by)
+        console = Console(stderr=True)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        progress = Progress(*columns, console=console, transient=True)   # shown once connected
+        task = progress.add_task("pages", total=0)
 
-    def pages(added: int, finished: int) -> None:
-        progress.update(task, total=progress.tasks[0].total + added, advance=finished)
+        def pages(added: int, finished: int) -> None:
+            progress.update(task, total=progress.tasks[0].total + added, advance=finished)
 
-    def connected(client) -> None:
-        from ..cluster import dashboard_of
-        progress.start()
-        if dashboard_of(client):
-            progress.console.print(f"dashboard: {dashboard_of(client)}", markup=False, highlight=False)
+        def connected(client) -> None:
+            from ..cluster import dashboard_of
+            progress.start()
+            if dashboard_of(client):
+                progress.console.print(f"dashboard: {dashboard_of(client)}", markup=False, highlight=False)
 
-    try:
-        report = run_batch(folders, out_dir, jobs=jobs, names=names, scheduler=scheduler, cache_dir=cache_dir,
-                           on_done=lambda outcome: _echo_outcome(progress.console, outcome),
-                           on_pages=pages, on_cluster=connected)
-    except ClusterUnreachable as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(2)
-    except KeyboardInterrupt:
-        click.echo("batch: interrupted; every task was cancelled, no PDF is left half-written", err=True)
-        ctx.exit(130)
-    finally:
-        if progress.live.is_started:
-            progress.stop()
-    click.echo(f"batch: {report.summary()}; wrote {out_dir / REPORT_NAME}")
-    if report.failed or report.with_errors:
-        ctx.exit(1)
+        try:
+            report = run_batch(folders, out_dir, jobs=jobs, names=names, scheduler=scheduler, cache_dir=cache_dir,
+                               on_done=lambda outcome: _echo_outcome(progress.console, outcome),
+                               on_pages=pages, on_cluster=connected)
+        except ClusterUnreachable as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("batch: interrupted; every task was cancelled, no PDF is left half-written", err=True)
+            ctx.exit(130)
+        finally:
+            if progress.live.is_started:
+                progress.stop()
+        click.echo(f"batch: {report.summary()}; wrote {out_dir / REPORT_NAME}")
+        if report.failed or report.with_errors:
+            ctx.exit(1)
+
 
 
 def _echo_outcome(console, outcome) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import ISSUE_DIR, echo_findings, out_option, plural
+from . import ISSUE_DIR, cache_kept_under_limit, echo_findings, out_option, plural
 
 
 @click.command("proof")
@@ -25,28 +25,29 @@ def command(ctx: click.Context, issue_dir: Path, out_dir: Path, dpi: int, since:
 
     Each run is kept as the next numbered proof (第N次校样). Prints what `layout check` finds
     besides (notes excepted); exit 1 when errors remain."""
-    from ..pipeline import render_to_files
-    from ..proof import SinceError, record_proof, since_proof, write_marked_proof, write_proofs
-    try:
-        earlier = since_proof(issue_dir, since) if since is not None else None
-    except SinceError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(2)
-    rendered, written = render_to_files(issue_dir, out_dir)
-    pdf = written[-1]
-    number, lines = record_proof(rendered)
-    shown = pdf
-    if earlier is not None:
-        shown = pdf.with_name(f"{pdf.stem}-proof.pdf")
-        marks = write_marked_proof(rendered, pdf, shown, number, lines, earlier, by_pdf=not since.strip().isdigit())
-    pngs = write_proofs(shown, out_dir, pdf.stem, dpi)
-    echo_findings(rendered.findings)
-    click.echo(f"wrote {pdf} ({plural(rendered.page_count, 'page')}, {rendered.seconds:.1f} s)")
-    if earlier is not None:
-        click.echo(f"wrote {shown} (校样 第{number}次 against {earlier.label}: "
-                   f"{plural(len(marks.changed), 'change')} marked, {plural(len(marks.deleted), 'cut')})")
-    for path in pngs:
-        click.echo(f"wrote {path}")
-    click.echo(f"proof {number} kept (第{number}次校样); mark a later proof's changes with --since {number}")
-    if rendered.errors:
-        ctx.exit(1)
+    with cache_kept_under_limit(ctx):
+        from ..pipeline import render_to_files
+        from ..proof import SinceError, record_proof, since_proof, write_marked_proof, write_proofs
+        try:
+            earlier = since_proof(issue_dir, since) if since is not None else None
+        except SinceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        rendered, written = render_to_files(issue_dir, out_dir)
+        pdf = written[-1]
+        number, lines = record_proof(rendered)
+        shown = pdf
+        if earlier is not None:
+            shown = pdf.with_name(f"{pdf.stem}-proof.pdf")
+            marks = write_marked_proof(rendered, pdf, shown, number, lines, earlier, by_pdf=not since.strip().isdigit())
+        pngs = write_proofs(shown, out_dir, pdf.stem, dpi)
+        echo_findings(rendered.findings)
+        click.echo(f"wrote {pdf} ({plural(rendered.page_count, 'page')}, {rendered.seconds:.1f} s)")
+        if earlier is not None:
+            click.echo(f"wrote {shown} (校样 第{number}次 against {earlier.label}: "
+                       f"{plural(len(marks.changed), 'change')} marked, {plural(len(marks.deleted), 'cut')})")
+        for path in pngs:
+            click.echo(f"wrote {path}")
+        click.echo(f"proof {number} kept (第{number}次校样); mark a later proof's changes with --since {number}")
+        if rendered.errors:
+            ctx.exit(1)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from . import ISSUE_DIR, echo_findings, out_option, plural, report
+from . import ISSUE_DIR, cache_kept_under_limit, echo_findings, out_option, plural, report
 
 NAME_BY = click.Choice(["folder", "path"])
 
@@ -31,25 +31,26 @@ def command(ctx: click.Context, issue_dirs: tuple[Path, ...], out_dir: Path, wri
 
     Prints what `layout check` finds besides (notes excepted). Exit 1 when an issue fails, or
     when errors remain (the screen PDF is written; the print PDF is not, unless --force)."""
-    from ..pipeline import output_names, render_to_files
-    names = output_names(list(issue_dirs), by=name_by, suffix="-print.pdf" if press else ".pdf")
-    failed = False
-    for folder in issue_dirs:
-        try:
-            rendered, written = render_to_files(folder, out_dir, html=write_html, press=press,
-                                                name=names[folder.resolve()], force=force)
-        except Exception as exc:  # noqa: BLE001 - reported, then the next issue; exit 1 at the end
-            failed = True
-            report(ctx, exc)
-            continue
-        echo_findings(rendered.findings)
-        failed |= bool(rendered.errors) and not force
-        if plan_json:
-            from ..places import write_plan_json
-            written.append(write_plan_json(rendered, written[-1]))
-        for path in written:
-            pages = (f" ({plural(rendered.page_count, 'page')}, {rendered.seconds:.1f} s)"
-                     if path.suffix == ".pdf" else "")
-            click.echo(f"wrote {path}{pages}")
-    if failed:
-        ctx.exit(1)
+    with cache_kept_under_limit(ctx):
+        from ..pipeline import output_names, render_to_files
+        names = output_names(list(issue_dirs), by=name_by, suffix="-print.pdf" if press else ".pdf")
+        failed = False
+        for folder in issue_dirs:
+            try:
+                rendered, written = render_to_files(folder, out_dir, html=write_html, press=press,
+                                                    name=names[folder.resolve()], force=force)
+            except Exception as exc:  # noqa: BLE001 - reported, then the next issue; exit 1 at the end
+                failed = True
+                report(ctx, exc)
+                continue
+            echo_findings(rendered.findings)
+            failed |= bool(rendered.errors) and not force
+            if plan_json:
+                from ..places import write_plan_json
+                written.append(write_plan_json(rendered, written[-1]))
+            for path in written:
+                pages = (f" ({plural(rendered.page_count, 'page')}, {rendered.seconds:.1f} s)"
+                         if path.suffix == ".pdf" else "")
+                click.echo(f"wrote {path}{pages}")
+        if failed:
+            ctx.exit(1)

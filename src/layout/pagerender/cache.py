@@ -3,7 +3,8 @@
 Each entry is a one-page PDF and a record of what the page needs when it is combined into the
 issue (its bookmarks and named anchors in PDF coordinates) and the warnings WeasyPrint gave while
 laying it out, so a cached page reports them again. The PDF is written first and the record last,
-each atomically: an entry without its record is a miss.
+each atomically: an entry without its record is a miss. A hit touches the record: the cache is
+trimmed by last use (`cache_limit`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache_limit import touch
 from ..errors import Finding, Severity
 from ..render import write_atomically
 
@@ -43,6 +45,7 @@ class PageCache:
             return None
         if not pdf.is_file():
             return None
+        touch(record)
         return PageEntry(key, pdf, data.get("bookmarks", []), data.get("anchors", []),
                          [_finding(f) for f in data.get("findings", [])])
 
