@@ -19,7 +19,7 @@ from layout.cli import main
 from layout.errors import LayoutError
 from layout.pagerender import issue as paged
 from layout.pagerender.output import write_file
-from layout.render import write_atomically, write_pdf
+from layout.render import write_atomically, write_pdf, write_quietly
 
 from .conftest import MINIMAL
 
@@ -188,3 +188,12 @@ def _line_from(child: subprocess.Popen, timeout: float) -> str:
         child.kill()
         pytest.fail(f"the child never reached the write: {child.stderr.read().decode()[-2000:]}")
     return line
+
+
+def test_a_memory_of_the_cache_is_written_whole_or_not_at_all(tmp_path):
+    write_quietly(tmp_path / "memo" / "inspections.json", '{"version": 2}')
+    assert (tmp_path / "memo" / "inspections.json").read_text(encoding="utf-8") == '{"version": 2}'
+    (tmp_path / "file").write_text("not a folder")
+    write_quietly(tmp_path / "file" / "digests.json", "{}")      # cannot be written: no error, no file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "memo"]
+    assert [p.name for p in (tmp_path / "memo").iterdir()] == ["inspections.json"]   # no temporary left

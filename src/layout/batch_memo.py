@@ -76,12 +76,8 @@ def recall(cache_dir: Path, key: str | None) -> dict | None:
 
 def remember(cache_dir: Path, key: str | None, issue_key: str, pages: int, findings: list[dict]) -> None:
     """Remember an issue written (or found unchanged) from the inputs of `key`."""
-    from .render import write_atomically
+    from .render import write_quietly
     if key is None:
         return
-    text = json.dumps({"key": issue_key, "pages": pages, "findings": findings}, ensure_ascii=False)
-    try:
-        write_atomically(Path(cache_dir) / "issues" / f"{key}.json",
-                         lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    except OSError:
-        pass   # only a saving: the next batch plans the issue
+    write_quietly(Path(cache_dir) / "issues" / f"{key}.json",
+                  json.dumps({"key": issue_key, "pages": pages, "findings": findings}, ensure_ascii=False))

@@ -278,12 +278,8 @@ def _remembered(entry) -> ImageInfo | None:
 
 
 def _save_inspections(folder: Path, known: dict[str, list]) -> None:
-    from .render import write_atomically
-    text = json.dumps({"version": INSPECT_VERSION, "photos": known})
-    try:
-        write_atomically(folder / INSPECTIONS_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    except OSError:
-        pass   # only a speed-up: the next process decodes the photo again
+    from .render import write_quietly
+    write_quietly(folder / INSPECTIONS_FILE, json.dumps({"version": INSPECT_VERSION, "photos": known}))
 
 
 def _inspect(path: Path) -> ImageInfo:

@@ -102,6 +102,15 @@ def write_atomically(path: Path, write) -> None:
         raise
 
 
+def write_quietly(path: Path, text: str) -> None:
+    """Write a file that only saves work (a memory in the cache: digests, inspections, issues)
+    atomically, or not at all: a cache that cannot be written costs the work again, never the run."""
+    try:
+        write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError:
+        pass
+
+
 def write_pdf(document, path: Path, *, finish=None, **options) -> list[Finding]:
     """Write the PDF atomically; return WeasyPrint's warnings while writing (font subsetting).
 

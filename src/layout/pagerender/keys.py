@@ -85,12 +85,8 @@ def _known_digests() -> dict[str, str]:
 
 
 def _save_digests(known: dict[str, str]) -> None:
-    from ..render import write_atomically
-    path = env_cache_dir() / "digests.json"
-    try:
-        write_atomically(path, lambda tmp: tmp.write_text(json.dumps(known), encoding="utf-8"))
-    except OSError:
-        pass   # only a speed-up: the next run hashes the file again
+    from ..render import write_quietly
+    write_quietly(env_cache_dir() / "digests.json", json.dumps(known))
 
 
 @functools.cache
