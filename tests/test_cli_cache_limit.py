@@ -1,4 +1,4 @@
-"""`layout render`, `proof` and `batch` keep the cache under `$LAYOUT_CACHE_LIMIT`: a limit that
+"""`layout render`, `proof`, `epaper` and `batch` keep the cache under `$LAYOUT_CACHE_LIMIT`: a limit that
 is not a size is refused before anything is done; after the command, the entries used longest
 ago are let go and the command says so. (The trim itself: test_cache_limit.py.)"""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .conftest import MINIMAL, ROOT
 DAY = 86400
 
 
-@pytest.mark.parametrize("command", [["render"], ["proof"], ["batch", "-j", "1"]])
+@pytest.mark.parametrize("command", [["render"], ["proof"], ["batch", "-j", "1"], ["epaper"]])
 def test_a_limit_that_is_not_a_size_stops_the_command_before_it_writes_anything(command, write_issue, tmp_path,
                                                                                   monkeypatch):
     folder = write_issue(MINIMAL)

@@ -4,7 +4,7 @@ The cache (`$LAYOUT_CACHE`, or `--cache`) holds photos prepared for their frames
 (`images/<key>.jpg` and `.json`), laid-out pages (`pages/<key>.pdf` and `.json`) and what a batch
 remembers of each issue (`issues/<key>.json`). Every entry is only a saving: one let go is made
 again when it is next needed. But a page with print photos is 2-3 MB, and a night of correction
-rounds makes new ones each round, so after each `layout render`, `proof` and `batch` the entries
+rounds makes new ones each round, so after each `layout render`, `proof`, `epaper` and `batch` the entries
 used longest ago are let go until the cache is under `$LAYOUT_CACHE_LIMIT` (default 20G).
 
 An entry's last use is its record's modification time (`<key>.json`): written when the entry is

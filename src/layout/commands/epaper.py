@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from . import ISSUE_DIR, OUT_DIR, echo_findings, plural, writable
+from . import ISSUE_DIR, OUT_DIR, cache_kept_under_limit, echo_findings, plural, writable
 
 
 def replaceable(ctx: click.Context, param: click.Parameter, site_dir: Path) -> Path:
@@ -29,11 +29,12 @@ def command(ctx: click.Context, issue_dir: Path, site_dir: Path) -> None:
 
     A static site: it works offline and needs no script. Prints what `layout check` finds
     besides (notes excepted); exit 1 when errors remain (the site is written)."""
-    from ..epaper import build_site
-    site = build_site(issue_dir, site_dir)
-    echo_findings(site.rendered.findings)
-    click.echo(f"wrote {site.folder}/ ({plural(len(site.pages), 'page')}, "
-               f"{plural(len(site.articles), 'article')}, {plural(len(site.files), 'file')}, "
-               f"{site.bytes / 1e6:.1f} MB, {site.seconds:.1f} s)")
-    if site.rendered.errors:
-        ctx.exit(1)
+    with cache_kept_under_limit(ctx):
+        from ..epaper import build_site
+        site = build_site(issue_dir, site_dir)
+        echo_findings(site.rendered.findings)
+        click.echo(f"wrote {site.folder}/ ({plural(len(site.pages), 'page')}, "
+                   f"{plural(len(site.articles), 'article')}, {plural(len(site.files), 'file')}, "
+                   f"{site.bytes / 1e6:.1f} MB, {site.seconds:.1f} s)")
+        if site.rendered.errors:
+            ctx.exit(1)
