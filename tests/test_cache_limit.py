@@ -81,6 +81,9 @@ def test_the_entries_used_longest_ago_go_first_until_the_cache_is_under_its_limi
 
 def test_nothing_goes_while_the_cache_is_under_its_limit(tmp_path):
     files = entry(tmp_path, "pages", "p1", ".pdf", 900, 300) + entry(tmp_path, "images", "i1", ".jpg", 900, 300)
+    (tmp_path / "images" / ".i2.jpg.tmp").write_bytes(b"h" * 5000)   # being written: not counted
+    (tmp_path / "proofs").mkdir()
+    (tmp_path / "proofs" / "x.json").write_bytes(b"p" * 5000)         # proofs: not the cache's to trim
     trimmed = trim(tmp_path, 2000, now=NOW)
     assert (trimmed.entries, trimmed.size, trimmed.left) == (0, 0, 2000) and all(f.exists() for f in files)
 

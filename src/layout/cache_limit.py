@@ -114,10 +114,30 @@ def entries(cache: Path) -> list[Entry]:
     return list(found.values())
 
 
+def _size(cache: Path) -> int:
+    """Bytes of the files `entries` would find."""
+    total = 0
+    for folder in FOLDERS:
+        try:
+            with os.scandir(cache / folder) as listing:
+                for item in listing:
+                    if not item.name.startswith(".") and item.is_file(follow_symlinks=False):
+                        try:
+                            total += item.stat(follow_symlinks=False).st_size
+                        except OSError:
+                            pass
+        except OSError:
+            continue
+    return total
+
+
 def trim(cache: Path, limit: int, now: float | None = None) -> Trimmed:
     """Let go of the entries used longest ago until the cache is at most `limit` bytes, none
     used in the last `RECENT` seconds."""
     now = time.time() if now is None else now
+    total = _size(Path(cache))
+    if total <= limit:                            # the common case, without grouping every file
+        return Trimmed(0, 0, total)
     found = entries(Path(cache))
     total = sum(entry.size for entry in found)
     let_go = freed = 0
