@@ -135,7 +135,68 @@ def test_sizes_are_shown_in_binary_units():
                                                                                     "20.0 GB"]
 
 
+def test_a_size_of_exactly_one_unit_is_shown_in_that_unit():
+    sizes = (1023, 2**10, 2**20 - 1, 2**20, 2**30, 2**40)
+    assert [shown_size(n) for n in sizes] == ["1023 B", "1.0 KB", "1024.0 KB", "1.0 MB", "1.0 GB", "1.0 TB"]
+
+
 def test_what_was_let_go_is_said_in_one_line(tmp_path):
     from layout.cache_limit import Trimmed
     assert Trimmed(1, 3 * 2**20, 19 * 2**30).summary(tmp_path, 20 * 2**30) == (
         f"cache: let go 1 entry used longest ago (3.0 MB) to keep {tmp_path} under 20.0 GB; 19.0 GB left")
+
+
+def test_several_entries_let_go_are_counted_in_the_plural(tmp_path):
+    from layout.cache_limit import Trimmed
+    assert Trimmed(3, 900 * 2**10, 0).summary(tmp_path, 2**20) == (
+        f"cache: let go 3 entries used longest ago (900.0 KB) to keep {tmp_path} under 1.0 MB; 0 B left")
+
+
+def test_an_entry_used_exactly_an_hour_ago_may_go(tmp_path):
+    hour_old = entry(tmp_path, "pages", "p1", ".pdf", 900, RECENT / HOUR)
+    trimmed = trim(tmp_path, 0, now=NOW)
+    assert (trimmed.entries, trimmed.size, trimmed.left) == (1, 1000, 0) and not any(f.exists() for f in hour_old)
+
+
+def test_a_link_in_the_cache_is_no_entry_and_what_it_points_to_is_kept(tmp_path):
+    cache, outside = tmp_path / "cache", tmp_path / "proof.pdf"
+    outside.write_bytes(b"%PDF" * 1000)
+    kept = entry(cache, "pages", "p1", ".pdf", 900, 2)
+    link = cache / "pages" / "p2.pdf"
+    link.symlink_to(outside)
+    os.utime(link, (NOW - 5 * HOUR,) * 2, follow_symlinks=False)
+    assert [e.files for e in entries(cache)] == [kept]
+    assert trim(cache, 0, now=NOW).entries == 1
+    assert link.is_symlink() and outside.read_bytes() == b"%PDF" * 1000 and not any(f.exists() for f in kept)
+
+
+def test_a_file_gone_while_the_folder_is_listed_is_passed_over(tmp_path, monkeypatch):
+    from layout import cache_limit
+    for n in range(4):
+        entry(tmp_path, "images", f"i{n}", ".jpg", 900, 2)
+    listed, real = [], os.scandir
+
+    def scandir(path):                   # another process lets go of the first file listed meanwhile
+        items = list(real(path))
+        os.unlink(items[0].path)
+        listed.append(items[0].name)
+        return iter(items)
+    monkeypatch.setattr(cache_limit.os, "scandir", scandir)
+    found = sorted(str(f.relative_to(tmp_path)) for e in entries(tmp_path) for f in e.files)
+    every = sorted(f"images/i{n}{suffix}" for n in range(4) for suffix in (".json", ".jpg"))
+    assert listed and found == [name for name in every if name != f"images/{listed[0]}"]
+
+
+def test_an_entry_that_cannot_be_let_go_is_kept_counted_and_the_next_goes(tmp_path, monkeypatch):
+    stuck = entry(tmp_path, "pages", "p1", ".pdf", 900, 30)
+    freed = entry(tmp_path, "pages", "p2", ".pdf", 900, 20)
+    real = Path.unlink
+
+    def unlink(path, missing_ok=False):
+        if path.name == "p1.pdf":
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, missing_ok)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    trimmed = trim(tmp_path, 0, now=NOW)
+    assert (trimmed.entries, trimmed.size, trimmed.left) == (1, 1000, 1000)
+    assert [f.exists() for f in stuck] == [False, True] and not any(f.exists() for f in freed)
