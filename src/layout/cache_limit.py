@@ -28,6 +28,8 @@ DEFAULT_LIMIT = "20G"
 RECENT = 3600
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+#: the names the cache gives its files: a key (a SHA-256 digest in hex), a dot, a suffix
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.")
 
 
 class LimitProblem(ValueError):
@@ -89,7 +91,8 @@ def touch(record: Path) -> None:
 
 def entries(cache: Path) -> list[Entry]:
     """The cache's entries: the files of each folder grouped by key (the name before its first
-    dot); hidden files (locks, files being written) left out."""
+    dot); hidden files (locks, files being written) left out, and any file not named by a key
+    (a folder named as the cache by mistake keeps its own `images/`)."""
     found: dict[Path, Entry] = {}
     for folder in FOLDERS:
         try:
@@ -97,7 +100,7 @@ def entries(cache: Path) -> list[Entry]:
         except OSError:
             continue
         for item in listing:
-            if item.name.startswith(".") or not item.is_file(follow_symlinks=False):
+            if not _ENTRY_NAME.match(item.name) or not item.is_file(follow_symlinks=False):
                 continue
             try:
                 status = item.stat(follow_symlinks=False)
