@@ -90,7 +90,7 @@ def test_a_batch_that_ends_before_taking_an_issue_stops_the_reading(tmp_path, mo
 
     @contextlib.contextmanager
     def unreachable(jobs, scheduler):
-        in_hand.wait(5)
+        in_hand.wait(20)
         raise ClusterUnreachable(f"cannot reach the Dask scheduler at {scheduler}")
         yield
     monkeypatch.setattr(ReadAhead, "stop", stop)
