@@ -2,6 +2,7 @@
 the next is read (the issues' reading with the cluster: test_batch_inprocess.py)."""
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -66,3 +67,36 @@ def test_stopped_before_anything_is_taken_it_ends_too():
         release.set()
     assert produced in ([0], [0, 1])             # the first, and the one in hand when it was stopped
     assert reading.production.exception() is None
+
+
+def test_a_batch_that_ends_before_taking_an_issue_stops_the_reading(tmp_path, monkeypatch):
+    """The scheduler cannot be reached: the reading stops after the issue in hand, not once every
+    issue is read (the batch waits for its reader before it reports)."""
+    from layout import batch, cluster_run
+    from layout.cluster import ClusterUnreachable
+    folders = [tmp_path / name for name in ("a", "b", "c", "d")]
+    read, in_hand, stopped, real_stop = [], threading.Event(), threading.Event(), ReadAhead.stop
+
+    def stop(self):
+        real_stop(self)
+        stopped.set()
+
+    def read_one(folder, name, blobs, by_reference):
+        read.append(name)
+        if name == "b":                          # the issue in hand when the batch ends
+            in_hand.set()
+            stopped.wait(5)
+        return name
+
+    @contextlib.contextmanager
+    def unreachable(jobs, scheduler):
+        in_hand.wait(20)
+        raise ClusterUnreachable(f"cannot reach the Dask scheduler at {scheduler}")
+        yield
+    monkeypatch.setattr(ReadAhead, "stop", stop)
+    monkeypatch.setattr(cluster_run, "_read", read_one)
+    monkeypatch.setattr(batch, "connect", unreachable)
+    with pytest.raises(ClusterUnreachable, match="tcp://127.0.0.1:1"):
+        batch.run_batch(folders, tmp_path / "out", scheduler="tcp://127.0.0.1:1",
+                        names={folder.resolve(): folder.name for folder in folders})
+    assert read == ["a", "b"] and not (tmp_path / "out").exists()

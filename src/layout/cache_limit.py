@@ -28,6 +28,8 @@ DEFAULT_LIMIT = "20G"
 RECENT = 3600
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+#: the names the cache gives its files: a key (a SHA-256 digest in hex), a dot, a suffix
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.")
 
 
 class LimitProblem(ValueError):
@@ -88,54 +90,43 @@ def touch(record: Path) -> None:
 
 
 def entries(cache: Path) -> list[Entry]:
-    """The cache's entries: the files of each folder grouped by key (the name before its first
-    dot); hidden files (locks, files being written) left out."""
+    """The cache's entries: its files grouped by key (the name before its first dot)."""
     found: dict[Path, Entry] = {}
+    for folder, item, status in _entry_files(cache):
+        entry = found.setdefault(cache / folder / item.name.split(".", 1)[0], Entry())
+        if item.name.endswith(RECORD):
+            entry.files.insert(0, Path(item.path))
+            entry.record_time = status.st_mtime
+        else:
+            entry.files.append(Path(item.path))
+        entry.size += status.st_size
+        entry.newest = max(entry.newest, status.st_mtime)
+    return list(found.values())
+
+
+def _entry_files(cache: Path):
+    """(folder, directory entry, status) of each file of the cache's folders named by a key:
+    hidden files (locks, files being written) are left out, and so is any file not named by a
+    key (a folder named as the cache by mistake keeps its own `images/`)."""
     for folder in FOLDERS:
         try:
             listing = list(os.scandir(cache / folder))
         except OSError:
             continue
         for item in listing:
-            if item.name.startswith(".") or not item.is_file(follow_symlinks=False):
+            if not _ENTRY_NAME.match(item.name) or not item.is_file(follow_symlinks=False):
                 continue
             try:
-                status = item.stat(follow_symlinks=False)
+                yield folder, item, item.stat(follow_symlinks=False)
             except OSError:
                 continue
-            entry = found.setdefault(cache / folder / item.name.split(".", 1)[0], Entry())
-            if item.name.endswith(RECORD):
-                entry.files.insert(0, Path(item.path))
-                entry.record_time = status.st_mtime
-            else:
-                entry.files.append(Path(item.path))
-            entry.size += status.st_size
-            entry.newest = max(entry.newest, status.st_mtime)
-    return list(found.values())
-
-
-def _size(cache: Path) -> int:
-    """Bytes of the files `entries` would find."""
-    total = 0
-    for folder in FOLDERS:
-        try:
-            with os.scandir(cache / folder) as listing:
-                for item in listing:
-                    if not item.name.startswith(".") and item.is_file(follow_symlinks=False):
-                        try:
-                            total += item.stat(follow_symlinks=False).st_size
-                        except OSError:
-                            pass
-        except OSError:
-            continue
-    return total
 
 
 def trim(cache: Path, limit: int, now: float | None = None) -> Trimmed:
     """Let go of the entries used longest ago until the cache is at most `limit` bytes, none
     used in the last `RECENT` seconds."""
     now = time.time() if now is None else now
-    total = _size(Path(cache))
+    total = sum(status.st_size for _, _, status in _entry_files(Path(cache)))
     if total <= limit:                            # the common case, without grouping every file
         return Trimmed(0, 0, total)
     found = entries(Path(cache))

@@ -100,7 +100,7 @@ def read_issues(folders: list[Path], names: dict[Path, str], by_reference: bool 
     return list(issues_read(folders, names, blobs, by_reference)), blobs
 
 
-def issues_read(folders: list[Path], names: dict[Path, str], blobs: dict, by_reference: bool = False):
+def issues_read(folders: list[Path], names: dict[Path, str], blobs: dict, by_reference: bool):
     """Each issue as `read_issues` reads it, one at a time, its inputs' bytes added to `blobs`:
     `run_batch` reads them while the cluster starts, and plans the first while it reads the next."""
     for folder in folders:
