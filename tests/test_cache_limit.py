@@ -225,3 +225,11 @@ def test_only_files_named_by_a_key_are_entries_so_a_folder_given_by_mistake_keep
     assert [e.files for e in entries(tmp_path)] == [cache_entry]
     assert trim(tmp_path, 0, now=NOW).entries == 1
     assert all(path.exists() for path in own) and not any(path.exists() for path in cache_entry)
+
+
+def test_a_cache_exactly_at_its_limit_once_the_oldest_is_gone_keeps_the_rest(tmp_path):
+    oldest = entry(tmp_path, "pages", "p1", ".pdf", 900, 30)
+    kept = entry(tmp_path, "pages", "p2", ".pdf", 900, 20)
+    trimmed = trim(tmp_path, 1000, now=NOW)                  # 2000 bytes; 1000 once p1 is gone
+    assert (trimmed.entries, trimmed.left) == (1, 1000)
+    assert not any(f.exists() for f in oldest) and all(f.exists() for f in kept)
