@@ -37,16 +37,18 @@ def test_what_the_production_raises_reaches_the_caller_after_the_items_before_it
     assert taken == ["甲"]
 
 
+def counted(produced: list, release: threading.Event):
+    """0, 1, 2, ... each noted in `produced`, the next only once `release` is set."""
+    for n in range(1000):
+        produced.append(n)
+        yield n
+        release.wait(20)
+
+
 def test_stopped_it_produces_no_more_than_the_item_in_hand():
     produced, release = [], threading.Event()
-
-    def items():
-        for n in range(1000):
-            produced.append(n)
-            yield n
-            release.wait(20)
     with ThreadPoolExecutor(1) as pool:
-        reading = ReadAhead(items(), pool)
+        reading = ReadAhead(counted(produced, release), pool)
         assert next(iter(reading)) == 0
         reading.stop()
         release.set()
@@ -55,14 +57,8 @@ def test_stopped_it_produces_no_more_than_the_item_in_hand():
 
 def test_stopped_before_anything_is_taken_it_ends_too():
     produced, release = [], threading.Event()
-
-    def items():
-        for n in range(1000):
-            produced.append(n)
-            yield n
-            release.wait(20)
     with ThreadPoolExecutor(1) as pool:
-        reading = ReadAhead(items(), pool)
+        reading = ReadAhead(counted(produced, release), pool)
         reading.stop()
         release.set()
     assert produced in ([0], [0, 1])             # the first, and the one in hand when it was stopped
