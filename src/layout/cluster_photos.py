@@ -81,11 +81,11 @@ def photo_task(data, order: PhotoOrder, cache_dir: str | None, by_reference: boo
     """Prepare the ordered photo, whose bytes (or `LocalFile`) are `data`, into this worker's
     cache: its file name, its record and the prepared bytes (`by_reference`: a `LocalFile`), or
     the problem that stopped it."""
+    from .cluster import _cache
     from .cluster_inputs import payload, put_blob
     from .images import prepare_image
-    from .pagerender.keys import env_cache_dir
     TASKS_RUN[order.key] += 1
-    cache = (Path(cache_dir) if cache_dir else env_cache_dir()).resolve() / "images"
+    cache = _cache(cache_dir) / "images"
     try:
         prepared = prepare_image(put_blob(order.sha, data), placed_width=order.width, placed_height=order.height,
                                  target_ppi=order.ppi, cache_dir=cache, focus=order.focus, region=order.region)
