@@ -62,15 +62,16 @@ def recall(cache_dir: Path, key: str | None) -> dict | None:
     """What was remembered under `key`: {"key": issue key, "pages": n, "findings": [...]}."""
     if key is None:
         return None
+    path = _memo_path(cache_dir, key)
     try:
-        memo = json.loads((Path(cache_dir) / "issues" / f"{key}.json").read_text(encoding="utf-8"))
+        memo = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     fields = isinstance(memo, dict) and isinstance(memo.get("key"), str) and isinstance(memo.get("pages"), int) \
         and isinstance(memo.get("findings"), list)
     if not fields:
         return None
-    touch(Path(cache_dir) / "issues" / f"{key}.json")    # used now: the cache is trimmed by last use
+    touch(path)                          # used now: the cache is trimmed by last use
     return memo
 
 
@@ -79,5 +80,9 @@ def remember(cache_dir: Path, key: str | None, issue_key: str, pages: int, findi
     from .render import write_quietly
     if key is None:
         return
-    write_quietly(Path(cache_dir) / "issues" / f"{key}.json",
-                  json.dumps({"key": issue_key, "pages": pages, "findings": findings}, ensure_ascii=False))
+    memo = {"key": issue_key, "pages": pages, "findings": findings}
+    write_quietly(_memo_path(cache_dir, key), json.dumps(memo, ensure_ascii=False))
+
+
+def _memo_path(cache_dir: Path, key: str) -> Path:
+    return Path(cache_dir) / "issues" / f"{key}.json"
